@@ -1,0 +1,83 @@
+package org.sockstack.drivers.posix;
+
+import org.sockstack.stack.loop.Waiter;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link Waiter} that sleeps in {@code ppoll(2)} on the devices' file descriptors plus an
+ * eventfd, so the event loop wakes the moment a frame arrives, a timer is due, or another thread
+ * submits work. No busy spinning, no reader threads.
+ */
+public final class FdPollWaiter implements Waiter {
+    private static final int POLLFD_SIZE = 8;
+    private final LibC libc = LibC.get();
+    private final int[] fds;
+    private final int eventFd;
+    private final NativeBuffer pollFds;
+    private final NativeBuffer scratch = new NativeBuffer(16);
+    /** Holds the 64-bit value 1 that {@link #wakeup()} writes to the eventfd; never changes. */
+    private final NativeBuffer one = new NativeBuffer(8);
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private volatile boolean closed;
+
+    /** Watches {@code deviceFds} for input. */
+    public FdPollWaiter(int... deviceFds) {
+        this.fds = deviceFds.clone();
+        this.eventFd = libc.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        if (eventFd < 0) {
+            throw new IllegalStateException("eventfd failed: " + LibC.describe(LibC.errno()));
+        }
+        one.buffer().order(ByteOrder.nativeOrder()).putLong(0, 1);
+        this.pollFds = new NativeBuffer(POLLFD_SIZE * (fds.length + 1));
+        ByteBuffer b = pollFds.buffer().order(ByteOrder.nativeOrder());
+        for (int i = 0; i <= fds.length; i++) {
+            b.putInt(i * POLLFD_SIZE, i < fds.length ? fds[i] : eventFd);
+            b.putShort(i * POLLFD_SIZE + 4, LibC.POLLIN);
+        }
+    }
+
+    @Override
+    public void await(long timeoutNanos) {
+        if (closed) {
+            return;
+        }
+        ByteBuffer b = pollFds.buffer();
+        for (int i = 0; i <= fds.length; i++) {
+            b.putShort(i * POLLFD_SIZE + 6, (short) 0);
+        }
+        long spec = 0;
+        if (timeoutNanos >= 0) {
+            ByteBuffer ts = scratch.buffer().order(ByteOrder.nativeOrder());
+            ts.putLong(0, timeoutNanos / 1_000_000_000L);
+            ts.putLong(8, timeoutNanos % 1_000_000_000L);
+            spec = scratch.address();
+        }
+        int n = libc.ppoll(pollFds.address(), fds.length + 1, spec, 0);
+        if (n > 0 && (b.getShort(fds.length * POLLFD_SIZE + 6) & LibC.POLLIN) != 0) {
+            drainEventFd();
+        }
+        wakeupPending.set(false);
+    }
+
+    private void drainEventFd() {
+        libc.read(eventFd, scratch.address(), 8);
+    }
+
+    @Override
+    public void wakeup() {
+        if (wakeupPending.compareAndSet(false, true) && !closed) {
+            libc.write(eventFd, one.address(), 8);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            libc.close(eventFd);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package org.sockstack.stack.loop;
+
+/**
+ * A hashed timing wheel (Varghese and Lauck, 1987): timers hash into {@code SLOTS} buckets by
+ * their deadline tick, so arming and cancelling are O(1). A timer further away than one turn of
+ * the wheel carries a count of remaining rounds.
+ *
+ * <p>The wheel also answers "when is the next deadline?" cheaply, so the event loop can sleep
+ * exactly until work is due: a bitmap of non-empty slots finds the first occupied slot in a few
+ * word operations, and the earliest exact deadline of that slot's current-round timers is
+ * returned (a slot that holds only later-round timers yields its tick boundary, costing at most
+ * one early wake-up per turn).
+ *
+ * <p>Timers fire when {@code now >= deadline}, never early. Not thread-safe: the event loop owns it.
+ */
+public final class TimerWheel {
+    private static final int SLOTS = 512;
+    private static final int MASK = SLOTS - 1;
+
+    private final long tickNanos;
+    private final Timer[] heads = new Timer[SLOTS];
+    private final long[] occupied = new long[SLOTS / 64];
+    private final Timer[] firing = new Timer[64];
+
+    /** The tick whose slot has been processed up to (all timers with earlier ticks have fired). */
+    private long currentTick;
+    private int armed;
+
+    public TimerWheel(long startNanos, long tickNanos) {
+        if (tickNanos <= 0) {
+            throw new IllegalArgumentException("tick must be positive");
+        }
+        this.tickNanos = tickNanos;
+        this.currentTick = Math.floorDiv(startNanos, tickNanos);
+    }
+
+    /** A new, unarmed timer that runs {@code task} when it fires. */
+    public Timer newTimer(String name, TimerTask task) {
+        return new Timer(this, name, task);
+    }
+
+    /** Number of armed timers. */
+    public int size() {
+        return armed;
+    }
+
+    void schedule(Timer timer, long deadline) {
+        if (timer.wheel != this) {
+            throw new IllegalArgumentException("timer belongs to another wheel");
+        }
+        if (timer.isArmed()) {
+            unlink(timer);
+        }
+        timer.deadline = deadline;
+        long tick = Math.max(Math.floorDiv(deadline, tickNanos), currentTick);
+        timer.remainingRounds = (tick - currentTick) / SLOTS;
+        link(timer, (int) (tick & MASK));
+    }
+
+    void cancel(Timer timer) {
+        if (timer.isArmed()) {
+            unlink(timer);
+        }
+    }
+
+    /**
+     * Fires every timer whose deadline is at or before {@code now}, in slot order.
+     *
+     * @return the number of timers fired
+     */
+    public int fireExpired(long now) {
+        long nowTick = Math.floorDiv(now, tickNanos);
+        if (nowTick - currentTick >= SLOTS) {
+            return fireAfterLongPause(now, nowTick);
+        }
+        int fired = 0;
+        for (long tick = currentTick; tick <= nowTick; tick++) {
+            fired += fireSlot((int) (tick & MASK), now, tick == nowTick);
+        }
+        currentTick = nowTick;
+        return fired;
+    }
+
+    private int fireSlot(int slot, long now, boolean isNowSlot) {
+        int fired = 0;
+        while (true) {
+            int n = collectDue(heads[slot], now);
+            if (n == 0) {
+                break;
+            }
+            fired += fireCollected(n, now);
+        }
+        if (!isNowSlot) {
+            // The slot's tick has fully passed: timers still here belong to later rounds.
+            for (Timer t = heads[slot]; t != null; t = t.next) {
+                if (t.remainingRounds > 0) {
+                    t.remainingRounds--;
+                }
+            }
+        }
+        return fired;
+    }
+
+    /**
+     * More than a whole turn passed since the last call (a long stall, or virtual time jumping
+     * ahead): fire everything due, slot by slot, and recount the rounds of the rest from now.
+     */
+    private int fireAfterLongPause(long now, long nowTick) {
+        int fired = 0;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            for (Timer t = heads[slot]; t != null; t = t.next) {
+                long tick = Math.floorDiv(t.deadline, tickNanos);
+                t.remainingRounds = tick <= nowTick ? 0 : (tick - nowTick) / SLOTS;
+            }
+        }
+        currentTick = nowTick;
+        for (int slot = 0; slot < SLOTS; slot++) {
+            int n;
+            while ((n = collectDue(heads[slot], now)) > 0) {
+                fired += fireCollected(n, now);
+            }
+        }
+        return fired;
+    }
+
+    private int collectDue(Timer head, long now) {
+        int n = 0;
+        for (Timer t = head; t != null && n < firing.length; t = t.next) {
+            if (t.remainingRounds == 0 && t.deadline <= now) {
+                firing[n++] = t;
+            }
+        }
+        return n;
+    }
+
+    /** Fires the collected timers; a task may re-arm or cancel any timer, so each is re-checked. */
+    private int fireCollected(int n, long now) {
+        int fired = 0;
+        for (int i = 0; i < n; i++) {
+            Timer t = firing[i];
+            firing[i] = null;
+            if (t.isArmed() && t.remainingRounds == 0 && t.deadline <= now) {
+                unlink(t);
+                t.task.fire(now);
+                fired++;
+            }
+        }
+        return fired;
+    }
+
+    /**
+     * The earliest instant at which {@link #fireExpired} has work, or {@link Long#MAX_VALUE}
+     * when no timer is armed. May be earlier than the true next deadline (never later).
+     */
+    public long nextDeadline() {
+        if (armed == 0) {
+            return Long.MAX_VALUE;
+        }
+        int start = (int) (currentTick & MASK);
+        for (int step = 0; step < SLOTS; ) {
+            int slot = (start + step) & MASK;
+            int word = slot >>> 6;
+            long bits = occupied[word] >>> (slot & 63);
+            if (bits == 0) {
+                step += 64 - (slot & 63);
+                continue;
+            }
+            int skip = Long.numberOfTrailingZeros(bits);
+            step += skip;
+            if (step >= SLOTS) {
+                break;
+            }
+            int found = (start + step) & MASK;
+            long earliest = Long.MAX_VALUE;
+            for (Timer t = heads[found]; t != null; t = t.next) {
+                if (t.remainingRounds == 0) {
+                    earliest = Math.min(earliest, t.deadline);
+                }
+            }
+            if (earliest != Long.MAX_VALUE) {
+                return earliest;
+            }
+            // Only later-round timers: wake at the start of the next tick after this slot.
+            return (currentTick + step + 1) * tickNanos;
+        }
+        return (currentTick + SLOTS) * tickNanos;
+    }
+
+    private void link(Timer t, int slot) {
+        Timer head = heads[slot];
+        t.prev = null;
+        t.next = head;
+        if (head != null) {
+            head.prev = t;
+        }
+        heads[slot] = t;
+        t.slot = slot;
+        occupied[slot >>> 6] |= 1L << (slot & 63);
+        armed++;
+    }
+
+    private void unlink(Timer t) {
+        int slot = t.slot;
+        if (t.prev != null) {
+            t.prev.next = t.next;
+        } else {
+            heads[slot] = t.next;
+        }
+        if (t.next != null) {
+            t.next.prev = t.prev;
+        }
+        if (heads[slot] == null) {
+            occupied[slot >>> 6] &= ~(1L << (slot & 63));
+        }
+        t.prev = null;
+        t.next = null;
+        t.slot = -1;
+        armed--;
+    }
+}
