@@ -75,9 +75,10 @@ public final class TimerWheel {
         }
         int fired = 0;
         for (long tick = currentTick; tick <= nowTick; tick++) {
+            // Timers armed by tasks fired here count their rounds from the tick being processed.
+            currentTick = tick;
             fired += fireSlot((int) (tick & MASK), now, tick == nowTick);
         }
-        currentTick = nowTick;
         return fired;
     }
 

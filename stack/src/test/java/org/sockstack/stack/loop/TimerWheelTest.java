@@ -114,4 +114,23 @@ class TimerWheelTest {
             assertTrue(firedAt[i] - deadlines[i] <= MS, "timer " + i + " fired late by " + (firedAt[i] - deadlines[i]));
         }
     }
+
+    /** A task that re-arms its own timer while time jumps by more than a turn each step. */
+    @Test
+    void selfRearmingTimerFiresOnTimeAcrossBigJumps() {
+        TimerWheel wheel = new TimerWheel(START, MS);
+        List<Long> fired = new ArrayList<>();
+        Timer[] self = new Timer[1];
+        self[0] = wheel.newTimer("periodic", now -> {
+            fired.add(now);
+            self[0].scheduleAfter(now, 1_000 * MS);
+        });
+        self[0].schedule(START + 1_000 * MS);
+        for (int i = 1; i <= 5; i++) {
+            wheel.fireExpired(START + i * 1_000 * MS - 1);
+            assertEquals(i - 1, fired.size(), "not early at step " + i);
+            wheel.fireExpired(START + i * 1_000 * MS);
+            assertEquals(i, fired.size(), "on time at step " + i);
+        }
+    }
 }

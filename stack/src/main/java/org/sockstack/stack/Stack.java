@@ -1,0 +1,178 @@
+package org.sockstack.stack;
+
+import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.arp.Arp;
+import org.sockstack.stack.device.Device;
+import org.sockstack.stack.device.FrameSink;
+import org.sockstack.stack.iface.Ipv4InterfaceAddress;
+import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.loop.EventLoop;
+import org.sockstack.stack.loop.Pollable;
+import org.sockstack.stack.stats.Counter;
+import org.sockstack.stack.stats.Counters;
+import org.sockstack.stack.stats.EventTrace;
+import org.sockstack.stack.wire.EtherType;
+import org.sockstack.stack.wire.EthernetFrame;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.WireError;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * One TCP/IP stack instance: its interfaces and protocols, driven by one {@link EventLoop}
+ * (DESIGN rule 4). Everything here runs on the loop thread; other threads submit work through
+ * {@link EventLoop#execute}.
+ *
+ * <p>Receive path, once per poll: each device hands up to {@code receiveBudget} frames to
+ * {@link #receiveFrame}, which validates the Ethernet header, applies the interface's address
+ * filter and dispatches by EtherType. Handlers borrow the frame for the duration of the call: the
+ * stack releases it afterwards, so a handler that keeps data retains or copies it.
+ */
+public final class Stack implements Pollable {
+    private final StackConfig config;
+    private final EventLoop loop;
+    private final Counters counters = new Counters();
+    private final EventTrace trace = new EventTrace();
+    private final RandomGenerator random;
+    private final List<NetworkInterface> interfaces = new ArrayList<>();
+    private final List<Arp> arp = new ArrayList<>();
+    private final EthernetFrame ethernet = new EthernetFrame();
+
+    private final Counter rxFrames;
+    private final Counter dropNotForUs;
+    private final Counter dropUnknownType;
+    private final Counter[] dropMalformed;
+
+    // The frame sink is one object reused for every frame (no lambda per poll): it reads the
+    // interface and time set just before each device is polled.
+    private final FrameSink sink = this::dispatchFrame;
+    private NetworkInterface polling;
+    private long pollingNow;
+
+    public Stack(EventLoop loop, StackConfig config) {
+        this.loop = loop;
+        this.config = config;
+        this.random = new SplittableRandom(config.seed());
+        rxFrames = counters.counter("link.rx.frames");
+        dropNotForUs = counters.drop("link", "not_for_us");
+        dropUnknownType = counters.drop("link", "unknown_ethertype");
+        dropMalformed = new Counter[WireError.values().length];
+        for (WireError e : WireError.values()) {
+            dropMalformed[e.ordinal()] = counters.drop("link", e.reason());
+        }
+        loop.register(this);
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public EventTrace trace() {
+        return trace;
+    }
+
+    public RandomGenerator random() {
+        return random;
+    }
+
+    public List<NetworkInterface> interfaces() {
+        return interfaces;
+    }
+
+    /** Attaches a device as a new interface. Loop thread (or before the loop starts). */
+    public NetworkInterface addInterface(Device device) {
+        assert loop.inEventLoop();
+        NetworkInterface iface = new NetworkInterface(interfaces.size(), device, counters);
+        interfaces.add(iface);
+        arp.add(new Arp(iface, loop.timers(), config.arp(), random, counters, trace));
+        device.setReadyListener(loop.waiter()::wakeup);
+        return iface;
+    }
+
+    /**
+     * Assigns an IPv4 address to an interface. It is announced with gratuitous ARP (RFC 5227 2.3)
+     * and, if the stack is configured to probe, used only after probing found no conflict.
+     */
+    public Ipv4InterfaceAddress addIpv4Address(NetworkInterface iface, Ipv4Address address, int prefixLength) {
+        assert loop.inEventLoop();
+        Ipv4InterfaceAddress a = new Ipv4InterfaceAddress(address, prefixLength);
+        iface.addIpv4(a);
+        arp(iface).start(a, config.probeIpv4(), loop.clock().nanos());
+        return a;
+    }
+
+    /** The ARP instance of an interface. */
+    public Arp arp(NetworkInterface iface) {
+        return arp.get(iface.index());
+    }
+
+    @Override
+    public boolean poll(long now) {
+        boolean busy = false;
+        pollingNow = now;
+        for (int i = 0; i < interfaces.size(); i++) {
+            NetworkInterface iface = interfaces.get(i);
+            polling = iface;
+            int n = iface.device().receive(config.receiveBudget(), sink);
+            if (n > 0) {
+                busy = true;
+            }
+        }
+        for (int i = 0; i < interfaces.size(); i++) {
+            interfaces.get(i).device().flush();
+        }
+        return busy;
+    }
+
+    private void dispatchFrame(ByteBuf frame) {
+        try {
+            receiveFrame(polling, frame, pollingNow);
+        } finally {
+            frame.release();
+        }
+    }
+
+    /** Handles one received frame on {@code iface}; the frame is borrowed. */
+    public void receiveFrame(NetworkInterface iface, ByteBuf frame, long now) {
+        rxFrames.increment();
+        EthernetFrame eth = ethernet.wrap(frame);
+        WireError e = eth.check();
+        if (!e.ok()) {
+            drop(dropMalformed[e.ordinal()], "link", e.reason(), now);
+            return;
+        }
+        if (!iface.accepts(eth.dstAddr())) {
+            drop(dropNotForUs, "link", "not_for_us", now);
+            return;
+        }
+        int offset = eth.payloadOffset();
+        int length = eth.payloadLength();
+        switch (eth.etherType()) {
+            case EtherType.ARP -> arp(iface).receive(frame, offset, length, now);
+            default -> drop(dropUnknownType, "link", "unknown_ethertype", now);
+        }
+    }
+
+    private void drop(Counter counter, String layer, String reason, long now) {
+        counter.increment();
+        if (trace.enabled()) {
+            trace.drop(now, layer, reason);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Stack[" + config.name() + "]";
+    }
+}

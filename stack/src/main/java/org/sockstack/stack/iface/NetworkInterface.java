@@ -1,0 +1,181 @@
+package org.sockstack.stack.iface;
+
+import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.device.Device;
+import org.sockstack.stack.stats.Counter;
+import org.sockstack.stack.stats.Counters;
+import org.sockstack.stack.wire.EthernetRepr;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.MacAddress;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One interface of a stack: a {@link Device} plus what the stack configured on it (addresses,
+ * joined link-layer multicast groups). Event loop thread only.
+ */
+public final class NetworkInterface {
+    private final int index;
+    private final Device device;
+    private final long mac;
+    private final List<Ipv4InterfaceAddress> ipv4 = new ArrayList<>();
+    /** Link-layer multicast addresses accepted, with a reference count per address. */
+    private final Map<Long, Integer> multicastFilter = new HashMap<>();
+    private final Counter txFrames;
+    private final Counter txDropped;
+    private int mtu;
+
+    public NetworkInterface(int index, Device device, Counters counters) {
+        this.index = index;
+        this.device = Objects.requireNonNull(device);
+        this.mac = device.macAddress().bits();
+        this.mtu = device.mtu();
+        this.txFrames = counters.counter("link." + device.name() + ".tx.frames");
+        this.txDropped = counters.drop("link", "tx_queue_full");
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public String name() {
+        return device.name();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public long mac() {
+        return mac;
+    }
+
+    public MacAddress macAddress() {
+        return device.macAddress();
+    }
+
+    /** The largest IP packet this link carries. */
+    public int mtu() {
+        return mtu;
+    }
+
+    public void setMtu(int mtu) {
+        if (mtu < 68 || mtu > device.mtu()) {
+            throw new IllegalArgumentException("MTU must be between 68 and the device's " + device.mtu());
+        }
+        this.mtu = mtu;
+    }
+
+    // ---- IPv4 addresses ----
+
+    public List<Ipv4InterfaceAddress> ipv4Addresses() {
+        return ipv4;
+    }
+
+    public void addIpv4(Ipv4InterfaceAddress address) {
+        ipv4.add(address);
+    }
+
+    public boolean removeIpv4(Ipv4Address address) {
+        return ipv4.removeIf(a -> a.address().equals(address));
+    }
+
+    /** The assigned entry for {@code addr} on this interface, or null. */
+    public Ipv4InterfaceAddress findIpv4(int addr) {
+        for (int i = 0; i < ipv4.size(); i++) {
+            Ipv4InterfaceAddress a = ipv4.get(i);
+            if (a.bits() == addr) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** True if {@code addr} is one of our usable unicast addresses here. */
+    public boolean hasIpv4(int addr) {
+        Ipv4InterfaceAddress a = findIpv4(addr);
+        return a != null && a.usable();
+    }
+
+    /** True if {@code addr} is the directed broadcast address of one of our subnets. */
+    public boolean isIpv4SubnetBroadcast(int addr) {
+        for (int i = 0; i < ipv4.size(); i++) {
+            if (ipv4.get(i).broadcast() == addr) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first usable address, preferring one on the same subnet as {@code dst} (source selection). */
+    public Ipv4InterfaceAddress preferredIpv4Source(int dst) {
+        Ipv4InterfaceAddress fallback = null;
+        for (int i = 0; i < ipv4.size(); i++) {
+            Ipv4InterfaceAddress a = ipv4.get(i);
+            if (!a.usable()) {
+                continue;
+            }
+            if (a.onLink(dst)) {
+                return a;
+            }
+            if (fallback == null) {
+                fallback = a;
+            }
+        }
+        return fallback;
+    }
+
+    // ---- link-layer filter ----
+
+    /** Accepts frames for {@code groupMac} (reference counted). */
+    public void joinLinkMulticast(long groupMac) {
+        multicastFilter.merge(groupMac, 1, Integer::sum);
+    }
+
+    public void leaveLinkMulticast(long groupMac) {
+        multicastFilter.computeIfPresent(groupMac, (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    /** The receive filter: our unicast address, broadcast, or a joined multicast group. */
+    public boolean accepts(long dstMac) {
+        if (dstMac == mac || dstMac == MacAddress.BROADCAST.bits()) {
+            return true;
+        }
+        return (dstMac & 0x0100_0000_0000L) != 0 && multicastFilter.containsKey(dstMac);
+    }
+
+    // ---- transmit ----
+
+    /**
+     * A new frame buffer for an Ethernet payload of {@code payloadLength} octets, with the
+     * Ethernet header written except the destination (filled by {@link #transmit}). The payload
+     * starts at index {@link org.sockstack.stack.wire.EthernetFrame#HEADER_LENGTH}; the writer
+     * index is set to the end of the frame.
+     */
+    public ByteBuf newFrame(int etherType, int payloadLength) {
+        int length = org.sockstack.stack.wire.EthernetFrame.HEADER_LENGTH + payloadLength;
+        ByteBuf frame = device.allocator().directBuffer(length, length);
+        EthernetRepr.emit(frame, 0, 0, mac, etherType);
+        frame.writerIndex(length);
+        return frame;
+    }
+
+    /** Writes {@code dstMac} into the frame's header and hands it to the device (takes ownership). */
+    public void transmit(ByteBuf frame, long dstMac) {
+        MacAddress.write(frame, frame.readerIndex(), dstMac);
+        if (device.transmit(frame)) {
+            txFrames.increment();
+        } else {
+            txDropped.increment();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name() + " " + macAddress() + " mtu " + mtu + " " + ipv4;
+    }
+}
