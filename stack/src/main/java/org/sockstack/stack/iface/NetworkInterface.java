@@ -25,6 +25,8 @@ public final class NetworkInterface {
     private final List<Ipv4InterfaceAddress> ipv4 = new ArrayList<>();
     /** Link-layer multicast addresses accepted, with a reference count per address. */
     private final Map<Long, Integer> multicastFilter = new HashMap<>();
+    /** IPv4 groups joined on this interface (RFC 1112 section 7.2), with reference counts. */
+    private final Map<Integer, Integer> ipv4Groups = new HashMap<>();
     private final Counter txFrames;
     private final Counter txDropped;
     private int mtu;
@@ -127,6 +129,36 @@ public final class NetworkInterface {
             }
         }
         return fallback;
+    }
+
+    // ---- IPv4 multicast ----
+
+    /** Joins an IPv4 group here: the link-layer filter accepts its MAC (RFC 1112 6.4). */
+    public void joinIpv4Group(int group) {
+        if (ipv4Groups.merge(group, 1, Integer::sum) == 1) {
+            joinLinkMulticast(MacAddress.ofIpv4Multicast(group).bits());
+        }
+    }
+
+    public void leaveIpv4Group(int group) {
+        Integer n = ipv4Groups.get(group);
+        if (n == null) {
+            return;
+        }
+        if (n > 1) {
+            ipv4Groups.put(group, n - 1);
+        } else {
+            ipv4Groups.remove(group);
+            leaveLinkMulticast(MacAddress.ofIpv4Multicast(group).bits());
+        }
+    }
+
+    public boolean acceptsIpv4Multicast(int group) {
+        return ipv4Groups.containsKey(group);
+    }
+
+    public java.util.Set<Integer> ipv4Groups() {
+        return java.util.Collections.unmodifiableSet(ipv4Groups.keySet());
     }
 
     // ---- link-layer filter ----

@@ -36,8 +36,11 @@ public final class Reassembler<K> {
     /** Told when an incomplete datagram times out (e.g. to send ICMP Time Exceeded, code 1). */
     @FunctionalInterface
     public interface TimeoutListener<K> {
-        /** {@code firstHeader} is null unless the fragment at offset 0 had arrived. */
-        void onTimeout(K key, byte[] firstHeader, long now);
+        /**
+         * {@code firstHeader} is null unless the fragment at offset 0 had arrived; then
+         * {@code firstData} holds that fragment's data (borrowed for the call).
+         */
+        void onTimeout(K key, byte[] firstHeader, ByteBuf firstData, long now);
     }
 
     /** What happened to an offered fragment. */
@@ -90,12 +93,13 @@ public final class Reassembler<K> {
 
         void expire(long now) {
             datagrams.remove(key);
-            boolean wasLive = !discarded;
-            release(this);
-            if (wasLive) {
+            if (!discarded) {
                 timeouts.increment();
-                timeoutListener.onTimeout(key, firstHeader, now);
+                boolean haveFirst = firstHeader != null && !fragments.isEmpty() && fragments.get(0).offset() == 0;
+                timeoutListener.onTimeout(key, haveFirst ? firstHeader : null,
+                        haveFirst ? fragments.get(0).data() : null, now);
             }
+            release(this);
         }
     }
 

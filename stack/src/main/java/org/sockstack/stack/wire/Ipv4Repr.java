@@ -191,4 +191,31 @@ public record Ipv4Repr(Ipv4Address src, Ipv4Address dst, int protocol, int paylo
         }
         return sb.toString();
     }
+
+    /**
+     * Allocation-free emission of a header without options for the transmit path; writes the
+     * header checksum. {@code tos} is the whole DSCP/ECN octet.
+     */
+    public static void emitHeader(ByteBuf buf, int offset, int src, int dst, int protocol, int payloadLength,
+                                  int ttl, int tos, int identification, boolean dontFragment,
+                                  boolean moreFragments, int fragmentOffset) {
+        buf.setByte(offset, Ipv4Packet.VERSION << 4 | Ipv4Packet.MIN_HEADER_LENGTH / 4);
+        buf.setByte(offset + 1, tos);
+        buf.setShort(offset + 2, Ipv4Packet.MIN_HEADER_LENGTH + payloadLength);
+        buf.setShort(offset + 4, identification);
+        int flagsAndOffset = fragmentOffset / 8;
+        if (dontFragment) {
+            flagsAndOffset |= Ipv4Packet.FLAG_DF;
+        }
+        if (moreFragments) {
+            flagsAndOffset |= Ipv4Packet.FLAG_MF;
+        }
+        buf.setShort(offset + 6, flagsAndOffset);
+        buf.setByte(offset + 8, ttl);
+        buf.setByte(offset + 9, protocol);
+        buf.setShort(offset + 10, 0);
+        buf.setInt(offset + 12, src);
+        buf.setInt(offset + 16, dst);
+        buf.setShort(offset + 10, InternetChecksum.compute(buf, offset, Ipv4Packet.MIN_HEADER_LENGTH));
+    }
 }

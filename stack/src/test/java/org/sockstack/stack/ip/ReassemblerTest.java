@@ -25,7 +25,7 @@ class ReassemblerTest {
     private final Counters counters = new Counters();
     private final List<String> timedOut = new ArrayList<>();
     private final Reassembler<String> r = new Reassembler<>("ip", timers, ReassemblyConfig.IPV4,
-            PooledByteBufAllocator.DEFAULT, counters, (k, h, now) -> timedOut.add(k + (h == null ? "" : "+hdr")));
+            PooledByteBufAllocator.DEFAULT, counters, (k, h, d, now) -> timedOut.add(k + (h == null ? "" : "+hdr")));
     private final byte[] data = new byte[4000];
     private final byte[] header = {1, 2, 3, 4};
 
@@ -114,7 +114,7 @@ class ReassemblerTest {
     void concurrencyAndMemoryAreBounded() {
         ReassemblyConfig tight = new ReassemblyConfig(Duration.ofSeconds(30), 65_535, 4, 8_000, 8);
         Reassembler<Integer> small = new Reassembler<>("ip", timers, tight, PooledByteBufAllocator.DEFAULT, counters,
-                (k, h, n) -> { });
+                (k, h, d, n) -> { });
         for (int i = 0; i < 100; i++) {
             small.offer(i, 0, true, Unpooled.wrappedBuffer(data), 0, 1480, header, start);
             assertTrue(small.pending() <= 4);

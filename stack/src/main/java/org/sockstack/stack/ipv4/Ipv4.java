@@ -1,0 +1,377 @@
+package org.sockstack.stack.ipv4;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.sockstack.stack.arp.Arp;
+import org.sockstack.stack.iface.Ipv4InterfaceAddress;
+import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.ip.Reassembler;
+import org.sockstack.stack.ip.ReassemblyConfig;
+import org.sockstack.stack.ip.Route;
+import org.sockstack.stack.ip.RoutingTable;
+import org.sockstack.stack.ipv4.Ipv4ProtocolHandler.Cast;
+import org.sockstack.stack.loop.TimerWheel;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.stats.Counter;
+import org.sockstack.stack.stats.Counters;
+import org.sockstack.stack.stats.EventTrace;
+import org.sockstack.stack.wire.EtherType;
+import org.sockstack.stack.wire.EthernetFrame;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv4Packet;
+import org.sockstack.stack.wire.Ipv4Repr;
+import org.sockstack.stack.wire.MacAddress;
+import org.sockstack.stack.wire.WireError;
+
+import java.util.List;
+import java.util.function.IntFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * IPv4 for a host (RFC 791, RFC 1122 section 3.2/3.3): input validation, address filtering,
+ * reassembly, demultiplexing to the upper protocols, and output with routing, source address
+ * selection and fragmentation. Forwarding is not done: datagrams for other hosts are dropped and
+ * counted (RFC 1122 3.3.4: a host that is not a router must not forward).
+ */
+public final class Ipv4 {
+    /** Where an upper layer writes its message in a frame from {@link #allocate}. */
+    public static final int PAYLOAD_OFFSET = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
+    /** RFC 1122 3.2.1.7: the default TTL SHOULD be configurable; 64 is today's common value. */
+    public static final int DEFAULT_TTL = 64;
+    private static final String LAYER = "ipv4";
+
+    /** Reassembly key (RFC 791 section 3.2: source, destination, protocol, identification). */
+    record FragmentKey(int src, int dst, int protocol, int identification) { }
+
+    private final List<NetworkInterface> interfaces;
+    private final IntFunction<Arp> arpOf;
+    private final RoutingTable<Ipv4Address> routes = new RoutingTable<>((a, p, len) -> a.inPrefix(p, len));
+    private final Reassembler<FragmentKey> reassembler;
+    private final Ipv4ProtocolHandler[] handlers = new Ipv4ProtocolHandler[256];
+    private final Ipv4Packet view = new Ipv4Packet();
+    private final Ipv4Packet reassembledView = new Ipv4Packet();
+    private final EventTrace trace;
+    private Ipv4ErrorSink errors = Ipv4ErrorSink.NONE;
+    private int nextIdentification;
+
+    private final Counter rxPackets;
+    private final Counter rxDelivered;
+    private final Counter txPackets;
+    private final Counter txFragments;
+    private final Counter[] dropMalformed;
+    private final Counter dropBadChecksum;
+    private final Counter dropBadSource;
+    private final Counter dropNotForUs;
+    private final Counter dropUnknownProtocol;
+    private final Counter dropNoRoute;
+
+    public Ipv4(List<NetworkInterface> interfaces, IntFunction<Arp> arpOf, TimerWheel timers, ByteBufAllocator allocator,
+                RandomGenerator random, Counters counters, EventTrace trace) {
+        this.interfaces = interfaces;
+        this.arpOf = arpOf;
+        this.trace = trace;
+        this.nextIdentification = random.nextInt(0x10000);
+        this.reassembler = new Reassembler<>(LAYER, timers, ReassemblyConfig.IPV4, allocator, counters,
+                (key, header, data, now) -> {
+                    if (header != null) {
+                        errors.reassemblyTimedOut(header, data, now);
+                    }
+                });
+        rxPackets = counters.counter("ipv4.rx.packets");
+        rxDelivered = counters.counter("ipv4.rx.delivered");
+        txPackets = counters.counter("ipv4.tx.packets");
+        txFragments = counters.counter("ipv4.tx.fragments");
+        dropMalformed = new Counter[WireError.values().length];
+        for (WireError e : WireError.values()) {
+            dropMalformed[e.ordinal()] = counters.drop(LAYER, e.reason());
+        }
+        dropBadChecksum = dropMalformed[WireError.BAD_CHECKSUM.ordinal()];
+        dropBadSource = counters.drop(LAYER, "bad_source_address");
+        dropNotForUs = counters.drop(LAYER, "not_for_us");
+        dropUnknownProtocol = counters.drop(LAYER, "unknown_protocol");
+        dropNoRoute = counters.drop(LAYER, "no_route");
+    }
+
+    /** Registers the handler of an upper-layer protocol number. */
+    public void register(int protocol, Ipv4ProtocolHandler handler) {
+        handlers[protocol] = handler;
+    }
+
+    /** Where ICMP errors about received datagrams are reported (set by ICMP). */
+    public void setErrorSink(Ipv4ErrorSink sink) {
+        this.errors = sink;
+    }
+
+    public RoutingTable<Ipv4Address> routes() {
+        return routes;
+    }
+
+    public Reassembler<FragmentKey> reassembler() {
+        return reassembler;
+    }
+
+    // ------------------------------------------------------------------ input
+
+    /** Handles an IPv4 packet at {@code offset} in a received frame (borrowed). */
+    public void receive(NetworkInterface iface, ByteBuf frame, int offset, int length, long now) {
+        rxPackets.increment();
+        Ipv4Packet p = view.wrap(frame, offset, length);
+        WireError e = p.check();
+        if (!e.ok()) {
+            drop(dropMalformed[e.ordinal()], e, now);
+            return;
+        }
+        if (!iface.device().capabilities().rxChecksumVerified() && !p.verifyChecksum()) {
+            drop(dropBadChecksum, WireError.BAD_CHECKSUM, now);
+            return;
+        }
+        int src = p.srcAddr();
+        // RFC 1122 3.2.1.3: a source that is broadcast, multicast or loopback is discarded.
+        if (src == -1 || isMulticast(src) || (src >>> 24) == 127 || iface.isIpv4SubnetBroadcast(src)) {
+            drop(dropBadSource, "bad_source_address", now);
+            return;
+        }
+        Cast cast = classify(iface, p.dstAddr());
+        if (cast == null) {
+            drop(dropNotForUs, "not_for_us", now);
+            return;
+        }
+        if (p.optionsLength() > 0) {
+            WireError oe = p.checkOptions();
+            if (!oe.ok()) {
+                // RFC 1122 3.2.2.5: a host SHOULD send Parameter Problem for a bad option.
+                drop(dropMalformed[oe.ordinal()], oe, now);
+                if (cast == Cast.UNICAST) {
+                    errors.parameterProblem(iface, p, Ipv4Packet.MIN_HEADER_LENGTH, now);
+                }
+                return;
+            }
+        }
+        if (p.isFragment()) {
+            reassemble(iface, p, cast, now);
+            return;
+        }
+        deliver(iface, p, cast, now);
+    }
+
+    /** Is the datagram for us, and how (RFC 1122 3.2.1.3, 3.3.6)? Null if not for us. */
+    private Cast classify(NetworkInterface iface, int dst) {
+        if (dst == -1 || iface.isIpv4SubnetBroadcast(dst)) {
+            return Cast.BROADCAST;
+        }
+        if (isMulticast(dst)) {
+            return iface.acceptsIpv4Multicast(dst) ? Cast.MULTICAST : null;
+        }
+        // The weak host model (RFC 1122 3.3.4.2): any of our addresses, on any interface.
+        for (int i = 0; i < interfaces.size(); i++) {
+            if (interfaces.get(i).hasIpv4(dst)) {
+                return Cast.UNICAST;
+            }
+        }
+        return null;
+    }
+
+    private void reassemble(NetworkInterface iface, Ipv4Packet p, Cast cast, long now) {
+        FragmentKey key = new FragmentKey(p.srcAddr(), p.dstAddr(), p.protocol(), p.identification());
+        byte[] header = null;
+        if (p.fragmentOffset() == 0) {
+            header = new byte[p.headerLength()];
+            p.buffer().getBytes(p.offset(), header);
+        }
+        Reassembler.Outcome outcome = reassembler.offer(key, p.fragmentOffset(), p.moreFragments(), p.buffer(),
+                p.payloadOffset(), p.payloadLength(), header, now);
+        if (outcome != Reassembler.Outcome.COMPLETE) {
+            return;
+        }
+        ByteBuf whole = reassembler.takeCompleted();
+        try {
+            // Rewrite the first fragment's header as that of an unfragmented datagram: the
+            // whole length, no MF, offset 0. The header checksum is not needed past this point.
+            whole.setShort(2, whole.readableBytes());
+            whole.setShort(6, whole.getUnsignedShort(6) & 0x4000);
+            Ipv4Packet r = reassembledView.wrap(whole, 0, whole.readableBytes());
+            if (r.check().ok()) {
+                deliver(iface, r, cast, now);
+            }
+        } finally {
+            whole.release();
+        }
+    }
+
+    private void deliver(NetworkInterface iface, Ipv4Packet p, Cast cast, long now) {
+        Ipv4ProtocolHandler h = handlers[p.protocol()];
+        if (h == null) {
+            drop(dropUnknownProtocol, "unknown_protocol", now);
+            if (cast == Cast.UNICAST) {
+                errors.protocolUnreachable(iface, p, now);
+            }
+            return;
+        }
+        rxDelivered.increment();
+        h.receive(iface, p, cast, now);
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /**
+     * Chooses the interface, source address and next hop for a datagram to {@code dst}
+     * (RFC 1122 3.3.1; source selection 3.3.4.3). {@code boundSrc} is the socket's bound address or
+     * 0; {@code via} restricts the interface (multicast interface option) or is null.
+     *
+     * @return the path, or null if there is no route (or no usable source address)
+     */
+    public Ipv4Path path(int dst, int boundSrc, NetworkInterface via) {
+        if (dst == -1) {
+            NetworkInterface out = via != null ? via : firstWithAddress(boundSrc);
+            if (out == null) {
+                return null;
+            }
+            return new Ipv4Path(out, sourceFor(out, boundSrc, dst), dst, new Ipv4Address(dst),
+                    MacAddress.BROADCAST.bits(), out.mtu());
+        }
+        if (isMulticast(dst)) {
+            NetworkInterface out = via != null ? via : routeInterface(dst);
+            if (out == null) {
+                return null;
+            }
+            return new Ipv4Path(out, sourceFor(out, boundSrc, dst), dst, new Ipv4Address(dst),
+                    MacAddress.ofIpv4Multicast(dst).bits(), out.mtu());
+        }
+        Ipv4Address dstAddr = new Ipv4Address(dst);
+        Route<Ipv4Address> r = via != null ? routes.lookup(dstAddr, via) : routes.lookup(dstAddr);
+        if (r == null) {
+            return null;
+        }
+        NetworkInterface out = r.iface();
+        int src = sourceFor(out, boundSrc, dst);
+        if (src == 0) {
+            return null;
+        }
+        long mac = out.isIpv4SubnetBroadcast(dst) ? MacAddress.BROADCAST.bits() : -1;
+        return new Ipv4Path(out, src, dst, r.nextHop(dstAddr), mac, out.mtu());
+    }
+
+    private NetworkInterface routeInterface(int dst) {
+        Route<Ipv4Address> r = routes.lookup(new Ipv4Address(dst));
+        return r != null ? r.iface() : (interfaces.isEmpty() ? null : interfaces.get(0));
+    }
+
+    private NetworkInterface firstWithAddress(int boundSrc) {
+        for (NetworkInterface i : interfaces) {
+            if (boundSrc != 0 ? i.hasIpv4(boundSrc) : !i.ipv4Addresses().isEmpty()) {
+                return i;
+            }
+        }
+        return interfaces.isEmpty() ? null : interfaces.get(0);
+    }
+
+    private static int sourceFor(NetworkInterface out, int boundSrc, int dst) {
+        if (boundSrc != 0) {
+            return boundSrc;
+        }
+        Ipv4InterfaceAddress a = out.preferredIpv4Source(dst);
+        return a == null ? 0 : a.bits();
+    }
+
+    /**
+     * A frame for a datagram with {@code payloadLength} octets of upper-layer data, which the
+     * caller writes at {@link #PAYLOAD_OFFSET}. The caller owns it until {@link #send}.
+     */
+    public ByteBuf allocate(NetworkInterface iface, int payloadLength) {
+        return iface.newFrame(EtherType.IPV4, Ipv4Packet.MIN_HEADER_LENGTH + payloadLength);
+    }
+
+    /**
+     * Sends the datagram whose payload is in {@code frame} (from {@link #allocate}) along
+     * {@code path}, fragmenting it when it exceeds the path MTU (RFC 791 section 3.2) unless
+     * {@code dontFragment}. Takes ownership of the frame.
+     */
+    public SocketError send(Ipv4Path path, ByteBuf frame, int protocol, int ttl, int tos, boolean dontFragment,
+                            long now) {
+        int payloadLength = frame.readableBytes() - PAYLOAD_OFFSET;
+        if (Ipv4Packet.MIN_HEADER_LENGTH + payloadLength <= path.mtu()) {
+            Ipv4Repr.emitHeader(frame, EthernetFrame.HEADER_LENGTH, path.src(), path.dst(), protocol, payloadLength,
+                    ttl, tos, identification(dontFragment), dontFragment, false, 0);
+            txPackets.increment();
+            transmit(path, frame, now);
+            return SocketError.OK;
+        }
+        if (dontFragment) {
+            frame.release();
+            return SocketError.MESSAGE_TOO_BIG;
+        }
+        if (Ipv4Packet.MIN_HEADER_LENGTH + payloadLength > Ipv4Packet.MAX_TOTAL_LENGTH) {
+            frame.release();
+            return SocketError.MESSAGE_TOO_BIG;
+        }
+        fragment(path, frame, payloadLength, protocol, ttl, tos, now);
+        return SocketError.OK;
+    }
+
+    /** RFC 791 section 3.2 "Fragmentation": chunks of (MTU - header) rounded down to 8 octets. */
+    private void fragment(Ipv4Path path, ByteBuf frame, int payloadLength, int protocol, int ttl, int tos, long now) {
+        int chunk = (path.maxPayload()) & ~7;
+        int id = identification(false);
+        try {
+            for (int offset = 0; offset < payloadLength; offset += chunk) {
+                int len = Math.min(chunk, payloadLength - offset);
+                boolean more = offset + len < payloadLength;
+                ByteBuf f = allocate(path.iface(), len);
+                f.setBytes(PAYLOAD_OFFSET, frame, PAYLOAD_OFFSET + offset, len);
+                Ipv4Repr.emitHeader(f, EthernetFrame.HEADER_LENGTH, path.src(), path.dst(), protocol, len, ttl, tos,
+                        id, false, more, offset);
+                txFragments.increment();
+                transmit(path, f, now);
+            }
+            txPackets.increment();
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void transmit(Ipv4Path path, ByteBuf frame, long now) {
+        if (path.dstMac() >= 0) {
+            path.iface().transmit(frame, path.dstMac());
+        } else {
+            arpOf.apply(path.iface().index()).cache().send(path.nextHop(), frame, now);
+        }
+    }
+
+    /**
+     * The Identification field. RFC 6864 section 4.1: only datagrams that may be fragmented need
+     * unique values; atomic ones (DF set, unfragmented) may carry any, and we use 0 for them.
+     */
+    private int identification(boolean atomic) {
+        if (atomic) {
+            return 0;
+        }
+        nextIdentification = (nextIdentification + 1) & 0xFFFF;
+        return nextIdentification;
+    }
+
+    /** Adds the on-link route of an interface address (what a kernel does with "ip addr add"). */
+    public void addOnLinkRoute(NetworkInterface iface, Ipv4InterfaceAddress a) {
+        Ipv4Address prefix = new Ipv4Address(a.bits() & a.netmask());
+        routes.add(new Route<>(prefix, a.prefixLength(), null, iface, 0));
+    }
+
+    /** Adds a default route via {@code gateway} on {@code iface}. */
+    public void addDefaultRoute(NetworkInterface iface, Ipv4Address gateway) {
+        routes.add(new Route<>(Ipv4Address.ANY, 0, gateway, iface, 0));
+    }
+
+    public static boolean isMulticast(int addr) {
+        return (addr & 0xF000_0000) == 0xE000_0000;
+    }
+
+    private void drop(Counter c, WireError e, long now) {
+        drop(c, e.reason(), now);
+    }
+
+    private void drop(Counter c, String reason, long now) {
+        c.increment();
+        if (trace.enabled()) {
+            trace.drop(now, LAYER, reason);
+        }
+    }
+}
