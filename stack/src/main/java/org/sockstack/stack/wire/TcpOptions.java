@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The meaning of the TCP options this stack speaks (RFC 9293 section 3.2, RFC 7323, RFC 2018).
- * Unknown options are skipped when parsing and never emitted.
+ * Unknown options are skipped when parsing and never emitted; options sent on segments where they
+ * mean nothing (an MSS without SYN, SACK blocks on a SYN) are dropped by {@link #parse}.
  *
  * <p>Emission uses the layout Linux uses, so a segment written from the same values is byte for
  * byte what the kernel sends (a SYN reads {@code mss 1460,sackOK,TS val .. ecr ..,nop,wscale 7}):
@@ -76,18 +77,27 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
         return new TcpOptions(-1, -1, false, timestamps, sackBlocks);
     }
 
-    /** Reads the options of a checked segment. */
+    /**
+     * Reads the options of a checked segment, keeping each only on the segments where it has a
+     * meaning, as Linux does: MSS (RFC 9293 section 3.7.1), Window Scale (RFC 7323 section 2.2:
+     * "ignored" without SYN) and SACK-permitted (RFC 2018 section 2) only on a SYN; SACK blocks
+     * (RFC 2018 section 3: "over an established TCP connection") only without SYN. The view still
+     * shows everything that was sent. This also keeps the result within 40 octets when emitted.
+     */
     static TcpOptions parse(TcpSegment seg) {
         if (seg.headerLength() == TcpSegment.HEADER_LENGTH) {
             return NONE;
         }
         Timestamps ts = seg.hasTimestamps() ? new Timestamps(seg.tsVal(), seg.tsEcr()) : null;
+        if (seg.syn()) {
+            return new TcpOptions(seg.mss(), seg.windowScale(), seg.sackPermitted(), ts, List.of());
+        }
         int n = seg.sackBlockCount();
         SackBlock[] blocks = new SackBlock[n];
         for (int i = 0; i < n; i++) {
             blocks[i] = new SackBlock(seg.sackLeftEdge(i), seg.sackRightEdge(i));
         }
-        return new TcpOptions(seg.mss(), seg.windowScale(), seg.sackPermitted(), ts, List.of(blocks));
+        return new TcpOptions(-1, -1, false, ts, List.of(blocks));
     }
 
     public boolean hasTimestamps() {
