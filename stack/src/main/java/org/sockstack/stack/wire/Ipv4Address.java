@@ -4,7 +4,7 @@ package org.sockstack.stack.wire;
  * An IPv4 address. Views and hot-path code carry addresses as an {@code int} (network order,
  * most significant octet first); this is the readable form.
  */
-public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
+public record Ipv4Address(int bits) implements IpAddress, Comparable<Ipv4Address> {
     public static final Ipv4Address ANY = new Ipv4Address(0);
     public static final Ipv4Address BROADCAST = new Ipv4Address(0xFFFF_FFFF);
 
@@ -55,11 +55,18 @@ public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
         return new Ipv4Address(v);
     }
 
+    @Override
+    public int version() {
+        return 4;
+    }
+
+    @Override
     public byte[] octets() {
         return new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
     }
 
     /** 224.0.0.0/4 (RFC 5771). */
+    @Override
     public boolean isMulticast() {
         return (bits & 0xF000_0000) == 0xE000_0000;
     }
@@ -68,6 +75,7 @@ public record Ipv4Address(int bits) implements Comparable<Ipv4Address> {
         return bits == 0xFFFF_FFFF;
     }
 
+    @Override
     public boolean isUnspecified() {
         return bits == 0;
     }

@@ -10,7 +10,7 @@ import java.net.UnknownHostException;
  * An IPv6 address as two 64-bit halves (network order: {@code hi} holds the first 8 octets).
  * Text follows RFC 5952 (lower case, longest zero run compressed).
  */
-public record Ipv6Address(long hi, long lo) implements Comparable<Ipv6Address> {
+public record Ipv6Address(long hi, long lo) implements IpAddress, Comparable<Ipv6Address> {
     public static final Ipv6Address UNSPECIFIED = new Ipv6Address(0, 0);
     public static final Ipv6Address LOOPBACK = new Ipv6Address(0, 1);
     /** ff02::1, all nodes on the link. */
@@ -75,6 +75,12 @@ public record Ipv6Address(long hi, long lo) implements Comparable<Ipv6Address> {
         return new Ipv6Address(0xFF02_0000_0000_0000L, 0x0000_0001_FF00_0000L | (lo & 0xFF_FFFFL));
     }
 
+    @Override
+    public int version() {
+        return 6;
+    }
+
+    @Override
     public byte[] octets() {
         byte[] out = new byte[16];
         for (int i = 0; i < 8; i++) {
@@ -93,6 +99,7 @@ public record Ipv6Address(long hi, long lo) implements Comparable<Ipv6Address> {
         buf.setLong(index + 8, lo);
     }
 
+    @Override
     public boolean isUnspecified() {
         return hi == 0 && lo == 0;
     }
@@ -102,6 +109,7 @@ public record Ipv6Address(long hi, long lo) implements Comparable<Ipv6Address> {
     }
 
     /** ff00::/8. */
+    @Override
     public boolean isMulticast() {
         return (hi >>> 56) == 0xFF;
     }

@@ -49,7 +49,7 @@ public final class TcpSegment {
     public static final int MAX_HEADER_LENGTH = 60;
     public static final int MAX_OPTIONS_LENGTH = MAX_HEADER_LENGTH - HEADER_LENGTH;
     /** The IP protocol / IPv6 next-header number of TCP (IANA), used in the pseudo-header. */
-    public static final int PROTOCOL_NUMBER = 6;
+    public static final int PROTOCOL_NUMBER = IpProtocol.TCP;
 
     // Control bits, octet 13 of the header (RFC 9293 section 3.1; CWR and ECE from RFC 3168).
     public static final int FIN = 0x01;
