@@ -6,6 +6,7 @@ import org.sockstack.stack.device.Device;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.iface.Ipv4InterfaceAddress;
 import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.ipv4.Ipv4;
 import org.sockstack.stack.loop.EventLoop;
 import org.sockstack.stack.loop.Pollable;
 import org.sockstack.stack.stats.Counter;
@@ -40,6 +41,7 @@ public final class Stack implements Pollable {
     private final List<NetworkInterface> interfaces = new ArrayList<>();
     private final List<Arp> arp = new ArrayList<>();
     private final EthernetFrame ethernet = new EthernetFrame();
+    private final Ipv4 ipv4;
 
     private final Counter rxFrames;
     private final Counter dropNotForUs;
@@ -63,7 +65,14 @@ public final class Stack implements Pollable {
         for (WireError e : WireError.values()) {
             dropMalformed[e.ordinal()] = counters.drop("link", e.reason());
         }
+        ipv4 = new Ipv4(interfaces, arp::get, loop.timers(), io.netty.buffer.PooledByteBufAllocator.DEFAULT,
+                random, counters, trace);
         loop.register(this);
+    }
+
+    /** The IPv4 layer: routes, protocol registration, output. */
+    public Ipv4 ipv4() {
+        return ipv4;
     }
 
     public EventLoop loop() {
@@ -96,6 +105,8 @@ public final class Stack implements Pollable {
         NetworkInterface iface = new NetworkInterface(interfaces.size(), device, counters);
         interfaces.add(iface);
         arp.add(new Arp(iface, loop.timers(), config.arp(), random, counters, trace));
+        // RFC 1112 section 7.2: every host joins the all-hosts group 224.0.0.1 on each interface.
+        iface.joinIpv4Group(0xE000_0001);
         device.setReadyListener(loop.waiter()::wakeup);
         return iface;
     }
@@ -108,6 +119,7 @@ public final class Stack implements Pollable {
         assert loop.inEventLoop();
         Ipv4InterfaceAddress a = new Ipv4InterfaceAddress(address, prefixLength);
         iface.addIpv4(a);
+        ipv4.addOnLinkRoute(iface, a);
         arp(iface).start(a, config.probeIpv4(), loop.clock().nanos());
         return a;
     }
@@ -160,6 +172,7 @@ public final class Stack implements Pollable {
         int length = eth.payloadLength();
         switch (eth.etherType()) {
             case EtherType.ARP -> arp(iface).receive(frame, offset, length, now);
+            case EtherType.IPV4 -> ipv4.receive(iface, frame, offset, length, now);
             default -> drop(dropUnknownType, "link", "unknown_ethertype", now);
         }
     }
