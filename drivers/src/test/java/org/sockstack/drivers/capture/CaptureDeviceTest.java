@@ -169,7 +169,7 @@ class CaptureDeviceTest {
         assertEquals(MAC, device.macAddress());
         assertEquals(1500, device.mtu());
         device.close();
-        assertTrue(channel.transmit(pooled(Fixtures.frame(2))) == false, "closing closes the inner device");
+        assertFalse(channel.transmit(pooled(Fixtures.frame(2))), "closing closes the inner device");
     }
 
     @Test
