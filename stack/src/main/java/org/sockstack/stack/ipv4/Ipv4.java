@@ -52,6 +52,7 @@ public final class Ipv4 {
     private final Ipv4Packet reassembledView = new Ipv4Packet();
     private final EventTrace trace;
     private Ipv4ErrorSink errors = Ipv4ErrorSink.NONE;
+    private GroupListener groupListener = GroupListener.NONE;
     private int nextIdentification;
 
     private final Counter rxPackets;
@@ -347,6 +348,40 @@ public final class Ipv4 {
         }
         nextIdentification = (nextIdentification + 1) & 0xFFFF;
         return nextIdentification;
+    }
+
+    /**
+     * Joins an IPv4 group on an interface for a local member (reference counted). The group
+     * management protocol, when present, is told so it can send reports (RFC 1112, RFC 3376).
+     */
+    public void joinGroup(NetworkInterface iface, int group) {
+        boolean first = !iface.acceptsIpv4Multicast(group);
+        iface.joinIpv4Group(group);
+        if (first) {
+            groupListener.joined(iface, group);
+        }
+    }
+
+    public void leaveGroup(NetworkInterface iface, int group) {
+        iface.leaveIpv4Group(group);
+        if (!iface.acceptsIpv4Multicast(group)) {
+            groupListener.left(iface, group);
+        }
+    }
+
+    /** Told when an interface's group membership starts or ends (IGMP implements it). */
+    public interface GroupListener {
+        GroupListener NONE = new GroupListener() { };
+
+        default void joined(NetworkInterface iface, int group) {
+        }
+
+        default void left(NetworkInterface iface, int group) {
+        }
+    }
+
+    public void setGroupListener(GroupListener listener) {
+        this.groupListener = listener;
     }
 
     /** Adds the on-link route of an interface address (what a kernel does with "ip addr add"). */

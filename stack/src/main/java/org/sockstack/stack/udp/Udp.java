@@ -1,0 +1,446 @@
+package org.sockstack.stack.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.ipv4.Ipv4ErrorListener;
+import org.sockstack.stack.ipv4.Ipv4Path;
+import org.sockstack.stack.ipv4.Ipv4ProtocolHandler;
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.stats.Counter;
+import org.sockstack.stack.stats.Counters;
+import org.sockstack.stack.stats.EventTrace;
+import org.sockstack.stack.wire.IpAddress;
+import org.sockstack.stack.wire.IpProtocol;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv4Packet;
+import org.sockstack.stack.wire.UdpPacket;
+import org.sockstack.stack.wire.UdpRepr;
+import org.sockstack.stack.wire.WireError;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * UDP (RFC 768) over IPv4: the socket table, input demultiplexing and output.
+ *
+ * <p>Demultiplexing picks, for a unicast datagram, the most specific socket: one connected to the
+ * sender, then one bound to the destination address, then a wildcard one. Broadcast and multicast
+ * datagrams go to every matching socket (RFC 1122 4.1.3.5 leaves it open; BSD does this). No
+ * socket at all for a unicast datagram gets an ICMP Port Unreachable (RFC 1122 4.1.3.1).
+ */
+public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
+    /** RFC 6056 section 2.1: the IANA dynamic port range. */
+    public static final int EPHEMERAL_LOW = 49152;
+    public static final int EPHEMERAL_HIGH = 65535;
+    /** 65535 - 20 (IPv4 header) - 8 (UDP header). */
+    public static final int MAX_IPV4_PAYLOAD = 65_507;
+    private static final String LAYER = "udp";
+
+    private final Ipv4 ipv4;
+    private final IntFunction<NetworkInterface> interfaceByIndex;
+    private final RandomGenerator random;
+    private final EventTrace trace;
+    private final ByteBufAllocator allocator;
+    private final Map<Integer, List<UdpSocket>> byPort = new HashMap<>();
+    private final Map<UdpSocket, Set<Membership>> memberships = new HashMap<>();
+    private final UdpPacket view = new UdpPacket();
+    private final List<UdpSocket> matches = new ArrayList<>();
+    private PortUnreachableSender portUnreachable = (iface, packet, now) -> { };
+
+    private final Counter rxDatagrams;
+    private final Counter txDatagrams;
+    private final Counter[] dropMalformed;
+    private final Counter dropNoPort;
+    private final Counter dropReceiveBufferFull;
+    private final Counter icmpErrorsDelivered;
+
+    /** Sends ICMP Port Unreachable for a datagram (ICMP implements it). */
+    @FunctionalInterface
+    public interface PortUnreachableSender {
+        void send(NetworkInterface iface, Ipv4Packet packet, long now);
+    }
+
+    record Membership(int group, int ifindex) { }
+
+    public Udp(Ipv4 ipv4, IntFunction<NetworkInterface> interfaceByIndex, ByteBufAllocator allocator,
+               RandomGenerator random, Counters counters, EventTrace trace) {
+        this.ipv4 = ipv4;
+        this.interfaceByIndex = interfaceByIndex;
+        this.allocator = allocator;
+        this.random = random;
+        this.trace = trace;
+        rxDatagrams = counters.counter("udp.rx.datagrams");
+        txDatagrams = counters.counter("udp.tx.datagrams");
+        dropMalformed = new Counter[WireError.values().length];
+        for (WireError e : WireError.values()) {
+            dropMalformed[e.ordinal()] = counters.drop(LAYER, e.reason());
+        }
+        dropNoPort = counters.drop(LAYER, "no_port");
+        dropReceiveBufferFull = counters.drop(LAYER, "receive_buffer_full");
+        icmpErrorsDelivered = counters.counter("udp.icmp_errors_delivered");
+    }
+
+    public void setPortUnreachableSender(PortUnreachableSender sender) {
+        this.portUnreachable = sender;
+    }
+
+    /** A new, unbound socket. */
+    public UdpSocket open() {
+        return new UdpSocket(this);
+    }
+
+    // ------------------------------------------------------------------ binding
+
+    SocketError bind(UdpSocket s, Endpoint endpoint) {
+        if (!(endpoint.address() instanceof Ipv4Address addr)) {
+            return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+        }
+        if (!addr.isUnspecified() && !addr.isMulticast() && !isLocal(addr.bits())) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        int port = endpoint.port();
+        if (port == 0) {
+            port = ephemeralPort(s, addr);
+            if (port == 0) {
+                return SocketError.ADDRESS_IN_USE;
+            }
+        } else if (conflicts(s, addr, port)) {
+            return SocketError.ADDRESS_IN_USE;
+        }
+        s.local = new Endpoint(addr, port);
+        s.bound = true;
+        byPort.computeIfAbsent(port, p -> new ArrayList<>(1)).add(s);
+        return SocketError.OK;
+    }
+
+    private boolean conflicts(UdpSocket s, Ipv4Address addr, int port) {
+        List<UdpSocket> others = byPort.get(port);
+        if (others == null) {
+            return false;
+        }
+        for (UdpSocket o : others) {
+            boolean overlap = addr.isUnspecified() || o.local.address().isUnspecified() || o.local.address().equals(addr);
+            if (overlap && !(s.reuseAddress && o.reuseAddress)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 6056 section 3.3.1 (Algorithm 1): a random starting point, then a linear search. */
+    private int ephemeralPort(UdpSocket s, Ipv4Address addr) {
+        int range = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+        int offset = random.nextInt(range);
+        for (int i = 0; i < range; i++) {
+            int port = EPHEMERAL_LOW + (offset + i) % range;
+            if (!conflicts(s, addr, port)) {
+                return port;
+            }
+        }
+        return 0;
+    }
+
+    void unbind(UdpSocket s) {
+        if (s.bound) {
+            List<UdpSocket> list = byPort.get(s.local.port());
+            if (list != null) {
+                list.remove(s);
+                if (list.isEmpty()) {
+                    byPort.remove(s.local.port());
+                }
+            }
+        }
+        Set<Membership> joined = memberships.remove(s);
+        if (joined != null) {
+            for (Membership m : joined) {
+                NetworkInterface iface = interfaceByIndex.apply(m.ifindex());
+                if (iface != null) {
+                    ipv4.leaveGroup(iface, m.group());
+                }
+            }
+        }
+    }
+
+    private boolean isLocal(int addr) {
+        for (int i = 0; ; i++) {
+            NetworkInterface iface = interfaceByIndex.apply(i);
+            if (iface == null) {
+                return false;
+            }
+            if (iface.findIpv4(addr) != null) {
+                return true;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ multicast
+
+    SocketError joinGroup(UdpSocket s, IpAddress group, int ifindex) {
+        if (!(group instanceof Ipv4Address g) || !g.isMulticast()) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface(g.bits());
+        if (iface == null) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        if (!memberships.computeIfAbsent(s, k -> new HashSet<>()).add(new Membership(g.bits(), iface.index()))) {
+            return SocketError.ADDRESS_IN_USE;
+        }
+        ipv4.joinGroup(iface, g.bits());
+        return SocketError.OK;
+    }
+
+    SocketError leaveGroup(UdpSocket s, IpAddress group, int ifindex) {
+        if (!(group instanceof Ipv4Address g)) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface(g.bits());
+        Set<Membership> joined = memberships.get(s);
+        if (iface == null || joined == null || !joined.remove(new Membership(g.bits(), iface.index()))) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        ipv4.leaveGroup(iface, g.bits());
+        return SocketError.OK;
+    }
+
+    private NetworkInterface groupInterface(int group) {
+        Ipv4Path p = ipv4.path(group, 0, null);
+        return p == null ? null : p.iface();
+    }
+
+    private boolean memberOf(UdpSocket s, int group, int ifindex) {
+        Set<Membership> joined = memberships.get(s);
+        return joined != null && joined.contains(new Membership(group, ifindex));
+    }
+
+    // ------------------------------------------------------------------ output
+
+    SocketError send(UdpSocket s, ByteBuf data, Endpoint dst, long now) {
+        if (!(dst.address() instanceof Ipv4Address to)) {
+            return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+        }
+        if (dst.port() == 0) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        int length = data.readableBytes();
+        if (length > MAX_IPV4_PAYLOAD) {
+            return SocketError.MESSAGE_TOO_BIG;
+        }
+        if (!s.bound) {
+            SocketError e = bind(s, Endpoint.ANY_IPV4);
+            if (e != SocketError.OK) {
+                return e;
+            }
+        }
+        int dstBits = to.bits();
+        NetworkInterface via = s.multicastInterface >= 0 && to.isMulticast()
+                ? interfaceByIndex.apply(s.multicastInterface) : null;
+        Ipv4Path path = ipv4.path(dstBits, ((Ipv4Address) s.local.address()).bits(), via);
+        if (path == null) {
+            return SocketError.NO_ROUTE;
+        }
+        boolean isBroadcast = dstBits == -1 || path.iface().isIpv4SubnetBroadcast(dstBits);
+        if (isBroadcast && !s.broadcast) {
+            // SO_BROADCAST must be set to send to a broadcast address (BSD, Winsock).
+            return SocketError.ACCESS_DENIED;
+        }
+        ByteBuf frame = ipv4.allocate(path.iface(), UdpPacket.HEADER_LENGTH + length);
+        frame.setBytes(Ipv4.PAYLOAD_OFFSET + UdpPacket.HEADER_LENGTH, data, data.readerIndex(), length);
+        UdpRepr.emitIpv4(frame, Ipv4.PAYLOAD_OFFSET, s.local.port(), dst.port(), length, path.src(), dstBits);
+        if (to.isMulticast() && s.multicastLoop && path.iface().acceptsIpv4Multicast(dstBits)) {
+            loopBack(path, s.local.port(), dst, data, now);
+        }
+        int ttl = to.isMulticast() ? s.multicastTtl : (s.ttl >= 0 ? s.ttl : Ipv4.DEFAULT_TTL);
+        SocketError e = ipv4.send(path, frame, IpProtocol.UDP, ttl, s.tos, s.dontFragment, now);
+        if (e == SocketError.OK) {
+            txDatagrams.increment();
+        }
+        return e;
+    }
+
+    /** IP_MULTICAST_LOOP: a copy of our own multicast goes to local members (RFC 1112 6.1). */
+    private void loopBack(Ipv4Path path, int srcPort, Endpoint dst, ByteBuf data, long now) {
+        Endpoint from = new Endpoint(new Ipv4Address(path.src()), srcPort);
+        deliverMulticast(path.iface(), ((Ipv4Address) dst.address()).bits(), dst, from, data, data.readerIndex(),
+                data.readableBytes());
+    }
+
+    // ------------------------------------------------------------------ input
+
+    @Override
+    public void receive(NetworkInterface iface, Ipv4Packet ip, Cast cast, long now) {
+        rxDatagrams.increment();
+        UdpPacket u = view.wrap(ip.buffer(), ip.payloadOffset(), ip.payloadLength());
+        WireError e = u.check();
+        if (!e.ok()) {
+            drop(dropMalformed[e.ordinal()], e.reason(), now);
+            return;
+        }
+        // RFC 768: a zero checksum means the sender computed none.
+        if (u.checksum() != 0 && !iface.device().capabilities().rxChecksumVerified()
+                && !u.verifyChecksumIpv4(ip.srcAddr(), ip.dstAddr())) {
+            drop(dropMalformed[WireError.BAD_CHECKSUM.ordinal()], "bad_checksum", now);
+            return;
+        }
+        Endpoint from = new Endpoint(new Ipv4Address(ip.srcAddr()), u.srcPort());
+        Endpoint to = new Endpoint(new Ipv4Address(ip.dstAddr()), u.dstPort());
+        if (cast == Cast.UNICAST) {
+            UdpSocket s = lookupUnicast(ip.dstAddr(), u.dstPort(), ip.srcAddr(), u.srcPort());
+            if (s == null) {
+                drop(dropNoPort, "no_port", now);
+                portUnreachable.send(iface, ip, now);
+                return;
+            }
+            deliver(s, iface, from, to, u.buffer(), u.payloadOffset(), u.payloadLength());
+        } else if (cast == Cast.MULTICAST) {
+            if (deliverMulticast(iface, ip.dstAddr(), to, from, u.buffer(), u.payloadOffset(), u.payloadLength()) == 0) {
+                drop(dropNoPort, "no_port", now);
+            }
+        } else {
+            if (deliverBroadcast(iface, to, from, u.buffer(), u.payloadOffset(), u.payloadLength()) == 0) {
+                drop(dropNoPort, "no_port", now);
+            }
+        }
+    }
+
+    private UdpSocket lookupUnicast(int dst, int dstPort, int src, int srcPort) {
+        List<UdpSocket> list = byPort.get(dstPort);
+        if (list == null) {
+            return null;
+        }
+        UdpSocket best = null;
+        int bestScore = -1;
+        for (int i = 0; i < list.size(); i++) {
+            UdpSocket s = list.get(i);
+            int score = score(s, dst, src, srcPort);
+            if (score > bestScore) {
+                best = s;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /** -1: does not match; otherwise higher is more specific (bound address, connected peer). */
+    private static int score(UdpSocket s, int dst, int src, int srcPort) {
+        int score = 0;
+        Ipv4Address local = (Ipv4Address) s.local.address();
+        if (!local.isUnspecified()) {
+            if (local.bits() != dst) {
+                return -1;
+            }
+            score += 1;
+        }
+        if (s.remote != null) {
+            Ipv4Address peer = (Ipv4Address) s.remote.address();
+            if (peer.bits() != src || s.remote.port() != srcPort) {
+                return -1;
+            }
+            score += 2;
+        }
+        return score;
+    }
+
+    private int deliverMulticast(NetworkInterface iface, int group, Endpoint to, Endpoint from, ByteBuf buf, int offset,
+                                 int length) {
+        List<UdpSocket> list = byPort.get(to.port());
+        if (list == null) {
+            return 0;
+        }
+        matches.clear();
+        for (UdpSocket s : list) {
+            Ipv4Address local = (Ipv4Address) s.local.address();
+            boolean addressOk = local.isUnspecified() || local.bits() == group;
+            if (addressOk && memberOf(s, group, iface.index()) && peerMatches(s, from)) {
+                matches.add(s);
+            }
+        }
+        for (UdpSocket s : matches) {
+            deliver(s, iface, from, to, buf, offset, length);
+        }
+        return matches.size();
+    }
+
+    private int deliverBroadcast(NetworkInterface iface, Endpoint to, Endpoint from, ByteBuf buf, int offset, int length) {
+        List<UdpSocket> list = byPort.get(to.port());
+        if (list == null) {
+            return 0;
+        }
+        matches.clear();
+        int dst = ((Ipv4Address) to.address()).bits();
+        for (UdpSocket s : list) {
+            Ipv4Address local = (Ipv4Address) s.local.address();
+            if ((local.isUnspecified() || local.bits() == dst) && peerMatches(s, from)) {
+                matches.add(s);
+            }
+        }
+        for (UdpSocket s : matches) {
+            deliver(s, iface, from, to, buf, offset, length);
+        }
+        return matches.size();
+    }
+
+    private static boolean peerMatches(UdpSocket s, Endpoint from) {
+        return s.remote == null || s.remote.equals(from);
+    }
+
+    private void deliver(UdpSocket s, NetworkInterface iface, Endpoint from, Endpoint to, ByteBuf buf, int offset,
+                         int length) {
+        ByteBuf copy = allocator.buffer(length, length);
+        copy.writeBytes(buf, offset, length);
+        if (!s.enqueue(new UdpDatagram(from, to, iface.index(), copy))) {
+            dropReceiveBufferFull.increment();
+        }
+    }
+
+    // ------------------------------------------------------------------ ICMP errors
+
+    /**
+     * RFC 1122 4.1.3.3: ICMP errors are passed to the application. Like BSD, only a connected
+     * socket learns of them (an unconnected one cannot tell which peer they concern).
+     */
+    @Override
+    public void onError(SocketError error, int mtu, int src, int dst, ByteBuf quote, int transportOffset,
+                        int transportLength, boolean isPermanent, long now) {
+        if (transportLength < UdpPacket.HEADER_LENGTH) {
+            return;
+        }
+        int srcPort = quote.getUnsignedShort(transportOffset);
+        int dstPort = quote.getUnsignedShort(transportOffset + 2);
+        List<UdpSocket> list = byPort.get(srcPort);
+        if (list == null) {
+            return;
+        }
+        for (UdpSocket s : list) {
+            Ipv4Address local = (Ipv4Address) s.local.address();
+            if (s.remote != null && (local.isUnspecified() || local.bits() == src)
+                    && ((Ipv4Address) s.remote.address()).bits() == dst && s.remote.port() == dstPort) {
+                icmpErrorsDelivered.increment();
+                s.reportError(error);
+            }
+        }
+    }
+
+    private void drop(Counter c, String reason, long now) {
+        c.increment();
+        if (trace.enabled()) {
+            trace.drop(now, LAYER, reason);
+        }
+    }
+
+    /** The bound sockets (for display, like {@code ss -u}). */
+    public List<UdpSocket> sockets() {
+        List<UdpSocket> out = new ArrayList<>();
+        byPort.values().forEach(out::addAll);
+        return out;
+    }
+}

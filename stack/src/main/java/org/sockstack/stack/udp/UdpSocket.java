@@ -1,0 +1,311 @@
+package org.sockstack.stack.udp;
+
+import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.socket.SocketEvents;
+import org.sockstack.stack.socket.SocketListener;
+import org.sockstack.stack.wire.IpAddress;
+import org.sockstack.stack.wire.Ipv4Address;
+
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * The stack's UDP socket (RFC 768). All methods run on the event loop thread; the SPI marshals
+ * calls from application threads. Readiness is reported through a {@link SocketListener}.
+ *
+ * <p>The receive queue is bounded in bytes ({@link #setReceiveBufferSize}); datagrams that do not
+ * fit are dropped and counted, as a kernel does.
+ */
+public final class UdpSocket {
+    /** Default receive buffer (bytes of queued payload). */
+    public static final int DEFAULT_RECEIVE_BUFFER = 256 * 1024;
+
+    final Udp udp;
+    Endpoint local;
+    Endpoint remote;
+    boolean bound;
+    boolean closed;
+    boolean broadcast;
+    boolean reuseAddress;
+    int ttl = -1;
+    int tos;
+    int multicastTtl = 1;
+    boolean multicastLoop = true;
+    int multicastInterface = -1;
+    boolean dontFragment;
+    private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER;
+    private int queuedBytes;
+    private long receiveDrops;
+    private final ArrayDeque<UdpDatagram> queue = new ArrayDeque<>();
+    private SocketError pendingError = SocketError.OK;
+    private SocketListener listener = SocketListener.NONE;
+
+    UdpSocket(Udp udp) {
+        this.udp = udp;
+        this.local = Endpoint.ANY_IPV4;
+    }
+
+    /** Binds to {@code endpoint}; port 0 picks an ephemeral port (RFC 6056). */
+    public SocketError bind(Endpoint endpoint) {
+        if (closed) {
+            return SocketError.CLOSED;
+        }
+        if (bound) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        return udp.bind(this, endpoint);
+    }
+
+    /**
+     * Fixes the peer: datagrams go there by default and only datagrams from it are received
+     * (RFC 768 leaves this to the implementation; BSD sockets define it).
+     */
+    public SocketError connect(Endpoint peer) {
+        if (closed) {
+            return SocketError.CLOSED;
+        }
+        if (peer == null || peer.address().isUnspecified()) {
+            // Connecting to the unspecified address dissolves the association.
+            remote = null;
+            return SocketError.OK;
+        }
+        if (!(peer.address() instanceof Ipv4Address)) {
+            return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+        }
+        if (!bound) {
+            SocketError e = udp.bind(this, Endpoint.ANY_IPV4);
+            if (e != SocketError.OK) {
+                return e;
+            }
+        }
+        remote = peer;
+        return SocketError.OK;
+    }
+
+    /** Sends to the connected peer. The data is copied; the caller keeps {@code data}. */
+    public SocketError send(ByteBuf data, long now) {
+        if (remote == null) {
+            return SocketError.NOT_CONNECTED;
+        }
+        return sendTo(data, remote, now);
+    }
+
+    /** Sends one datagram to {@code dst}. The data is copied; the caller keeps {@code data}. */
+    public SocketError sendTo(ByteBuf data, Endpoint dst, long now) {
+        if (closed) {
+            return SocketError.CLOSED;
+        }
+        Objects.requireNonNull(dst);
+        return udp.send(this, data, dst, now);
+    }
+
+    /** The oldest queued datagram, or null (WOULD_BLOCK). The caller releases its data. */
+    public UdpDatagram receive() {
+        UdpDatagram d = queue.pollFirst();
+        if (d != null) {
+            queuedBytes -= d.data().readableBytes();
+        }
+        return d;
+    }
+
+    /** The oldest queued datagram without removing it (MSG_PEEK), or null. */
+    public UdpDatagram peek() {
+        return queue.peekFirst();
+    }
+
+    /** Octets of the next datagram (FIONREAD on a datagram socket), or 0. */
+    public int nextDatagramSize() {
+        UdpDatagram d = queue.peekFirst();
+        return d == null ? 0 : d.data().readableBytes();
+    }
+
+    public int queuedBytes() {
+        return queuedBytes;
+    }
+
+    public int queuedDatagrams() {
+        return queue.size();
+    }
+
+    /** Datagrams dropped because the receive buffer was full. */
+    public long receiveDrops() {
+        return receiveDrops;
+    }
+
+    /** Takes the pending error (SO_ERROR semantics: reading clears it). */
+    public SocketError takeError() {
+        SocketError e = pendingError;
+        pendingError = SocketError.OK;
+        return e;
+    }
+
+    public void close() {
+        if (!closed) {
+            closed = true;
+            udp.unbind(this);
+            UdpDatagram d;
+            while ((d = queue.pollFirst()) != null) {
+                d.data().release();
+            }
+            queuedBytes = 0;
+        }
+    }
+
+    // ---- options ----
+
+    public void setListener(SocketListener listener) {
+        this.listener = Objects.requireNonNull(listener);
+    }
+
+    public void setBroadcast(boolean on) {
+        broadcast = on;
+    }
+
+    public boolean broadcast() {
+        return broadcast;
+    }
+
+    public void setReuseAddress(boolean on) {
+        reuseAddress = on;
+    }
+
+    public boolean reuseAddress() {
+        return reuseAddress;
+    }
+
+    /** Unicast TTL; -1 for the stack default. */
+    public void setTtl(int ttl) {
+        if (ttl < -1 || ttl > 255) {
+            throw new IllegalArgumentException("TTL out of range: " + ttl);
+        }
+        this.ttl = ttl;
+    }
+
+    public int ttl() {
+        return ttl;
+    }
+
+    public void setTos(int tos) {
+        this.tos = tos & 0xFF;
+    }
+
+    public int tos() {
+        return tos;
+    }
+
+    public void setDontFragment(boolean on) {
+        dontFragment = on;
+    }
+
+    public boolean dontFragment() {
+        return dontFragment;
+    }
+
+    public void setMulticastTtl(int ttl) {
+        if (ttl < 0 || ttl > 255) {
+            throw new IllegalArgumentException("multicast TTL out of range: " + ttl);
+        }
+        multicastTtl = ttl;
+    }
+
+    public int multicastTtl() {
+        return multicastTtl;
+    }
+
+    public void setMulticastLoop(boolean on) {
+        multicastLoop = on;
+    }
+
+    public boolean multicastLoop() {
+        return multicastLoop;
+    }
+
+    /** The interface multicast is sent from (by index), or -1 for the route's choice. */
+    public void setMulticastInterface(int index) {
+        multicastInterface = index;
+    }
+
+    public int multicastInterface() {
+        return multicastInterface;
+    }
+
+    public void setReceiveBufferSize(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("buffer size must be positive");
+        }
+        receiveBufferSize = bytes;
+    }
+
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    /** Joins {@code group} on interface {@code ifindex} (-1: the route's interface). */
+    public SocketError joinGroup(IpAddress group, int ifindex) {
+        return udp.joinGroup(this, group, ifindex);
+    }
+
+    public SocketError leaveGroup(IpAddress group, int ifindex) {
+        return udp.leaveGroup(this, group, ifindex);
+    }
+
+    public Endpoint localEndpoint() {
+        return local;
+    }
+
+    /** The connected peer, or null. */
+    public Endpoint remoteEndpoint() {
+        return remote;
+    }
+
+    public boolean isBound() {
+        return bound;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Readiness right now: READABLE if a datagram waits, WRITABLE always (UDP never blocks). */
+    public int readiness() {
+        int r = SocketEvents.WRITABLE;
+        if (!queue.isEmpty()) {
+            r |= SocketEvents.READABLE;
+        }
+        if (pendingError != SocketError.OK) {
+            r |= SocketEvents.ERROR;
+        }
+        return r;
+    }
+
+    // ---- called by Udp ----
+
+    /** Queues a received datagram (takes ownership); false if the buffer was full. */
+    boolean enqueue(UdpDatagram d) {
+        int size = d.data().readableBytes();
+        if (queuedBytes + size > receiveBufferSize && !queue.isEmpty()) {
+            receiveDrops++;
+            d.data().release();
+            return false;
+        }
+        boolean wasEmpty = queue.isEmpty();
+        queue.addLast(d);
+        queuedBytes += size;
+        if (wasEmpty) {
+            listener.onEvents(SocketEvents.READABLE);
+        }
+        return true;
+    }
+
+    void reportError(SocketError e) {
+        pendingError = e;
+        listener.onEvents(SocketEvents.ERROR);
+    }
+
+    @Override
+    public String toString() {
+        return "UDP " + local + (remote != null ? " -> " + remote : "") + (closed ? " closed" : "");
+    }
+}
