@@ -11,7 +11,8 @@ import java.util.Arrays;
  * namespaces (192.0.2.1 / 2001:db8::1 with MAC 02:00:00:00:0a:01 talking to 192.0.2.2 / 2001:db8::2
  * with MAC 02:00:00:00:0b:02; transmit checksum offload turned off with ethtool so UDP checksums
  * are complete). Each constant is a whole Ethernet frame: the IP header starts at offset 14.
- * The capture scripts are in src/test/resources/org/sockstack/stack/wire/ip-captures/.
+ * The scripts that captured them are in stack/src/test/captures-ip/ (run as root; they create and
+ * delete their own namespaces wire-ipA and wire-ipB).
  */
 final class IpCaptures {
     /** Where the IP header starts in every fixture. */

@@ -322,6 +322,9 @@ class Ipv4PacketTest {
         assertEquals(WireError.BAD_OPTION, parseWithOptions("01 07 00"));
         assertEquals(WireError.BAD_OPTION, parseWithOptions("01 07 01"));
         assertEquals(WireError.BAD_OPTION, parseWithOptions("44 00"));
+        assertEquals(WireError.BAD_OPTION, parseWithOptions("1e 00"), "an unknown option of length 0");
+        assertEquals(WireError.BAD_OPTION, parseWithOptions("1e 01"), "an unknown option of length 1");
+        assertEquals(WireError.OK, parseWithOptions("1e 02"));
     }
 
     @Test
