@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import org.sockstack.stack.arp.Arp;
 import org.sockstack.stack.iface.Ipv4InterfaceAddress;
 import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.ip.PathMtuCache;
 import org.sockstack.stack.ip.Reassembler;
 import org.sockstack.stack.ip.ReassemblyConfig;
 import org.sockstack.stack.ip.Route;
@@ -46,6 +47,8 @@ public final class Ipv4 {
     private final List<NetworkInterface> interfaces;
     private final IntFunction<Arp> arpOf;
     private final RoutingTable<Ipv4Address> routes = new RoutingTable<>((a, p, len) -> a.inPrefix(p, len));
+    /** RFC 1191; 68 is the smallest MTU IPv4 allows (RFC 791), entries live 10 minutes. */
+    private final PathMtuCache<Integer> pathMtu = new PathMtuCache<>(68, 600_000_000_000L, 4096);
     private final Reassembler<FragmentKey> reassembler;
     private final Ipv4ProtocolHandler[] handlers = new Ipv4ProtocolHandler[256];
     private final Ipv4Packet view = new Ipv4Packet();
@@ -54,6 +57,8 @@ public final class Ipv4 {
     private Ipv4ErrorSink errors = Ipv4ErrorSink.NONE;
     private GroupListener groupListener = GroupListener.NONE;
     private int nextIdentification;
+    /** The latest time seen on input or output, for ageing path MTU entries in {@link #path}. */
+    private long lastNow;
 
     private final Counter rxPackets;
     private final Counter rxDelivered;
@@ -115,6 +120,7 @@ public final class Ipv4 {
 
     /** Handles an IPv4 packet at {@code offset} in a received frame (borrowed). */
     public void receive(NetworkInterface iface, ByteBuf frame, int offset, int length, long now) {
+        lastNow = now;
         rxPackets.increment();
         Ipv4Packet p = view.wrap(frame, offset, length);
         WireError e = p.check();
@@ -249,7 +255,7 @@ public final class Ipv4 {
             return null;
         }
         long mac = out.isIpv4SubnetBroadcast(dst) ? MacAddress.BROADCAST.bits() : -1;
-        return new Ipv4Path(out, src, dst, r.nextHop(dstAddr), mac, out.mtu());
+        return new Ipv4Path(out, src, dst, r.nextHop(dstAddr), mac, pathMtu.mtu(dst, out.mtu(), lastNow));
     }
 
     private NetworkInterface routeInterface(int dst) {
@@ -289,6 +295,7 @@ public final class Ipv4 {
      */
     public SocketError send(Ipv4Path path, ByteBuf frame, int protocol, int ttl, int tos, boolean dontFragment,
                             long now) {
+        lastNow = now;
         int payloadLength = frame.readableBytes() - PAYLOAD_OFFSET;
         if (Ipv4Packet.MIN_HEADER_LENGTH + payloadLength <= path.mtu()) {
             Ipv4Repr.emitHeader(frame, EthernetFrame.HEADER_LENGTH, path.src(), path.dst(), protocol, payloadLength,
@@ -382,6 +389,36 @@ public final class Ipv4 {
 
     public void setGroupListener(GroupListener listener) {
         this.groupListener = listener;
+    }
+
+    /**
+     * Lowers the path MTU to {@code dst} after an ICMP "fragmentation needed" (RFC 1191).
+     *
+     * @return the path MTU now in force
+     */
+    public int updatePathMtu(int dst, int mtu, long now) {
+        Route<Ipv4Address> r = routes.lookup(new Ipv4Address(dst));
+        int linkMtu = r == null ? 1500 : r.iface().mtu();
+        return pathMtu.update(dst, mtu, linkMtu, now);
+    }
+
+    /** The path MTU to {@code dst} (the link MTU unless a smaller one was learned). */
+    public int pathMtu(int dst, long now) {
+        Route<Ipv4Address> r = routes.lookup(new Ipv4Address(dst));
+        return pathMtu.mtu(dst, r == null ? 1500 : r.iface().mtu(), now);
+    }
+
+    /** True if {@code addr} is a broadcast address of any of our interfaces. */
+    public boolean isBroadcastForUs(int addr) {
+        if (addr == -1) {
+            return true;
+        }
+        for (int i = 0; i < interfaces.size(); i++) {
+            if (interfaces.get(i).isIpv4SubnetBroadcast(addr)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds the on-link route of an interface address (what a kernel does with "ip addr add"). */
