@@ -333,4 +333,34 @@ class SimLinkTest {
             assertEquals(1, net.counters().get("sim.port.a.drop.tx_not_connected"));
         }
     }
+
+    @Test
+    void misuseIsRefused() {
+        try (SimNetwork net = new SimNetwork(5)) {
+            SimPort a = net.port("a", A, 1500);
+            SimPort b = net.port("b", B, 1500);
+            SimPort c = net.port("c", B, 1500);
+            net.link(a, b, LinkConfig.IDEAL);
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> net.link(a, c, LinkConfig.IDEAL));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> net.register(new org.sockstack.stack.loop.EventLoop("x",
+                            new org.sockstack.stack.loop.ManualClock())));
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> LinkConfig.builder().queueLimit(0).build());
+        }
+    }
+
+    @Test
+    void runUntilStopsAtTheConditionOrTheLimit() {
+        LinkConfig cfg = LinkConfig.builder().propagationDelay(Duration.ofMillis(7)).build();
+        try (Pair p = new Pair(1, cfg)) {
+            p.send(0, 64);
+            assertTrue(p.net.runUntil(() -> p.b.pendingReceive() > 0, Duration.ofSeconds(1)));
+            assertEquals(7 * MS, p.net.now() - p.t0, "stopped at the arrival, not at the limit");
+            assertFalse(p.net.runUntil(() -> false, Duration.ofMillis(3)));
+            assertEquals(10 * MS, p.net.now() - p.t0);
+            p.drain();
+        }
+    }
 }
