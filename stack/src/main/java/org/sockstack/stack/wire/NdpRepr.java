@@ -164,18 +164,21 @@ public sealed interface NdpRepr extends Icmpv6Repr {
             return Parsed.fail(parsedOptions.error());
         }
         List<NdpOption> options = parsedOptions.value();
-        Ipv6Address target = new Ipv6Address(p.targetAddrHi(), p.targetAddrLo());
         NdpRepr repr = switch (p.msgType()) {
             case TYPE_ROUTER_SOLICITATION -> new RouterSolicitation(options);
             case TYPE_ROUTER_ADVERTISEMENT -> new RouterAdvertisement(p.curHopLimit(), p.managedFlag(),
                     p.otherFlag(), p.routerLifetime(), p.reachableTime(), p.retransTimer(), options);
-            case TYPE_NEIGHBOR_SOLICITATION -> new NeighborSolicitation(target, options);
+            case TYPE_NEIGHBOR_SOLICITATION -> new NeighborSolicitation(target(p), options);
             case TYPE_NEIGHBOR_ADVERTISEMENT -> new NeighborAdvertisement(p.routerFlag(), p.solicitedFlag(),
-                    p.overrideFlag(), target, options);
-            default -> new Redirect(target, new Ipv6Address(p.destinationAddrHi(), p.destinationAddrLo()), options);
+                    p.overrideFlag(), target(p), options);
+            default -> new Redirect(target(p), new Ipv6Address(p.destinationAddrHi(), p.destinationAddrLo()), options);
         };
         WireError e = validate(repr, src, dst);
         return e.ok() ? Parsed.ok(repr) : Parsed.fail(e);
+    }
+
+    private static Ipv6Address target(Icmpv6Packet p) {
+        return new Ipv6Address(p.targetAddrHi(), p.targetAddrLo());
     }
 
     private static WireError validate(NdpRepr repr, Ipv6Address src, Ipv6Address dst) {
