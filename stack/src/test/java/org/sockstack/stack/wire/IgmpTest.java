@@ -121,7 +121,7 @@ class IgmpTest {
     }
 
     private static byte[] emit(IgmpRepr r) {
-        ByteBuf out = Unpooled.buffer(r.bufferLength());
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[r.bufferLength()]);
         r.emit(out, 0);
         return bytes(out);
     }

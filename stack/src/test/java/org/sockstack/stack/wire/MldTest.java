@@ -119,7 +119,7 @@ class MldTest {
     }
 
     private static byte[] emit(Icmpv6Repr r, Ipv6Address src, Ipv6Address dst) {
-        ByteBuf out = Unpooled.buffer(r.bufferLength());
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[r.bufferLength()]);
         r.emit(out, 0, src, dst);
         return bytes(out);
     }

@@ -134,7 +134,7 @@ class NdpTest {
     }
 
     private static byte[] emit(Icmpv6Repr r, Ipv6Address src, Ipv6Address dst) {
-        ByteBuf out = Unpooled.buffer(r.bufferLength());
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[r.bufferLength()]);
         r.emit(out, 0, src, dst);
         return bytes(out);
     }
@@ -294,8 +294,10 @@ class NdpTest {
     void redirectedHeaderIsPadded() {
         NdpOption.RedirectedHeader rh = new NdpOption.RedirectedHeader(new byte[] {1, 2, 3});
         assertEquals(16, rh.bufferLength());
-        ByteBuf out = Unpooled.buffer(16);
-        out.setBytes(0, new byte[16], 0, 16);
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[16]);
+        for (int i = 0; i < 16; i++) {
+            out.setByte(i, 0xFF);  // emit must write the reserved octets and the padding as zeros
+        }
         rh.emit(out, 0);
         assertArrayEquals(org.sockstack.stack.testing.Hex.bytes("0402 000000000000 0102030000000000"), bytes(out));
     }
