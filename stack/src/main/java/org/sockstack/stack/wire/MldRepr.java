@@ -208,14 +208,18 @@ public sealed interface MldRepr extends Icmpv6Repr {
 
     /** {@link #parse} after the view check and the checksum. */
     static Parsed<MldRepr> parseChecked(Icmpv6Packet p) {
-        Ipv6Address address = new Ipv6Address(p.mldMulticastAddrHi(), p.mldMulticastAddrLo());
         return switch (p.msgType()) {
-            case TYPE_MLD_QUERY -> p.isMldv2Query() ? Parsed.ok(v2Query(p, address))
-                    : Parsed.ok(new Query(p.mldMaximumResponse(), address));
-            case TYPE_MLD_REPORT -> Parsed.ok(new Report(address));
-            case TYPE_MLD_DONE -> Parsed.ok(new Done(address));
+            case TYPE_MLD_QUERY -> p.isMldv2Query() ? Parsed.ok(v2Query(p, multicastAddress(p)))
+                    : Parsed.ok(new Query(p.mldMaximumResponse(), multicastAddress(p)));
+            case TYPE_MLD_REPORT -> Parsed.ok(new Report(multicastAddress(p)));
+            case TYPE_MLD_DONE -> Parsed.ok(new Done(multicastAddress(p)));
             default -> Parsed.ok(v2Report(p));
         };
+    }
+
+    /** MLDv1 messages and MLDv2 queries (24 octets or more after the check). */
+    private static Ipv6Address multicastAddress(Icmpv6Packet p) {
+        return new Ipv6Address(p.mldMulticastAddrHi(), p.mldMulticastAddrLo());
     }
 
     private static V2Query v2Query(Icmpv6Packet p, Ipv6Address address) {

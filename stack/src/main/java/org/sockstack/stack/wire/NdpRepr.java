@@ -52,7 +52,7 @@ public sealed interface NdpRepr extends Icmpv6Repr {
         }
 
         public void emitWithoutChecksum(ByteBuf buf, int offset) {
-            header(buf, offset, msgType(), 0, 0);
+            Icmpv6Repr.header(buf, offset, msgType(), 0, 0);
             NdpOption.emitAll(options, buf, offset + 8);
         }
     }
@@ -73,7 +73,7 @@ public sealed interface NdpRepr extends Icmpv6Repr {
 
         public void emitWithoutChecksum(ByteBuf buf, int offset) {
             int flags = (managed ? 0x80 : 0) | (other ? 0x40 : 0);
-            header(buf, offset, msgType(), 0, (curHopLimit << 24) | (flags << 16) | (routerLifetime & 0xFFFF));
+            Icmpv6Repr.header(buf, offset, msgType(), 0, (curHopLimit << 24) | (flags << 16) | (routerLifetime & 0xFFFF));
             buf.setInt(offset + 8, (int) reachableTime);
             buf.setInt(offset + 12, (int) retransTimer);
             NdpOption.emitAll(options, buf, offset + 16);
@@ -91,7 +91,7 @@ public sealed interface NdpRepr extends Icmpv6Repr {
         }
 
         public void emitWithoutChecksum(ByteBuf buf, int offset) {
-            header(buf, offset, msgType(), 0, 0);
+            Icmpv6Repr.header(buf, offset, msgType(), 0, 0);
             target.write(buf, offset + 8);
             NdpOption.emitAll(options, buf, offset + 24);
         }
@@ -110,7 +110,7 @@ public sealed interface NdpRepr extends Icmpv6Repr {
 
         public void emitWithoutChecksum(ByteBuf buf, int offset) {
             int flags = (router ? 0x80 : 0) | (solicited ? 0x40 : 0) | (override ? 0x20 : 0);
-            header(buf, offset, msgType(), 0, flags << 24);
+            Icmpv6Repr.header(buf, offset, msgType(), 0, flags << 24);
             target.write(buf, offset + 8);
             NdpOption.emitAll(options, buf, offset + 24);
         }
@@ -130,7 +130,7 @@ public sealed interface NdpRepr extends Icmpv6Repr {
         }
 
         public void emitWithoutChecksum(ByteBuf buf, int offset) {
-            header(buf, offset, msgType(), 0, 0);
+            Icmpv6Repr.header(buf, offset, msgType(), 0, 0);
             target.write(buf, offset + 8);
             destination.write(buf, offset + 24);
             NdpOption.emitAll(options, buf, offset + 40);
@@ -164,18 +164,21 @@ public sealed interface NdpRepr extends Icmpv6Repr {
             return Parsed.fail(parsedOptions.error());
         }
         List<NdpOption> options = parsedOptions.value();
-        Ipv6Address target = new Ipv6Address(p.targetAddrHi(), p.targetAddrLo());
         NdpRepr repr = switch (p.msgType()) {
             case TYPE_ROUTER_SOLICITATION -> new RouterSolicitation(options);
             case TYPE_ROUTER_ADVERTISEMENT -> new RouterAdvertisement(p.curHopLimit(), p.managedFlag(),
                     p.otherFlag(), p.routerLifetime(), p.reachableTime(), p.retransTimer(), options);
-            case TYPE_NEIGHBOR_SOLICITATION -> new NeighborSolicitation(target, options);
+            case TYPE_NEIGHBOR_SOLICITATION -> new NeighborSolicitation(target(p), options);
             case TYPE_NEIGHBOR_ADVERTISEMENT -> new NeighborAdvertisement(p.routerFlag(), p.solicitedFlag(),
-                    p.overrideFlag(), target, options);
-            default -> new Redirect(target, new Ipv6Address(p.destinationAddrHi(), p.destinationAddrLo()), options);
+                    p.overrideFlag(), target(p), options);
+            default -> new Redirect(target(p), new Ipv6Address(p.destinationAddrHi(), p.destinationAddrLo()), options);
         };
         WireError e = validate(repr, src, dst);
         return e.ok() ? Parsed.ok(repr) : Parsed.fail(e);
+    }
+
+    private static Ipv6Address target(Icmpv6Packet p) {
+        return new Ipv6Address(p.targetAddrHi(), p.targetAddrLo());
     }
 
     private static WireError validate(NdpRepr repr, Ipv6Address src, Ipv6Address dst) {
@@ -212,9 +215,5 @@ public sealed interface NdpRepr extends Icmpv6Repr {
     /** ff02::1:ffXX:XXXX (RFC 4291 section 2.7.1). */
     private static boolean isSolicitedNode(Ipv6Address a) {
         return a.hi() == 0xFF02_0000_0000_0000L && (a.lo() & 0xFFFF_FFFF_FF00_0000L) == 0x0000_0001_FF00_0000L;
-    }
-
-    private static void header(ByteBuf buf, int offset, int type, int code, int restOfHeader) {
-        Icmpv6Repr.header(buf, offset, type, code, restOfHeader);
     }
 }

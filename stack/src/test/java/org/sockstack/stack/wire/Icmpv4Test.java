@@ -188,7 +188,7 @@ class Icmpv4Test {
     }
 
     private static byte[] emit(Icmpv4Repr r) {
-        ByteBuf out = Unpooled.buffer(r.bufferLength());
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[r.bufferLength()]);
         r.emit(out, 0);
         return bytes(out);
     }

@@ -216,7 +216,7 @@ class Icmpv6Test {
     }
 
     private static byte[] emit(Icmpv6Repr r, Ipv6Address src, Ipv6Address dst) {
-        ByteBuf out = Unpooled.buffer(r.bufferLength());
+        ByteBuf out = Unpooled.wrappedBuffer(new byte[r.bufferLength()]);
         r.emit(out, 0, src, dst);
         return bytes(out);
     }
