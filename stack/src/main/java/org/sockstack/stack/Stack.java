@@ -5,8 +5,11 @@ import org.sockstack.stack.arp.Arp;
 import org.sockstack.stack.device.Device;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.iface.Ipv4InterfaceAddress;
+import org.sockstack.stack.icmp.Icmpv4;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.udp.Udp;
+import org.sockstack.stack.wire.IpProtocol;
 import org.sockstack.stack.loop.EventLoop;
 import org.sockstack.stack.loop.Pollable;
 import org.sockstack.stack.stats.Counter;
@@ -42,6 +45,8 @@ public final class Stack implements Pollable {
     private final List<Arp> arp = new ArrayList<>();
     private final EthernetFrame ethernet = new EthernetFrame();
     private final Ipv4 ipv4;
+    private final Icmpv4 icmpv4;
+    private final Udp udp;
 
     private final Counter rxFrames;
     private final Counter dropNotForUs;
@@ -67,7 +72,27 @@ public final class Stack implements Pollable {
         }
         ipv4 = new Ipv4(interfaces, arp::get, loop.timers(), io.netty.buffer.PooledByteBufAllocator.DEFAULT,
                 random, counters, trace);
+        icmpv4 = new Icmpv4(ipv4, random, counters, trace);
+        ipv4.register(IpProtocol.ICMP, icmpv4);
+        ipv4.setErrorSink(icmpv4);
+        udp = new Udp(ipv4, this::interfaceAt, io.netty.buffer.PooledByteBufAllocator.DEFAULT, random, counters, trace);
+        ipv4.register(IpProtocol.UDP, udp);
+        icmpv4.registerTransport(IpProtocol.UDP, udp);
+        udp.setPortUnreachableSender(icmpv4::portUnreachable);
         loop.register(this);
+    }
+
+    public Icmpv4 icmpv4() {
+        return icmpv4;
+    }
+
+    public Udp udp() {
+        return udp;
+    }
+
+    /** The interface with index {@code i}, or null. */
+    public NetworkInterface interfaceAt(int i) {
+        return i >= 0 && i < interfaces.size() ? interfaces.get(i) : null;
     }
 
     /** The IPv4 layer: routes, protocol registration, output. */

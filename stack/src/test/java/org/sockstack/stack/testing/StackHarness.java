@@ -51,6 +51,12 @@ public final class StackHarness implements AutoCloseable {
         return this;
     }
 
+    /** Teaches the stack the peer's MAC as an ARP request from the peer would. */
+    public StackHarness withPeerKnown() {
+        stack.arp(iface).cache().onUnsolicited(PEER_IP, PEER_MAC.bits(), true, clock.nanos());
+        return this;
+    }
+
     public void inject(ByteBuf frame) {
         device.inject(frame);
         run();
