@@ -107,6 +107,11 @@ public final class EventLoop implements Executor, AutoCloseable {
         return result;
     }
 
+    /** True once {@link #start()} has been called. */
+    public synchronized boolean isStarted() {
+        return thread != null;
+    }
+
     /** Starts the loop on a new platform thread. */
     public synchronized void start() {
         if (thread != null) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sockstack", mixinStandardHelpOptions = true, versionProvider = SockstackCli.Version.class,
         description = "A user-space TCP/IP stack in Java: run it on a TAP device, talk to it with real tools.",
-        subcommands = {ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, PingCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class SockstackCli {
 
     public static void main(String[] args) {
@@ -19,6 +19,10 @@ public final class SockstackCli {
     /** Runs the CLI and returns the exit code (tests call this). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new SockstackCli());
+        cl.setParameterExceptionHandler((e, argv) -> {
+            e.getCommandLine().getErr().println("sockstack: " + oneLine(e) + " (see --help)");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("sockstack " + cmd.getCommandName() + ": " + oneLine(e));
             return 1;

@@ -10,7 +10,7 @@ import org.sockstack.stack.neighbor.NeighborEntry;
 import org.sockstack.stack.wire.EtherType;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.MacAddress;
-import org.sockstack.testbed.host.TapHost;
+import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.lab.Lab;
 import org.sockstack.testbed.lab.ProcResult;
 
@@ -52,7 +52,7 @@ public final class Demo {
 
     private void runLab() {
         String ifname = Lab.uniqueInterfaceName("ssdemo");
-        try (TapHost host = TapHost.open(ifname, TapHost.macFor(ifname), 1500, StackConfig.defaults("demo"));
+        try (StackHost host = StackHost.onTap(ifname, StackHost.macFor(ifname), 1500, StackConfig.defaults("demo"));
              Lab lab = Lab.create()) {
             out.println("-- namespace " + lab.namespace() + ", TAP " + ifname + ": kernel " + KERNEL + "/24, stack "
                     + STACK + "/24 (" + host.iface().macAddress() + ")");

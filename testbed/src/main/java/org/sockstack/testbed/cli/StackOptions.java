@@ -1,0 +1,122 @@
+package org.sockstack.testbed.cli;
+
+import org.sockstack.stack.StackConfig;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.testbed.host.StackHost;
+import org.sockstack.testbed.lab.Lab;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Options shared by the commands that put a stack on a device: serve, ping. */
+public final class StackOptions {
+
+    static final class DeviceChoice {
+        @Option(names = "--tap", required = true, paramLabel = "IFNAME", description = "TAP device to open or create")
+        String tap;
+
+        @Option(names = "--iface", required = true, paramLabel = "IFNAME",
+                description = "existing interface to use through live pcap instead of a TAP device")
+        String pcap;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    DeviceChoice device;
+
+    @Option(names = "--netns", paramLabel = "NS", description = "move the TAP device into this existing namespace")
+    String netns;
+
+    @Option(names = "--addr", required = true, paramLabel = "ADDR/LEN", description = "IPv4 address, e.g. 192.0.2.2/24")
+    String addr;
+
+    @Option(names = "--gateway", paramLabel = "ADDR", description = "default gateway")
+    String gateway;
+
+    @Option(names = "--mtu", defaultValue = "1500", description = "link MTU (default ${DEFAULT-VALUE})")
+    int mtu;
+
+    @Option(names = "--capture", paramLabel = "FILE", description = "write every frame to a .pcap or .pcapng file")
+    Path capture;
+
+    @Option(names = "--trace", description = "print the event trace (drops with reasons, state changes)")
+    boolean trace;
+
+    @Option(names = "--seed", description = "seed of the stack's random generator (default: from the clock)")
+    Long seed;
+
+    /** Validates the options, opens the device and configures the stack (loop not started). */
+    StackHost open(String name, PrintStream out) {
+        Cidr cidr = Cidr.parse(addr);
+        Ipv4Address gw = null;
+        if (gateway != null) {
+            gw = Ipv4Address.tryParse(gateway);
+            if (gw == null) {
+                throw new IllegalArgumentException("not an IPv4 address: " + gateway);
+            }
+        }
+        if (mtu < 576 || mtu > 65_535) {
+            throw new IllegalArgumentException("MTU must be between 576 and 65535: " + mtu);
+        }
+        StackConfig config = StackConfig.defaults(name);
+        if (seed != null) {
+            config = config.withSeed(seed);
+        }
+        String ifname = device.tap != null ? device.tap : device.pcap;
+        StackHost host = device.tap != null
+                ? StackHost.onTap(ifname, StackHost.macFor(ifname), mtu, config, capture)
+                : StackHost.onPcap(ifname, StackHost.macFor(ifname), mtu, config, capture);
+        try {
+            if (netns != null && device.tap != null) {
+                Lab.run(Duration.ofSeconds(10), "ip", "link", "set", "dev", ifname, "netns", netns).orThrow();
+                Lab.run(Duration.ofSeconds(10), "ip", "-n", netns, "link", "set", "dev", ifname, "up").orThrow();
+            }
+            if (trace) {
+                host.stack().trace().setListener(e -> out.println("trace " + e));
+                host.stack().trace().enable(true);
+            }
+            host.stack().addIpv4Address(host.iface(), cidr.address(), cidr.prefixLength());
+            if (gw != null) {
+                host.stack().ipv4().addDefaultRoute(host.iface(), gw);
+            }
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        return host;
+    }
+
+    String interfaceName() {
+        return device.tap != null ? device.tap : device.pcap;
+    }
+
+    /** An address with a prefix length, e.g. 192.0.2.2/24. */
+    record Cidr(Ipv4Address address, int prefixLength) {
+        static Cidr parse(String text) {
+            int slash = text.indexOf('/');
+            Ipv4Address a = Ipv4Address.tryParse(slash < 0 ? text : text.substring(0, slash));
+            if (a == null) {
+                throw new IllegalArgumentException("not an IPv4 address: " + text);
+            }
+            int len = 32;
+            if (slash >= 0) {
+                try {
+                    len = Integer.parseInt(text.substring(slash + 1));
+                } catch (NumberFormatException e) {
+                    len = -1;
+                }
+                if (len < 0 || len > 32) {
+                    throw new IllegalArgumentException("bad prefix length in " + text);
+                }
+            }
+            return new Cidr(a, len);
+        }
+
+        @Override
+        public String toString() {
+            return address + "/" + prefixLength;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.sockstack.testbed.host;
+
+import org.sockstack.drivers.capture.CaptureDevice;
+import org.sockstack.drivers.capture.CaptureOptions;
+import org.sockstack.drivers.capture.CaptureWriter;
+import org.sockstack.drivers.pcap.PcapDevice;
+import org.sockstack.drivers.posix.FdPollWaiter;
+import org.sockstack.drivers.tap.TapDevice;
+import org.sockstack.stack.Stack;
+import org.sockstack.stack.StackConfig;
+import org.sockstack.stack.device.Device;
+import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.loop.Clock;
+import org.sockstack.stack.loop.EventLoop;
+import org.sockstack.stack.loop.ParkingWaiter;
+import org.sockstack.stack.loop.Waiter;
+import org.sockstack.stack.wire.MacAddress;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A stack on a real device with its own event loop thread: on a TAP device (the loop sleeps in
+ * {@code ppoll} on the TAP descriptor) or on a live interface through pcap (the capture thread
+ * wakes the loop). Optionally every frame is recorded to a pcap/pcapng file. What
+ * {@code sockstack serve}, the demo and the lab tests use.
+ */
+public final class StackHost implements AutoCloseable {
+    private final Device device;
+    private final EventLoop loop;
+    private final Stack stack;
+    private final NetworkInterface iface;
+
+    private StackHost(Device device, EventLoop loop, Stack stack, NetworkInterface iface) {
+        this.device = device;
+        this.loop = loop;
+        this.stack = stack;
+        this.iface = iface;
+    }
+
+    /**
+     * Opens (or creates) TAP device {@code ifname} and builds a stack on it; the loop is not
+     * started yet, so the caller can configure it first (on this thread).
+     *
+     * @param capture a .pcap/.pcapng file to record every frame to, or null
+     */
+    public static StackHost onTap(String ifname, MacAddress mac, int mtu, StackConfig config, Path capture) {
+        TapDevice tap = TapDevice.open(ifname, mac, mtu);
+        try {
+            return build(tap, new FdPollWaiter(tap.fd()), config, capture);
+        } catch (RuntimeException e) {
+            tap.close();
+            throw e;
+        }
+    }
+
+    public static StackHost onTap(String ifname, MacAddress mac, int mtu, StackConfig config) {
+        return onTap(ifname, mac, mtu, config, null);
+    }
+
+    /** Builds a stack on an existing interface through live pcap. */
+    public static StackHost onPcap(String ifname, MacAddress mac, int mtu, StackConfig config, Path capture) {
+        PcapDevice pcap = PcapDevice.open(ifname, mac, mtu);
+        try {
+            return build(pcap, new ParkingWaiter(), config, capture);
+        } catch (RuntimeException e) {
+            pcap.close();
+            throw e;
+        }
+    }
+
+    private static StackHost build(Device raw, Waiter waiter, StackConfig config, Path capture) {
+        Clock clock = Clock.system();
+        Device device = raw;
+        if (capture != null) {
+            try {
+                CaptureWriter writer = CaptureWriter.open(capture, CaptureOptions.defaults().withInterfaceName(raw.name()));
+                device = CaptureDevice.startingNow(raw, writer, clock);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write capture " + capture + ": " + e.getMessage(), e);
+            }
+        }
+        EventLoop loop = new EventLoop(config.name(), clock, waiter);
+        Stack stack = new Stack(loop, config);
+        NetworkInterface iface = stack.addInterface(device);
+        return new StackHost(device, loop, stack, iface);
+    }
+
+    /** A locally administered MAC derived from a name, stable across runs. */
+    public static MacAddress macFor(String name) {
+        long h = name.hashCode() & 0xFFFF_FFFFL;
+        return new MacAddress(0x02_5C_00_00_00_00L | h);
+    }
+
+    public void start() {
+        loop.start();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public Stack stack() {
+        return stack;
+    }
+
+    public NetworkInterface iface() {
+        return iface;
+    }
+
+    /**
+     * Runs {@code task} on the loop and waits for its result. Before {@link #start()} the caller
+     * owns the stack, and the task runs directly.
+     */
+    public <T> T call(Supplier<T> task) {
+        if (!loop.isStarted()) {
+            return task.get();
+        }
+        try {
+            return loop.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("event loop call failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code task} on the loop and waits for it. */
+    public void run(Runnable task) {
+        call(() -> {
+            task.run();
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        loop.close();
+        device.close();
+    }
+}
