@@ -138,6 +138,13 @@ public final class StackHost implements AutoCloseable {
         });
     }
 
+    /** Writes buffered capture data to the file (no-op without a capture). */
+    public void flushCapture() {
+        if (device instanceof CaptureDevice c) {
+            run(c::flushCapture);
+        }
+    }
+
     @Override
     public void close() {
         loop.close();

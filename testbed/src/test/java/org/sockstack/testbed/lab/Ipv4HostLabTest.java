@@ -185,6 +185,7 @@ class Ipv4HostLabTest {
     @Test
     void ourCaptureDecodesInTsharkWithoutMalformedPackets() {
         inLab("ping", "-c", "2", "-s", "3000", "-W", "2", STACK.toString());
+        host.flushCapture();
         ProcResult tshark = Lab.run(Duration.ofSeconds(60), "tshark", "-r", capture.toString(), "-q", "-z", "expert,warn");
         assertTrue(tshark.ok(), tshark.output());
         assertTrue(!tshark.output().contains("Malformed") && !tshark.output().contains("Errors ("),
