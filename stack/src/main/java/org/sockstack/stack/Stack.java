@@ -58,6 +58,7 @@ public final class Stack implements Pollable {
     private final FrameSink sink = this::dispatchFrame;
     private NetworkInterface polling;
     private long pollingNow;
+    private boolean packetTrace;
 
     public Stack(EventLoop loop, StackConfig config) {
         this.loop = loop;
@@ -129,6 +130,9 @@ public final class Stack implements Pollable {
         assert loop.inEventLoop();
         NetworkInterface iface = new NetworkInterface(interfaces.size(), device, counters);
         interfaces.add(iface);
+        if (packetTrace) {
+            iface.setTransmitTap(frame -> tracePacket(iface, "out", frame));
+        }
         arp.add(new Arp(iface, loop.timers(), config.arp(), random, counters, trace));
         // RFC 1112 section 7.2: every host joins the all-hosts group 224.0.0.1 on each interface.
         iface.joinIpv4Group(0xE000_0001);
@@ -147,6 +151,25 @@ public final class Stack implements Pollable {
         ipv4.addOnLinkRoute(iface, a);
         arp(iface).start(a, config.probeIpv4(), loop.clock().nanos());
         return a;
+    }
+
+    /**
+     * Switches the packet trace: one tcpdump-like line per frame received or sent goes to the
+     * event trace (which must be enabled too) as a PACKET event.
+     */
+    public void setPacketTrace(boolean on) {
+        assert loop.inEventLoop();
+        packetTrace = on;
+        for (NetworkInterface iface : interfaces) {
+            iface.setTransmitTap(on ? frame -> tracePacket(iface, "out", frame) : null);
+        }
+    }
+
+    private void tracePacket(NetworkInterface iface, String direction, ByteBuf frame) {
+        if (trace.enabled()) {
+            trace.record(loop.clock().nanos(), org.sockstack.stack.stats.TraceEvent.Kind.PACKET, iface.name(),
+                    direction + " " + org.sockstack.stack.stats.PacketFormatter.describe(frame));
+        }
     }
 
     /** The ARP instance of an interface. */
@@ -183,6 +206,9 @@ public final class Stack implements Pollable {
     /** Handles one received frame on {@code iface}; the frame is borrowed. */
     public void receiveFrame(NetworkInterface iface, ByteBuf frame, long now) {
         rxFrames.increment();
+        if (packetTrace) {
+            tracePacket(iface, "in ", frame);
+        }
         EthernetFrame eth = ethernet.wrap(frame);
         WireError e = eth.check();
         if (!e.ok()) {

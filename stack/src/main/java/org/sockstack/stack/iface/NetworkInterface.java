@@ -30,6 +30,7 @@ public final class NetworkInterface {
     private final Counter txFrames;
     private final Counter txDropped;
     private int mtu;
+    private java.util.function.Consumer<ByteBuf> transmitTap;
 
     public NetworkInterface(int index, Device device, Counters counters) {
         this.index = index;
@@ -196,9 +197,17 @@ public final class NetworkInterface {
         return frame;
     }
 
+    /** Sees every frame just before it is transmitted (the packet trace); null for none. */
+    public void setTransmitTap(java.util.function.Consumer<ByteBuf> tap) {
+        this.transmitTap = tap;
+    }
+
     /** Writes {@code dstMac} into the frame's header and hands it to the device (takes ownership). */
     public void transmit(ByteBuf frame, long dstMac) {
         MacAddress.write(frame, frame.readerIndex(), dstMac);
+        if (transmitTap != null) {
+            transmitTap.accept(frame);
+        }
         if (device.transmit(frame)) {
             txFrames.increment();
         } else {

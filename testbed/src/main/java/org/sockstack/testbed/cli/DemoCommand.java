@@ -4,6 +4,7 @@ import org.sockstack.testbed.demo.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code sockstack demo}: the whole system in one command (see {@link Demo}). */
@@ -16,8 +17,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--simulated", description = "use the simulated network even when root")
     boolean simulated;
 
+    @Option(names = "--capture", defaultValue = "sockstack-demo.pcapng", paramLabel = "FILE",
+            description = "where the lab run writes its capture (default ${DEFAULT-VALUE})")
+    Path capture;
+
     @Override
     public Integer call() {
-        return new Demo(System.out).run(simulated) ? 0 : 1;
+        return new Demo(System.out, capture).run(simulated) ? 0 : 1;
     }
 }

@@ -37,14 +37,10 @@ public final class ServeCommand implements Callable<Integer> {
         try (StackHost host = stackOptions.open("sockstack", out)) {
             UdpServices udp = host.call(() -> UdpServices.start(host.stack(), names, ZonedDateTime::now));
             CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try {
-                    Thread.sleep(2_000); // let the main thread print the counters before the JVM exits
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "sockstack-shutdown"));
+            // SIGINT/SIGTERM end the run normally (counters printed, exit 0) rather than killing the JVM.
+            for (String signal : new String[] {"INT", "TERM"}) {
+                sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
+            }
             host.start();
             out.println("sockstack ready on " + stackOptions.interfaceName()
                     + (stackOptions.netns != null ? " in netns " + stackOptions.netns : "") + ": "

@@ -1,38 +1,56 @@
 package org.sockstack.testbed.demo;
 
+import io.netty.buffer.Unpooled;
+import org.sockstack.drivers.sim.LinkConfig;
+import org.sockstack.drivers.sim.SimNetwork;
+import org.sockstack.drivers.sim.SimPort;
 import org.sockstack.stack.Stack;
 import org.sockstack.stack.StackConfig;
-import org.sockstack.stack.device.ChannelDevice;
+import org.sockstack.stack.icmp.IcmpEchoSocket;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.loop.EventLoop;
-import org.sockstack.stack.loop.ManualClock;
-import org.sockstack.stack.neighbor.NeighborEntry;
-import org.sockstack.stack.wire.EtherType;
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.stats.TraceEvent;
+import org.sockstack.stack.udp.UdpDatagram;
+import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.MacAddress;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.lab.Lab;
 import org.sockstack.testbed.lab.ProcResult;
+import org.sockstack.testbed.services.UdpServices;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The demo: the stack on a TAP device in a private namespace, exercised by the Linux kernel's own
- * tools, with a transcript of what ran. Without the privilege for TAP devices it runs two stacks on
- * an in-memory link instead, and says so. Every step reports ok or FAILED; any failure makes the
- * demo fail.
+ * tools, with a transcript: what ran and what it printed, a packet trace of the first exchanges,
+ * and the stack's counters; a capture file for Wireshark is left behind. Without the privilege for
+ * TAP devices it runs two stacks on the simulated network instead, and says so. Every step reports
+ * ok or FAIL; any failure makes the demo fail.
  */
 public final class Demo {
     static final Ipv4Address KERNEL = Ipv4Address.parse("192.0.2.1");
     static final Ipv4Address STACK = Ipv4Address.parse("192.0.2.2");
+    private static final int TRACE_LINES = 16;
 
     private final PrintStream out;
+    private final Path capture;
+    private final List<String> packetTrace = Collections.synchronizedList(new ArrayList<>());
     private int failures;
 
-    public Demo(PrintStream out) {
+    public Demo(PrintStream out, Path capture) {
         this.out = out;
+        this.capture = capture;
     }
 
     /** Runs the demo; true if every step passed. */
@@ -43,65 +61,179 @@ public final class Demo {
                     + (reason != null ? " (" + reason + ")" : " (--simulated)"));
             runSimulated();
         } else {
-            out.println("== Sockstack demo against the Linux kernel over a TAP device");
+            out.println("== Sockstack demo: the stack on a TAP device, the Linux kernel as its peer");
             runLab();
         }
         out.println(failures == 0 ? "== demo passed" : "== demo FAILED: " + failures + " step(s) failed");
         return failures == 0;
     }
 
+    // ------------------------------------------------------------------ the lab
+
     private void runLab() {
         String ifname = Lab.uniqueInterfaceName("ssdemo");
-        try (StackHost host = StackHost.onTap(ifname, StackHost.macFor(ifname), 1500, StackConfig.defaults("demo"));
+        try (StackHost host = StackHost.onTap(ifname, StackHost.macFor(ifname), 1500,
+                StackConfig.defaults("demo").withSeed(1), capture);
              Lab lab = Lab.create()) {
-            out.println("-- namespace " + lab.namespace() + ", TAP " + ifname + ": kernel " + KERNEL + "/24, stack "
-                    + STACK + "/24 (" + host.iface().macAddress() + ")");
+            out.println("-- lab: namespace " + lab.namespace() + ", TAP " + ifname + "; kernel " + KERNEL
+                    + "/24, stack " + STACK + "/24 (" + host.iface().macAddress() + ")");
             lab.adoptInterface(ifname, KERNEL + "/24");
-            host.stack().addIpv4Address(host.iface(), STACK, 24);
+            host.run(() -> {
+                traceFirstPackets(host.stack());
+                host.stack().addIpv4Address(host.iface(), STACK, 24);
+                UdpServices.start(host.stack(), List.of("echo", "discard", "daytime", "chargen"), ZonedDateTime::now);
+            });
             host.start();
 
-            ProcResult arping = lab.exec(Duration.ofSeconds(15), "arping", "-c", "3", "-w", "10", "-I", ifname,
-                    STACK.toString());
-            step("kernel resolves the stack with ARP: arping -c 3 " + STACK,
-                    arping.output().contains("Received 3 response") || arping.output().matches("(?s).*Received [1-9].*"),
-                    arping.output());
-            ProcResult neigh = lab.ip("neigh", "show", STACK.toString());
-            step("kernel neighbour table maps " + STACK + " to the stack's MAC",
-                    neigh.output().contains(host.iface().macAddress().toString()), neigh.output());
-            out.println("-- stack counters:");
+            ProcResult ping = kernel(lab, "ping", "-c", "3", "-i", "0.2", "-W", "2", STACK.toString());
+            step("kernel pings the stack", ping.output().contains(" 0% packet loss"), ping);
+            ProcResult big = kernel(lab, "ping", "-c", "2", "-i", "0.2", "-W", "2", "-s", "8000", STACK.toString());
+            step("8000-byte pings, fragmented both ways", big.output().contains(" 0% packet loss"), big);
+            ProcResult arping = kernel(lab, "arping", "-c", "2", "-w", "5", "-I", ifname, STACK.toString());
+            step("arping resolves the stack", arping.output().contains("Received 2 response"), arping);
+            ProcResult echo = kernel(lab, "sh", "-c", "echo hello-from-linux | socat -t 2 -T 2 - UDP4:" + STACK + ":7");
+            step("UDP echo (port 7) answers", echo.output().contains("hello-from-linux"), echo);
+            ProcResult refused = kernel(lab, "/usr/bin/python3", "-c", "import socket\n"
+                    + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2)\n"
+                    + "s.connect(('" + STACK + "', 4444)); s.send(b'x')\n"
+                    + "try:\n    s.recv(1); print('answered')\n"
+                    + "except ConnectionRefusedError:\n    print('connection refused (ICMP port unreachable)')\n"
+                    + "except socket.timeout:\n    print('timeout')\n");
+            step("a closed UDP port is refused", refused.output().contains("refused"), refused);
+            stackPingsKernel(host);
+
+            printTrace();
+            host.flushCapture();
+            out.println("-- stack counters (like netstat -s):");
             out.print(indent(host.call(() -> host.stack().counters().format(true))));
+            out.println("-- capture written to " + capture.toAbsolutePath() + " (open it in Wireshark)");
         } catch (RuntimeException e) {
             step("lab setup", false, e.getMessage());
         }
     }
 
-    private void runSimulated() {
-        ManualClock clock = new ManualClock();
-        EventLoop loopA = new EventLoop("a", clock);
-        EventLoop loopB = new EventLoop("b", clock);
-        ChannelDevice devA = new ChannelDevice("sim0", MacAddress.parse("02:00:00:00:00:01"), 1500);
-        ChannelDevice devB = new ChannelDevice("sim1", MacAddress.parse("02:00:00:00:00:02"), 1500);
-        ChannelDevice.pair(devA, devB);
-        Stack a = new Stack(loopA, StackConfig.defaults("a").withSeed(1));
-        Stack b = new Stack(loopB, StackConfig.defaults("b").withSeed(2));
-        NetworkInterface ifA = a.addInterface(devA);
-        NetworkInterface ifB = b.addInterface(devB);
-        a.addIpv4Address(ifA, KERNEL, 24);
-        b.addIpv4Address(ifB, STACK, 24);
-        out.println("-- stack a " + KERNEL + " (" + ifA.macAddress() + ") <-> stack b " + STACK + " (" + ifB.macAddress() + ")");
-        a.arp(ifA).cache().send(STACK, ifA.newFrame(EtherType.IPV4, 20), clock.nanos());
-        for (int i = 0; i < 10; i++) {
-            loopA.runUntilIdle();
-            loopB.runUntilIdle();
-            clock.advance(10, TimeUnit.MILLISECONDS);
+    private ProcResult kernel(Lab lab, String... command) {
+        out.println("$ " + String.join(" ", command).replace("\n", "; "));
+        ProcResult r = lab.exec(Duration.ofSeconds(30), command);
+        out.print(indent(tail(r.output(), 4)));
+        return r;
+    }
+
+    private void stackPingsKernel(StackHost host) {
+        out.println("$ sockstack ping -c 3 " + KERNEL + "   (from the stack to the kernel)");
+        LinkedBlockingQueue<IcmpEchoSocket.Reply> replies = new LinkedBlockingQueue<>();
+        IcmpEchoSocket s = host.call(() -> {
+            IcmpEchoSocket socket = host.stack().icmpv4().openEcho();
+            socket.setListener(e -> {
+                IcmpEchoSocket.Reply r;
+                while ((r = socket.receive()) != null) {
+                    replies.add(r);
+                }
+            });
+            return socket;
+        });
+        int received = 0;
+        try {
+            for (int seq = 1; seq <= 3; seq++) {
+                int sq = seq;
+                long sent = System.nanoTime();
+                host.call(() -> s.send(KERNEL.bits(), sq, Unpooled.wrappedBuffer(new byte[56]), 64, host.loop().clock().nanos()));
+                IcmpEchoSocket.Reply r = replies.poll(2, TimeUnit.SECONDS);
+                if (r != null) {
+                    received++;
+                    out.printf("       64 bytes from %s: icmp_seq=%d ttl=%d time=%.3f ms%n", KERNEL, r.sequence(), r.ttl(),
+                            (r.received() - sent) / 1e6);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            host.run(s::close);
         }
-        NeighborEntry<Ipv4Address> entry = a.arp(ifA).cache().entry(STACK);
-        step("stack a resolves stack b with ARP",
-                entry != null && entry.mac() == ifB.mac(), String.valueOf(entry));
-        out.println("-- stack a counters:");
-        out.print(indent(a.counters().format(true)));
-        devA.close();
-        devB.close();
+        step("the stack pings the kernel", received == 3, received + " of 3 replies");
+    }
+
+    // ------------------------------------------------------------------ simulated
+
+    private void runSimulated() {
+        try (SimNetwork net = new SimNetwork(1)) {
+            EventLoop loopA = new EventLoop("a", net.clock());
+            EventLoop loopB = new EventLoop("b", net.clock());
+            net.register(loopA);
+            net.register(loopB);
+            SimPort portA = net.port("sim0", MacAddress.parse("02:00:00:00:00:01"), 1500);
+            SimPort portB = net.port("sim1", MacAddress.parse("02:00:00:00:00:02"), 1500);
+            net.link(portA, portB, LinkConfig.builder().rate(100_000_000L).propagationDelay(Duration.ofMillis(1)).build());
+            Stack a = new Stack(loopA, StackConfig.defaults("a").withSeed(1));
+            Stack b = new Stack(loopB, StackConfig.defaults("b").withSeed(2));
+            NetworkInterface ifA = a.addInterface(portA);
+            NetworkInterface ifB = b.addInterface(portB);
+            traceFirstPackets(a);
+            a.addIpv4Address(ifA, KERNEL, 24);
+            b.addIpv4Address(ifB, STACK, 24);
+            UdpServices.start(b, List.of("echo"), ZonedDateTime::now);
+            out.println("-- simulated link 100 Mbit/s, 1 ms delay: stack a " + KERNEL + " <-> stack b " + STACK);
+
+            IcmpEchoSocket ping = a.icmpv4().openEcho();
+            int replies = 0;
+            for (int seq = 1; seq <= 3; seq++) {
+                ping.send(STACK.bits(), seq, Unpooled.wrappedBuffer(new byte[56]), 64, net.now());
+                long sent = net.now();
+                net.runUntil(() -> ping.queued() > 0, Duration.ofSeconds(2));
+                IcmpEchoSocket.Reply r = ping.receive();
+                if (r != null) {
+                    replies++;
+                    out.printf("       64 bytes from %s: icmp_seq=%d time=%.3f ms (virtual)%n", STACK, r.sequence(),
+                            (r.received() - sent) / 1e6);
+                }
+            }
+            step("stack a pings stack b", replies == 3, replies + " of 3 replies");
+
+            UdpSocket udp = a.udp().open();
+            udp.sendTo(Unpooled.wrappedBuffer("hello-over-sim".getBytes(StandardCharsets.US_ASCII)),
+                    new Endpoint(STACK, 7), net.now());
+            net.runUntil(() -> udp.queuedDatagrams() > 0, Duration.ofSeconds(2));
+            UdpDatagram d = udp.receive();
+            String text = d == null ? "" : d.data().toString(StandardCharsets.US_ASCII);
+            if (d != null) {
+                d.data().release();
+            }
+            step("UDP echo from stack b", text.equals("hello-over-sim"), "got '" + text + "'");
+            udp.close();
+            ping.close();
+            printTrace();
+            out.println("-- stack a counters:");
+            out.print(indent(a.counters().format(true)));
+        }
+    }
+
+    // ------------------------------------------------------------------ transcript helpers
+
+    private void traceFirstPackets(Stack stack) {
+        stack.trace().setListener(e -> {
+            if (e.kind() == TraceEvent.Kind.PACKET || e.kind() == TraceEvent.Kind.DROP) {
+                if (packetTrace.size() < TRACE_LINES) {
+                    packetTrace.add(e.kind() == TraceEvent.Kind.DROP
+                            ? "       ^ dropped by " + e.layer() + ": " + e.message()
+                            : e.layer() + " " + e.message());
+                }
+            }
+        });
+        stack.trace().enable(true);
+        stack.setPacketTrace(true);
+    }
+
+    private void printTrace() {
+        out.println("-- packet trace, first " + packetTrace.size() + " frames seen by the stack:");
+        synchronized (packetTrace) {
+            for (String line : packetTrace) {
+                out.println("       " + line);
+            }
+        }
+    }
+
+    private void step(String what, boolean ok, ProcResult r) {
+        step(what, ok, r.output());
     }
 
     private void step(String what, boolean ok, String detail) {
@@ -110,6 +242,11 @@ public final class Demo {
             failures++;
             out.print(indent(detail == null ? "" : detail));
         }
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().filter(l -> !l.isBlank()).toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     private static String indent(String text) {

@@ -201,7 +201,9 @@ public final class Lab implements AutoCloseable {
         } catch (IOException e) {
             throw new LabException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        // A thread of its own reads the output: the common pool may be busy (or have one thread).
+        CompletableFuture<String> out = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> out.complete(readAll(p.getInputStream())));
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

@@ -1,0 +1,43 @@
+package org.sockstack.testbed.demo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sockstack.testbed.lab.LabTest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's main job works, on the simulated network always and against the kernel as root. */
+class DemoTest {
+
+    @Test
+    void simulatedDemoPasses(@TempDir Path dir) {
+        String out = run(true, dir.resolve("demo.pcapng"));
+        assertTrue(out.contains("== demo passed"), out);
+        assertTrue(out.contains("ICMP echo reply"), "packet trace shown:\n" + out);
+        assertFalse(out.contains("[FAIL]"), out);
+    }
+
+    @LabTest
+    void labDemoPassesAndWritesACapture(@TempDir Path dir) throws Exception {
+        Path capture = dir.resolve("demo.pcapng");
+        String out = run(false, capture);
+        assertTrue(out.contains("== demo passed"), out);
+        assertTrue(out.contains("the Linux kernel as its peer"), out);
+        assertTrue(Files.size(capture) > 1000, "capture written");
+    }
+
+    private static String run(boolean simulated, Path capture) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            new Demo(ps, capture).run(simulated);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
