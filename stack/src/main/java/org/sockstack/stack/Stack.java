@@ -12,6 +12,10 @@ import org.sockstack.stack.loop.Pollable;
 import org.sockstack.stack.stats.Counter;
 import org.sockstack.stack.stats.Counters;
 import org.sockstack.stack.stats.EventTrace;
+import org.sockstack.stack.tcp.Ipv4TcpNetwork;
+import org.sockstack.stack.tcp.Tcp;
+import org.sockstack.stack.tcp.TcpConfig;
+import org.sockstack.stack.wire.IpProtocol;
 import org.sockstack.stack.wire.EtherType;
 import org.sockstack.stack.wire.EthernetFrame;
 import org.sockstack.stack.wire.Ipv4Address;
@@ -42,6 +46,7 @@ public final class Stack implements Pollable {
     private final List<Arp> arp = new ArrayList<>();
     private final EthernetFrame ethernet = new EthernetFrame();
     private final Ipv4 ipv4;
+    private final Tcp tcp;
 
     private final Counter rxFrames;
     private final Counter dropNotForUs;
@@ -55,6 +60,10 @@ public final class Stack implements Pollable {
     private long pollingNow;
 
     public Stack(EventLoop loop, StackConfig config) {
+        this(loop, config, TcpConfig.DEFAULT);
+    }
+
+    public Stack(EventLoop loop, StackConfig config, TcpConfig tcpConfig) {
         this.loop = loop;
         this.config = config;
         this.random = new SplittableRandom(config.seed());
@@ -67,12 +76,21 @@ public final class Stack implements Pollable {
         }
         ipv4 = new Ipv4(interfaces, arp::get, loop.timers(), io.netty.buffer.PooledByteBufAllocator.DEFAULT,
                 random, counters, trace);
+        tcp = new Tcp(tcpConfig, loop.timers(), random, counters, trace);
+        Ipv4TcpNetwork tcpOverIpv4 = new Ipv4TcpNetwork(ipv4, interfaces, tcp);
+        tcp.addNetwork(tcpOverIpv4);
+        ipv4.register(IpProtocol.TCP, tcpOverIpv4);
         loop.register(this);
     }
 
     /** The IPv4 layer: routes, protocol registration, output. */
     public Ipv4 ipv4() {
         return ipv4;
+    }
+
+    /** TCP: sockets ({@link Tcp#open()}), connections, counters. */
+    public Tcp tcp() {
+        return tcp;
     }
 
     public EventLoop loop() {
