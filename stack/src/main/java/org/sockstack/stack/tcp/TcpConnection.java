@@ -392,6 +392,11 @@ final class TcpConnection {
             sendSyn(now);
             return;
         }
+        // RFC 9293 figure 7 line 6: in a simultaneous open the peer's SYN,ACK (SEQ=IRS, acking our
+        // SYN) completes the handshake. Its SYN is old news, so it is processed as an ACK at IRS+1
+        // (Linux makes the same exception in tcp_validate_incoming).
+        boolean simultaneousSynAck = state == TcpState.SYN_RECEIVED && !passive && seg.syn() && seg.ack()
+                && !seg.rst() && seq == irs && seg.ackNumber() == sndMax;
         TcpOptions o = seg.options();
         // RFC 7323 3.2: once timestamps are in use, a non-RST segment without them is dropped.
         if (tsOk && !o.hasTimestamps() && !seg.rst()) {
@@ -408,8 +413,11 @@ final class TcpConnection {
                 return;
             }
         }
+        if (simultaneousSynAck) {
+            seq = irs + 1;
+        }
         // First: check the sequence number.
-        if (!acceptable(seq, seg.segLen())) {
+        if (!simultaneousSynAck && !acceptable(seq, seg.segLen())) {
             tcp.drop("out_of_window", now);
             if (!seg.rst()) {
                 sendAck(now);   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
@@ -439,7 +447,7 @@ final class TcpConnection {
             tsRecentValid = true;
         }
         // Fourth: the SYN bit.
-        if (seg.syn()) {
+        if (seg.syn() && !simultaneousSynAck) {
             if (state == TcpState.SYN_RECEIVED && passive) {
                 // "If the connection was initiated with a passive OPEN, then return this
                 // connection to the LISTEN state": the listener stays, this attempt goes.
@@ -545,7 +553,7 @@ final class TcpConnection {
                 tcp.drop("accept_queue_full", now);
                 return false;
             }
-            sndWnd = seg.window() << sndWscale;
+            sndWnd = seg.syn() ? seg.window() : seg.window() << sndWscale;   // a SYN's window is unscaled
             maxSndWnd = Math.max(maxSndWnd, sndWnd);
             sndWl1 = seg.seqNumber();
             sndWl2 = ack;
@@ -559,7 +567,7 @@ final class TcpConnection {
             }
             return false;
         }
-        int segWnd = seg.window() << sndWscale;
+        int segWnd = seg.syn() ? seg.window() : seg.window() << sndWscale;
         if (Seq.gt(ack, sndUna)) {
             newAck(seg, ack, now);
         } else if (ack == sndUna && isDuplicateAck(seg, segWnd)) {
