@@ -9,6 +9,8 @@ import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.loop.EventLoop;
 import org.sockstack.stack.loop.ManualClock;
 import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.wire.ArpPacket;
+import org.sockstack.stack.wire.ArpRepr;
 import org.sockstack.stack.wire.EtherType;
 import org.sockstack.stack.wire.EthernetFrame;
 import org.sockstack.stack.wire.EthernetRepr;
@@ -65,6 +67,7 @@ final class TcpTestHost implements AutoCloseable {
     final ChannelDevice device;
     final NetworkInterface iface;
     final Tcp tcp;
+    private final List<ByteBuf> captured = new ArrayList<>();
 
     TcpTestHost() {
         this(TcpConfig.DEFAULT);
@@ -87,8 +90,33 @@ final class TcpTestHost implements AutoCloseable {
         return clock.nanos();
     }
 
+    /** Runs the loop; answers the stack's ARP requests for the peer (as the peer would) and keeps the rest. */
     void run() {
-        loop.runUntilIdle();
+        while (true) {
+            loop.runUntilIdle();
+            boolean answered = false;
+            ByteBuf f;
+            while ((f = device.takeSent()) != null) {
+                EthernetFrame eth = new EthernetFrame().wrap(f);
+                if (eth.check().ok() && eth.etherType() == EtherType.ARP) {
+                    var arp = ArpRepr.parse(new ArpPacket().wrap(f, eth.payloadOffset(), eth.payloadLength()));
+                    f.release();
+                    if (arp.ok() && arp.value().isRequest() && arp.value().targetProtocolAddr().equals(PEER_IP)) {
+                        ArpRepr reply = ArpRepr.reply(PEER_MAC, PEER_IP, STACK_MAC, STACK_IP);
+                        ByteBuf r = Unpooled.wrappedBuffer(new byte[60]);
+                        new EthernetRepr(PEER_MAC, STACK_MAC, EtherType.ARP).emit(r, 0);
+                        reply.emit(r, EthernetFrame.HEADER_LENGTH);
+                        device.inject(r);
+                        answered = true;
+                    }
+                } else {
+                    captured.add(f);
+                }
+            }
+            if (!answered) {
+                return;
+            }
+        }
     }
 
     /** Moves virtual time forward by {@code millis}, firing everything due on the way. */
@@ -138,8 +166,8 @@ final class TcpTestHost implements AutoCloseable {
     /** Every TCP segment sent since the last call (other frames are dropped), checksums verified. */
     List<Sent> sent() {
         List<Sent> out = new ArrayList<>();
-        ByteBuf f;
-        while ((f = device.takeSent()) != null) {
+        run();
+        for (ByteBuf f : captured) {
             try {
                 Sent s = parse(f);
                 if (s != null) {
@@ -149,6 +177,7 @@ final class TcpTestHost implements AutoCloseable {
                 f.release();
             }
         }
+        captured.clear();
         return out;
     }
 
@@ -182,6 +211,8 @@ final class TcpTestHost implements AutoCloseable {
         while ((f = device.takeSent()) != null) {
             f.release();
         }
+        captured.forEach(ByteBuf::release);
+        captured.clear();
     }
 
     long counter(String name) {
