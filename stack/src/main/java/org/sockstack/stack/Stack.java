@@ -15,6 +15,9 @@ import org.sockstack.stack.loop.Pollable;
 import org.sockstack.stack.stats.Counter;
 import org.sockstack.stack.stats.Counters;
 import org.sockstack.stack.stats.EventTrace;
+import org.sockstack.stack.tcp.Ipv4TcpNetwork;
+import org.sockstack.stack.tcp.Tcp;
+import org.sockstack.stack.tcp.TcpConfig;
 import org.sockstack.stack.wire.EtherType;
 import org.sockstack.stack.wire.EthernetFrame;
 import org.sockstack.stack.wire.Ipv4Address;
@@ -47,6 +50,7 @@ public final class Stack implements Pollable {
     private final Ipv4 ipv4;
     private final Icmpv4 icmpv4;
     private final Udp udp;
+    private final Tcp tcp;
 
     private final Counter rxFrames;
     private final Counter dropNotForUs;
@@ -61,6 +65,10 @@ public final class Stack implements Pollable {
     private boolean packetTrace;
 
     public Stack(EventLoop loop, StackConfig config) {
+        this(loop, config, TcpConfig.DEFAULT);
+    }
+
+    public Stack(EventLoop loop, StackConfig config, TcpConfig tcpConfig) {
         this.loop = loop;
         this.config = config;
         this.random = new SplittableRandom(config.seed());
@@ -80,6 +88,10 @@ public final class Stack implements Pollable {
         ipv4.register(IpProtocol.UDP, udp);
         icmpv4.registerTransport(IpProtocol.UDP, udp);
         udp.setPortUnreachableSender(icmpv4::portUnreachable);
+        tcp = new Tcp(tcpConfig, loop.timers(), random, counters, trace);
+        Ipv4TcpNetwork tcpOverIpv4 = new Ipv4TcpNetwork(ipv4, interfaces, tcp);
+        tcp.addNetwork(tcpOverIpv4);
+        ipv4.register(IpProtocol.TCP, tcpOverIpv4);
         loop.register(this);
     }
 
@@ -99,6 +111,11 @@ public final class Stack implements Pollable {
     /** The IPv4 layer: routes, protocol registration, output. */
     public Ipv4 ipv4() {
         return ipv4;
+    }
+
+    /** TCP: sockets ({@link Tcp#open()}), connections, counters. */
+    public Tcp tcp() {
+        return tcp;
     }
 
     public EventLoop loop() {

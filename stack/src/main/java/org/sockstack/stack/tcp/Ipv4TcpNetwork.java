@@ -1,0 +1,129 @@
+package org.sockstack.stack.tcp;
+
+import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.ipv4.Ipv4Path;
+import org.sockstack.stack.ipv4.Ipv4ProtocolHandler;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.wire.IpAddress;
+import org.sockstack.stack.wire.IpProtocol;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv4Packet;
+import org.sockstack.stack.wire.Parsed;
+import org.sockstack.stack.wire.TcpRepr;
+import org.sockstack.stack.wire.TcpSegment;
+import org.sockstack.stack.wire.WireError;
+
+import java.util.List;
+
+/**
+ * TCP over IPv4: receives protocol 6 from {@link Ipv4}, validates and hands segments to
+ * {@link Tcp}; sends segments with DF set (RFC 1191 path MTU discovery: TCP never needs IP
+ * fragmentation).
+ */
+public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler {
+
+    /** The IPv4 route of a connection. */
+    record Path(Ipv4Path route, Ipv4Address local, Ipv4Address remote) implements TcpPath {
+        @Override
+        public int mtu() {
+            return route.mtu();
+        }
+    }
+
+    private final Ipv4 ipv4;
+    private final List<NetworkInterface> interfaces;
+    private final Tcp tcp;
+    private final TcpSegment view = new TcpSegment();
+
+    public Ipv4TcpNetwork(Ipv4 ipv4, List<NetworkInterface> interfaces, Tcp tcp) {
+        this.ipv4 = ipv4;
+        this.interfaces = interfaces;
+        this.tcp = tcp;
+    }
+
+    @Override
+    public int version() {
+        return 4;
+    }
+
+    @Override
+    public int ipHeaderLength() {
+        return Ipv4Packet.MIN_HEADER_LENGTH;
+    }
+
+    @Override
+    public boolean isLocalAddress(IpAddress address) {
+        if (!(address instanceof Ipv4Address a)) {
+            return false;
+        }
+        for (NetworkInterface i : interfaces) {
+            if (i.hasIpv4(a.bits())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public TcpPath route(IpAddress local, IpAddress remote) {
+        if (!(remote instanceof Ipv4Address r) || !(local instanceof Ipv4Address l)) {
+            return null;
+        }
+        // RFC 1122 4.2.3.10: TCP connects only to unicast addresses.
+        if (r.isUnspecified() || r.isBroadcast() || r.isMulticast()) {
+            return null;
+        }
+        Ipv4Path p = ipv4.path(r.bits(), l.bits(), null);
+        if (p == null || p.src() == 0 || p.dstMac() >= 0) {
+            return null;   // no route, no source, or a broadcast/multicast link address
+        }
+        return new Path(p, new Ipv4Address(p.src()), r);
+    }
+
+    @Override
+    public ByteBuf allocate(TcpPath path, int tcpLength) {
+        return ipv4.allocate(((Path) path).route().iface(), tcpLength);
+    }
+
+    @Override
+    public int segmentOffset() {
+        return Ipv4.PAYLOAD_OFFSET;
+    }
+
+    @Override
+    public int pseudoHeaderSum(TcpPath path, int tcpLength) {
+        Path p = (Path) path;
+        return TcpSegment.pseudoHeaderIpv4(p.local().bits(), p.remote().bits(), tcpLength);
+    }
+
+    @Override
+    public SocketError send(TcpPath path, ByteBuf frame, long now) {
+        Path p = (Path) path;
+        return ipv4.send(p.route(), frame, IpProtocol.TCP, tcp.config().ttl(), 0, true, now);
+    }
+
+    /** IPv4 input: only unicast datagrams carry TCP (RFC 1122 4.2.3.10); checksum; parse; demux. */
+    @Override
+    public void receive(NetworkInterface iface, Ipv4Packet packet, Cast cast, long now) {
+        if (cast != Cast.UNICAST) {
+            tcp.dropUnparsed("not_unicast", now);
+            return;
+        }
+        TcpSegment seg = view.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+        Parsed<TcpRepr> parsed;
+        if (iface.device().capabilities().rxChecksumVerified()) {
+            parsed = TcpRepr.parseWithoutChecksum(seg);
+        } else {
+            parsed = TcpRepr.parse(seg, TcpSegment.pseudoHeaderIpv4(packet.srcAddr(), packet.dstAddr(), seg.length()));
+        }
+        if (!parsed.ok()) {
+            WireError e = parsed.error();
+            tcp.dropUnparsed(e.reason(), now);
+            return;
+        }
+        tcp.segmentArrives(this, new Ipv4Address(packet.srcAddr()), new Ipv4Address(packet.dstAddr()), parsed.value(),
+                packet.buffer(), seg.payloadOffset(), now);
+    }
+}

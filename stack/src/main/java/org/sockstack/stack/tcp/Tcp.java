@@ -1,0 +1,417 @@
+package org.sockstack.stack.tcp;
+
+import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.loop.TimerWheel;
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.stats.Counter;
+import org.sockstack.stack.stats.Counters;
+import org.sockstack.stack.stats.EventTrace;
+import org.sockstack.stack.stats.TraceEvent;
+import org.sockstack.stack.wire.IpAddress;
+import org.sockstack.stack.wire.TcpOptions;
+import org.sockstack.stack.wire.TcpRepr;
+import org.sockstack.stack.wire.TcpSegment;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * TCP for one stack (RFC 9293): the connection table (demultiplexing by 4-tuple, listeners by
+ * local address and port), port allocation (RFC 6056), ISNs (RFC 6528), the challenge-ACK budget
+ * (RFC 5961 section 7), counters and the segments sent without a connection (RST to a closed port,
+ * RFC 9293 3.10.7.1). The per-connection protocol lives in {@link TcpConnection}; applications use
+ * {@link TcpSocket}s from {@link #open()}. Event loop thread only (DESIGN rule 4).
+ */
+public final class Tcp {
+    static final String LAYER = "tcp";
+    private static final long ONE_SECOND = 1_000_000_000L;
+
+    private final TcpConfig config;
+    private final TimerWheel timers;
+    private final RandomGenerator random;
+    private final Counters counters;
+    private final EventTrace trace;
+    private IsnGenerator isnGenerator;
+    private final TcpNetwork[] networks = new TcpNetwork[7];
+    private final Map<ConnKey, TcpConnection> connections = new HashMap<>();
+    private final Map<Integer, List<TcpSocket>> ports = new HashMap<>();
+    private final Map<String, Counter> dropCounters = new HashMap<>();
+
+    private long challengeWindowStart = Long.MIN_VALUE;
+    private int challengeAcksInWindow;
+
+    final Counter activeOpens;
+    final Counter passiveOpens;
+    final Counter attemptFails;
+    final Counter estabResets;
+    final Counter segsIn;
+    final Counter segsOut;
+    final Counter retransSegs;
+    final Counter outRsts;
+    final Counter challengeAcks;
+    final Counter delayedAcks;
+    final Counter listenOverflows;
+    final Counter zeroWindowProbes;
+    final Counter timeouts;
+    final Counter fastRetransmits;
+
+    public Tcp(TcpConfig config, TimerWheel timers, RandomGenerator random, Counters counters, EventTrace trace) {
+        this.config = config;
+        this.timers = timers;
+        this.random = random;
+        this.counters = counters;
+        this.trace = trace;
+        this.isnGenerator = new Rfc6528IsnGenerator(random);
+        activeOpens = counters.counter("tcp.active_opens");
+        passiveOpens = counters.counter("tcp.passive_opens");
+        attemptFails = counters.counter("tcp.attempt_fails");
+        estabResets = counters.counter("tcp.estab_resets");
+        segsIn = counters.counter("tcp.segs_in");
+        segsOut = counters.counter("tcp.segs_out");
+        retransSegs = counters.counter("tcp.retrans_segs");
+        outRsts = counters.counter("tcp.out_rsts");
+        challengeAcks = counters.counter("tcp.challenge_acks");
+        delayedAcks = counters.counter("tcp.delayed_acks");
+        listenOverflows = counters.counter("tcp.listen_overflows");
+        zeroWindowProbes = counters.counter("tcp.zero_window_probes");
+        timeouts = counters.counter("tcp.timeouts");
+        fastRetransmits = counters.counter("tcp.fast_retransmits");
+    }
+
+    /** Makes {@code network} carry TCP for its address family. */
+    public void addNetwork(TcpNetwork network) {
+        networks[network.version()] = network;
+    }
+
+    /** Replaces the ISN generator (tests fix ISNs with it). */
+    public void setIsnGenerator(IsnGenerator generator) {
+        this.isnGenerator = generator;
+    }
+
+    /** A new, unbound socket. */
+    public TcpSocket open() {
+        return new TcpSocket(this);
+    }
+
+    public TcpConfig config() {
+        return config;
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    /** Every connection's {@code ss -ti}-style view. */
+    public List<TcpInfo> connections(long now) {
+        List<TcpInfo> out = new ArrayList<>(connections.size());
+        for (TcpConnection c : connections.values()) {
+            out.add(c.info(now));
+        }
+        return out;
+    }
+
+    /** Number of connections in the table (any state but LISTEN and CLOSED). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Number of sockets holding a port binding. */
+    public int boundSocketCount() {
+        int n = 0;
+        for (List<TcpSocket> l : ports.values()) {
+            n += l.size();
+        }
+        return n;
+    }
+
+    TimerWheel timers() {
+        return timers;
+    }
+
+    RandomGenerator random() {
+        return random;
+    }
+
+    EventTrace trace() {
+        return trace;
+    }
+
+    TcpNetwork network(int version) {
+        return version >= 0 && version < networks.length ? networks[version] : null;
+    }
+
+    int isn(ConnKey key, long now) {
+        return isnGenerator.isn(key.localAddress(), key.localPort(), key.remoteAddress(), key.remotePort(), now);
+    }
+
+    // ------------------------------------------------------------------ input
+
+    /** A segment that failed validation below TCP's state machine (checksum, length, options, cast). */
+    void dropUnparsed(String reason, long now) {
+        drop(reason, now);
+    }
+
+    /**
+     * RFC 9293 3.10.7: a segment arrived for us. {@code seg} is validated (checksum and lengths);
+     * its data is in {@code buf} at {@code dataOffset} (borrowed for the call).
+     */
+    public void segmentArrives(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr seg, ByteBuf buf, int dataOffset,
+                               long now) {
+        segsIn.increment();
+        ConnKey key = new ConnKey(dst, seg.dstPort(), src, seg.srcPort());
+        TcpConnection c = connections.get(key);
+        int isnFloor = 0;
+        boolean hasFloor = false;
+        if (c != null) {
+            if (!c.segmentArrives(seg, buf, dataOffset, now)) {
+                return;
+            }
+            // RFC 9293 3.10.7.4 / RFC 6191: an acceptable new SYN ends TIME_WAIT; the new ISN
+            // starts above everything the old incarnation sent.
+            isnFloor = c.sndMax() + 65_537;
+            hasFloor = true;
+            c.destroy(null, now);
+        }
+        TcpSocket listener = findListener(dst, seg.dstPort());
+        if (listener != null) {
+            listener.listener().segmentArrives(net, src, dst, seg, hasFloor, isnFloor, now);
+            return;
+        }
+        closedArrives(net, src, dst, seg, now);
+    }
+
+    /** RFC 9293 3.10.7.1: no TCB. A RST is discarded; anything else is answered with a RST. */
+    private void closedArrives(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr seg, long now) {
+        drop("no_socket", now);
+        if (seg.rst()) {
+            return;
+        }
+        if (seg.ack()) {
+            // <SEQ=SEG.ACK><CTL=RST>
+            sendReset(net, dst, seg.dstPort(), src, seg.srcPort(), seg.ackNumber(), 0, false, now);
+        } else {
+            // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+            sendReset(net, dst, seg.dstPort(), src, seg.srcPort(), 0, seg.seqNumber() + seg.segLen(), true, now);
+        }
+    }
+
+    /** Sends a RST outside any connection. */
+    void sendReset(TcpNetwork net, IpAddress local, int localPort, IpAddress remote, int remotePort, int seq, int ack,
+                   boolean withAck, long now) {
+        TcpPath path = net.route(local, remote);
+        if (path == null) {
+            return;
+        }
+        int flags = TcpSegment.RST | (withAck ? TcpSegment.ACK : 0);
+        transmit(net, path, new TcpRepr(localPort, remotePort, seq, withAck ? ack : 0, flags, 0, 0, TcpOptions.NONE, 0),
+                null, 0, now);
+        outRsts.increment();
+    }
+
+    /**
+     * Writes {@code header} and {@code header.payloadLength()} octets from {@code data} (at ring
+     * offset {@code dataOffset}) into a new frame and sends it.
+     */
+    void transmit(TcpNetwork net, TcpPath path, TcpRepr header, ByteRing data, int dataOffset, long now) {
+        int tcpLength = header.tcpLength();
+        ByteBuf frame = net.allocate(path, tcpLength);
+        int at = net.segmentOffset();
+        if (header.payloadLength() > 0) {
+            data.copyTo(dataOffset, frame, at + header.headerLength(), header.payloadLength());
+        }
+        header.emit(frame, at, net.pseudoHeaderSum(path, tcpLength));
+        segsOut.increment();
+        net.send(path, frame, now);
+    }
+
+    // ------------------------------------------------------------------ tables
+
+    void register(TcpConnection c) {
+        connections.put(c.key(), c);
+    }
+
+    void unregister(TcpConnection c) {
+        connections.remove(c.key(), c);
+    }
+
+    boolean hasConnection(ConnKey key) {
+        return connections.containsKey(key);
+    }
+
+    /** A LISTEN socket for {@code addr:port}: one bound to the address itself before a wildcard one. */
+    private TcpSocket findListener(IpAddress addr, int port) {
+        List<TcpSocket> list = ports.get(port);
+        if (list == null) {
+            return null;
+        }
+        TcpSocket wildcard = null;
+        for (TcpSocket s : list) {
+            if (s.listener() == null || s.localAddress().version() != addr.version()) {
+                continue;
+            }
+            if (s.localAddress().equals(addr)) {
+                return s;
+            }
+            if (s.localAddress().isUnspecified()) {
+                wildcard = s;
+            }
+        }
+        return wildcard;
+    }
+
+    /**
+     * Binds {@code s} to {@code local}; port 0 picks an ephemeral port. Conflicts (EADDRINUSE)
+     * follow Linux: another socket on the port whose address overlaps, unless both set
+     * SO_REUSEADDR and the other is not listening.
+     */
+    SocketError bind(TcpSocket s, Endpoint local) {
+        IpAddress addr = local.address();
+        if (!addr.isUnspecified()) {
+            TcpNetwork net = network(addr.version());
+            if (net == null) {
+                return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+            }
+            if (!net.isLocalAddress(addr)) {
+                return SocketError.ADDRESS_NOT_AVAILABLE;
+            }
+        }
+        int port = local.port();
+        if (port == 0) {
+            port = ephemeralPort(addr, null);
+            if (port == 0) {
+                return SocketError.ADDRESS_IN_USE;
+            }
+        } else if (conflicts(s, addr, port)) {
+            return SocketError.ADDRESS_IN_USE;
+        }
+        s.setBinding(new Endpoint(addr, port));
+        ports.computeIfAbsent(port, p -> new ArrayList<>(2)).add(s);
+        return SocketError.OK;
+    }
+
+    /** Registers a socket created for a passive open under its listener's port. */
+    void bindChild(TcpSocket child, Endpoint local) {
+        child.setBinding(local);
+        ports.computeIfAbsent(local.port(), p -> new ArrayList<>(2)).add(child);
+    }
+
+    void unbind(TcpSocket s) {
+        Endpoint b = s.binding();
+        if (b == null) {
+            return;
+        }
+        List<TcpSocket> list = ports.get(b.port());
+        if (list != null) {
+            list.remove(s);
+            if (list.isEmpty()) {
+                ports.remove(b.port());
+            }
+        }
+        s.setBinding(null);
+    }
+
+    private boolean conflicts(TcpSocket s, IpAddress addr, int port) {
+        List<TcpSocket> list = ports.get(port);
+        if (list == null) {
+            return false;
+        }
+        for (TcpSocket other : list) {
+            if (other == s || !overlaps(other.localAddress(), addr)) {
+                continue;
+            }
+            if (s.reuseAddress() && other.reuseAddress() && other.listener() == null) {
+                continue;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean overlaps(IpAddress a, IpAddress b) {
+        return a.version() == b.version() && (a.isUnspecified() || b.isUnspecified() || a.equals(b));
+    }
+
+    /**
+     * RFC 6056 section 3.3.1 (Algorithm 1, "simple port randomization"): start at a random offset
+     * in the ephemeral range and search linearly. For a connect ({@code remote} given) a port may
+     * be shared with connections to other peers, as long as the 4-tuple is unique; for a bind the
+     * port must be unused.
+     *
+     * @return the port, or 0 when the range is exhausted
+     */
+    int ephemeralPort(IpAddress local, Endpoint remote) {
+        int low = config.ephemeralLow();
+        int count = config.ephemeralHigh() - low + 1;
+        int offset = random.nextInt(count);
+        for (int i = 0; i < count; i++) {
+            int port = low + (offset + i) % count;
+            if (portUsable(port, local, remote)) {
+                return port;
+            }
+        }
+        return 0;
+    }
+
+    private boolean portUsable(int port, IpAddress local, Endpoint remote) {
+        List<TcpSocket> list = ports.get(port);
+        if (list == null) {
+            return true;
+        }
+        if (remote == null) {
+            return false;
+        }
+        for (TcpSocket s : list) {
+            TcpConnection c = s.connection();
+            if (c == null || s.listener() != null) {
+                if (overlaps(s.localAddress(), local)) {
+                    return false;
+                }
+                continue;
+            }
+            if (c.remote().equals(remote) && overlaps(c.local().address(), local)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ RFC 5961 section 7
+
+    /**
+     * RFC 5961 section 7: at most {@link TcpConfig#challengeAckLimit()} challenge ACKs per second
+     * for the whole stack; the rest are suppressed (and counted).
+     */
+    boolean allowChallengeAck(long now) {
+        if (now - challengeWindowStart >= ONE_SECOND || challengeWindowStart == Long.MIN_VALUE) {
+            challengeWindowStart = now;
+            challengeAcksInWindow = 0;
+        }
+        if (challengeAcksInWindow >= config.challengeAckLimit()) {
+            drop("challenge_ack_limited", now);
+            return false;
+        }
+        challengeAcksInWindow++;
+        challengeAcks.increment();
+        return true;
+    }
+
+    // ------------------------------------------------------------------ observability
+
+    /** Counts a dropped segment under {@code tcp.drop.<reason>} and traces it. */
+    void drop(String reason, long now) {
+        dropCounters.computeIfAbsent(reason, r -> counters.drop(LAYER, r)).increment();
+        if (trace.enabled()) {
+            trace.drop(now, LAYER, reason);
+        }
+    }
+
+    void traceEvent(long now, TraceEvent.Kind kind, String message) {
+        if (trace.enabled()) {
+            trace.record(now, kind, LAYER, message);
+        }
+    }
+}

@@ -1,0 +1,1249 @@
+package org.sockstack.stack.tcp;
+
+import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.loop.Timer;
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.socket.SocketEvents;
+import org.sockstack.stack.stats.TraceEvent;
+import org.sockstack.stack.wire.TcpOptions;
+import org.sockstack.stack.wire.TcpOptions.SackBlock;
+import org.sockstack.stack.wire.TcpOptions.Timestamps;
+import org.sockstack.stack.wire.TcpRepr;
+import org.sockstack.stack.wire.TcpSegment;
+
+import java.util.List;
+
+/**
+ * One connection's Transmission Control Block (RFC 9293 section 3.3.1) and its protocol: the
+ * state machine and segment processing in the order of RFC 9293 section 3.10.7 ("SEGMENT
+ * ARRIVES"), the user calls of section 3.10 (SEND, RECEIVE, CLOSE, ABORT), the send side
+ * (segmentation, Nagle, sender SWS avoidance, retransmission per RFC 6298, persist timer,
+ * congestion control per RFC 5681/6582 through {@link CongestionControl}) and the receive side
+ * (receive buffer with out-of-order placement, receiver SWS avoidance, delayed ACKs, SACK blocks).
+ *
+ * <p>Send sequence space (RFC 9293 3.3.1):
+ * <pre>
+ *                1         2          3          4
+ *           ----------|----------|----------|----------
+ *                  SND.UNA    SND.NXT    SND.UNA
+ *                                       +SND.WND
+ *   1 - old sequence numbers that have been acknowledged
+ *   2 - sequence numbers of unacknowledged data
+ *   3 - sequence numbers allowed for new data transmission
+ *   4 - future sequence numbers that are not yet allowed
+ * </pre>
+ * The retransmission queue is the send buffer itself: it holds every octet from SND.UNA on. After
+ * a retransmission timeout SND.NXT goes back to SND.UNA ("go back N"), so the highest sequence
+ * number ever sent is kept separately as {@code sndMax}; it is what the RFC's acceptability tests
+ * call SND.NXT. (A SACK scoreboard, RFC 6675, will later sit beside the send buffer and choose
+ * which holes {@link #retransmitOne} fills.)
+ *
+ * <p>Receive sequence space: RCV.NXT, and the right edge of the window last advertised
+ * ({@code rcvAdv} = RCV.NXT + RCV.WND at the time it was sent).
+ */
+final class TcpConnection {
+    private static final int DEFAULT_MSS = 536;          // RFC 9293 3.7.1 / RFC 6691 when no MSS option
+    private static final int TS_OPTION_SPACE = 12;       // NOP NOP TS(10), RFC 7323 appendix A layout
+    private static final long PAWS_IDLE = 24L * 24 * 3600 * 1_000_000_000L;   // RFC 7323 5.5: 24 days
+    private static final long THREE_SECONDS = 3_000_000_000L;
+    private static final long MILLI = 1_000_000L;
+
+    // ---- identity
+    private final Tcp tcp;
+    private final TcpConfig cfg;
+    final TcpSocket socket;
+    private final TcpNetwork net;
+    private final TcpPath path;
+    private final Endpoint local;
+    private final Endpoint remote;
+    private final ConnKey key;
+    /** The listener while this passive connection waits to be accepted; null otherwise. */
+    TcpListener parent;
+    private final boolean passive;
+    TcpState state = TcpState.CLOSED;
+    private boolean destroyed;
+
+    // ---- send sequence variables (RFC 9293 3.3.1)
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndMax;
+    int sndWnd;
+    int sndWl1;
+    int sndWl2;
+    int sndUp;
+    /** Largest window the peer has offered (RFC 5961 5.2 MAX.SND.WND, sender SWS "Max(SND.WND)"). */
+    int maxSndWnd;
+    /** Sequence number of the first octet in the send buffer. */
+    private int sndBufSeq;
+    final ByteRing sndBuf;
+    /** The application shut the send direction: a FIN follows the queued data. */
+    boolean finQueued;
+
+    // ---- receive sequence variables
+    int irs;
+    int rcvNxt;
+    int rcvAdv;
+    int rcvUp;
+    final ByteRing rcvBuf;
+    private final ReassemblyQueue ooo;
+    boolean finReceived;
+    private boolean oooFinValid;
+    private int oooFinSeq;
+
+    // ---- options (RFC 9293 3.7.1, RFC 7323, RFC 2018)
+    private final int ourMss;
+    private int peerMss = DEFAULT_MSS;
+    private int smss;
+    /** Largest segment seen from the peer: "full-sized" for the delayed-ACK rule. */
+    private int rcvMss = DEFAULT_MSS;
+    private final int rcvWscaleOffer;
+    int sndWscale;
+    int rcvWscale;
+    boolean wscaleOk;
+    boolean sackOk;
+    boolean tsOk;
+    private int tsRecent;
+    private long tsRecentAge;
+    private boolean tsRecentValid;
+    private int lastAckSent;
+    private final int tsOffset;
+
+    // ---- retransmission and congestion control
+    final RttEstimator rtt;
+    final CongestionControl cc;
+    private boolean rttTiming;
+    private int rttSeq;
+    private long rttStart;
+    private boolean synRetransmitted;
+    int retransmits;
+    long totalRetransmits;
+    int dupAcks;
+    boolean inRecovery;
+    private int recover;
+    private int persistBackoff;
+
+    // ---- ACK generation
+    private boolean ackNow;
+    private int rcvdSinceAck;
+
+    // ---- timers
+    private final Timer rexmitTimer;
+    private final Timer persistTimer;
+    private final Timer delAckTimer;
+    private final Timer waitTimer;   // TIME_WAIT (2*MSL) or orphaned FIN_WAIT_2
+
+    TcpConnection(Tcp tcp, TcpSocket socket, TcpNetwork net, TcpPath path, int localPort, Endpoint remote,
+                  boolean passive) {
+        this.tcp = tcp;
+        this.cfg = tcp.config();
+        this.socket = socket;
+        this.net = net;
+        this.path = path;
+        this.local = new Endpoint(path.local(), localPort);
+        this.remote = remote;
+        this.key = new ConnKey(path.local(), localPort, remote.address(), remote.port());
+        this.passive = passive;
+        this.sndBuf = new ByteRing(socket.sendBufferSize());
+        this.rcvBuf = new ByteRing(socket.receiveBufferSize());
+        this.ooo = new ReassemblyQueue(cfg.maxReassemblyBlocks());
+        int mss = path.mtu() - net.ipHeaderLength() - TcpSegment.HEADER_LENGTH;
+        if (socket.userMss() > 0) {
+            mss = Math.min(mss, socket.userMss());
+        }
+        this.ourMss = Math.max(mss, 64);
+        this.rcvWscaleOffer = shiftFor(socket.receiveBufferSize());
+        this.tsOffset = tcp.random().nextInt();
+        this.rtt = new RttEstimator(cfg.rtoInitial(), cfg.rtoMin(), cfg.rtoMax());
+        this.cc = cfg.congestionControl().create();
+        this.rexmitTimer = tcp.timers().newTimer("tcp-rexmit", this::onRetransmitTimeout);
+        this.persistTimer = tcp.timers().newTimer("tcp-persist", this::onPersistTimeout);
+        this.delAckTimer = tcp.timers().newTimer("tcp-delack", this::onDelayedAckTimeout);
+        this.waitTimer = tcp.timers().newTimer("tcp-wait", this::onWaitTimeout);
+    }
+
+    /** RFC 7323 2.3: the smallest shift that lets the whole buffer be advertised (at most 14). */
+    private static int shiftFor(int buffer) {
+        int s = 0;
+        while (s < TcpOptions.MAX_WINDOW_SCALE && (buffer >> s) > 0xFFFF) {
+            s++;
+        }
+        return s;
+    }
+
+    ConnKey key() {
+        return key;
+    }
+
+    Endpoint local() {
+        return local;
+    }
+
+    Endpoint remote() {
+        return remote;
+    }
+
+    int sndMax() {
+        return sndMax;
+    }
+
+    // =================================================================== opening
+
+    /** RFC 9293 3.10.1 OPEN (active): choose the ISS, send SYN, enter SYN_SENT. */
+    void activeOpen(long now) {
+        initSend(tcp.isn(key, now));
+        setState(TcpState.SYN_SENT, now);
+        tcp.activeOpens.increment();
+        sendSyn(now);
+    }
+
+    /** RFC 9293 3.10.7.2 step 3: a SYN reached a listener; answer with SYN,ACK in SYN_RECEIVED. */
+    void passiveOpen(TcpRepr seg, boolean hasIsnFloor, int isnFloor, long now) {
+        int isn = tcp.isn(key, now);
+        if (hasIsnFloor && Seq.lt(isn, isnFloor)) {
+            isn = isnFloor;
+        }
+        initSend(isn);
+        irs = seg.seqNumber();
+        rcvNxt = irs + 1;
+        rcvAdv = rcvNxt;
+        absorbSynOptions(seg, now);
+        sndWnd = seg.window();      // RFC 7323 2.2: the window of a SYN is never scaled
+        maxSndWnd = sndWnd;
+        sndWl1 = seg.seqNumber();
+        sndWl2 = iss;
+        setState(TcpState.SYN_RECEIVED, now);
+        tcp.passiveOpens.increment();
+        sendSyn(now);
+    }
+
+    private void initSend(int isn) {
+        iss = isn;
+        sndUna = isn;
+        sndNxt = isn;
+        sndMax = isn;
+        sndBufSeq = isn + 1;
+        recover = isn;
+    }
+
+    /**
+     * Reads the options of the peer's SYN: MSS (RFC 9293 3.7.1, default 536 per RFC 6691), window
+     * scale and timestamps (RFC 7323: used only when both SYNs carry them), SACK-permitted (RFC 2018).
+     */
+    private void absorbSynOptions(TcpRepr seg, long now) {
+        TcpOptions o = seg.options();
+        peerMss = o.mss() > 0 ? o.mss() : DEFAULT_MSS;
+        wscaleOk = cfg.windowScaling() && o.windowScale() >= 0;
+        sndWscale = wscaleOk ? o.windowScale() : 0;
+        rcvWscale = wscaleOk ? rcvWscaleOffer : 0;
+        sackOk = cfg.sack() && o.sackPermitted();
+        tsOk = cfg.timestamps() && o.hasTimestamps();
+        if (tsOk) {
+            tsRecent = o.timestamps().tsVal();
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+        smss = maxData(tsOk ? TS_OPTION_SPACE : 0);
+        rcvMss = Math.min(ourMss, DEFAULT_MSS);
+    }
+
+    /**
+     * RFC 9293 3.7.1 / RFC 6691: data per segment = min(SendMSS + 20, MMS_S) - TCP header with
+     * {@code optionLength} octets of options - IP options.
+     */
+    private int maxData(int optionLength) {
+        int mmsS = path.mtu() - net.ipHeaderLength();
+        int limit = Math.min(peerMss + TcpSegment.HEADER_LENGTH, mmsS) - TcpSegment.HEADER_LENGTH - optionLength;
+        if (socket.userMss() > 0) {
+            limit = Math.min(limit, socket.userMss());
+        }
+        return Math.max(limit, 1);
+    }
+
+    /** Sends our SYN (SYN_SENT) or SYN,ACK (SYN_RECEIVED) with its options. */
+    private void sendSyn(long now) {
+        boolean synAck = state == TcpState.SYN_RECEIVED;
+        TcpOptions opts;
+        if (synAck) {
+            opts = TcpOptions.syn(ourMss, wscaleOk ? rcvWscale : -1, sackOk,
+                    tsOk ? new Timestamps(tsNow(now), tsRecent) : null);
+        } else {
+            opts = TcpOptions.syn(ourMss, cfg.windowScaling() ? rcvWscaleOffer : -1, cfg.sack(),
+                    cfg.timestamps() ? new Timestamps(tsNow(now), 0) : null);
+        }
+        int flags = TcpSegment.SYN | (synAck ? TcpSegment.ACK : 0);
+        if (!synRetransmitted && !rttTiming) {
+            rttTiming = true;   // time the SYN (Karn: only if never retransmitted)
+            rttSeq = iss;
+            rttStart = now;
+        }
+        sendSegment(iss, flags, 0, opts, now);
+        sndNxt = iss + 1;
+        if (Seq.gt(sndNxt, sndMax)) {
+            sndMax = sndNxt;
+        }
+        if (!rexmitTimer.isArmed()) {
+            rexmitTimer.scheduleAfter(now, rtt.rto());
+        }
+    }
+
+    // =================================================================== SEGMENT ARRIVES
+
+    /**
+     * RFC 9293 3.10.7.3 (SYN_SENT) and 3.10.7.4 (all other states).
+     *
+     * @return true if the segment is a new SYN that ends TIME_WAIT (the caller reopens)
+     */
+    boolean segmentArrives(TcpRepr seg, ByteBuf buf, int dataOffset, long now) {
+        if (state == TcpState.SYN_SENT) {
+            synSentArrives(seg, buf, dataOffset, now);
+            return false;
+        }
+        if (state == TcpState.TIME_WAIT && seg.syn() && !seg.ack() && !seg.rst() && timeWaitAcceptsSyn(seg)) {
+            return true;
+        }
+        otherwiseArrives(seg, buf, dataOffset, now);
+        return false;
+    }
+
+    /**
+     * RFC 9293 3.10.7.4 note / RFC 6191: a SYN may reopen a TIME_WAIT pair if its timestamp is newer
+     * than TS.Recent (when both use timestamps) or else its sequence number is above RCV.NXT.
+     */
+    private boolean timeWaitAcceptsSyn(TcpRepr seg) {
+        TcpOptions o = seg.options();
+        if (tsOk && o.hasTimestamps()) {
+            return Seq.gt(o.timestamps().tsVal(), tsRecent);
+        }
+        return Seq.gt(seg.seqNumber(), rcvNxt);
+    }
+
+    /** RFC 9293 3.10.7.3: SYN_SENT. */
+    private void synSentArrives(TcpRepr seg, ByteBuf buf, int dataOffset, long now) {
+        int ack = seg.ackNumber();
+        // First: check the ACK bit.
+        if (seg.ack() && (Seq.le(ack, iss) || Seq.gt(ack, sndMax))) {
+            tcp.drop("syn_sent_bad_ack", now);
+            if (!seg.rst()) {
+                sendReset(ack, now);   // <SEQ=SEG.ACK><CTL=RST>
+            }
+            return;
+        }
+        // Second: the RST bit. Acceptable only with an ACK of our SYN (RFC 5961 3.2 for SYN_SENT).
+        if (seg.rst()) {
+            if (seg.ack()) {
+                tcp.attemptFails.increment();
+                destroy(SocketError.CONNECTION_REFUSED, now);
+            } else {
+                tcp.drop("syn_sent_rst_without_ack", now);
+            }
+            return;
+        }
+        // Fourth: the SYN bit.
+        if (!seg.syn()) {
+            tcp.drop("syn_sent_no_syn", now);
+            return;
+        }
+        irs = seg.seqNumber();
+        rcvNxt = irs + 1;
+        rcvAdv = rcvNxt + Math.min(rcvBuf.free(), 0xFFFF);
+        absorbSynOptions(seg, now);
+        if (seg.ack()) {
+            // Our SYN is acknowledged: ESTABLISHED.
+            rexmitTimer.cancel();
+            TcpOptions o = seg.options();
+            if (tsOk && o.timestamps().tsEcr() != 0) {
+                rtt.sample(Math.max(tsNow(now) - o.timestamps().tsEcr(), 1) * MILLI);
+            } else if (!synRetransmitted && rttTiming) {
+                rtt.sample(now - rttStart);
+            }
+            rttTiming = false;
+            sndUna = ack;
+            sndWnd = seg.window();   // the SYN,ACK window is not scaled (RFC 7323 2.2)
+            maxSndWnd = sndWnd;
+            sndWl1 = seg.seqNumber();
+            sndWl2 = ack;
+            retransmits = 0;
+            establish(now);
+            ackNow = true;
+            // "continue processing at the sixth step below where the URG bit is checked"
+            processText(seg, seg.seqNumber() + 1, buf, dataOffset, now);
+            processFinBit(seg, seg.seqNumber() + 1, now);
+            output(now, false);
+        } else {
+            // Simultaneous open (RFC 9293 figure 7): SYN_RECEIVED, send SYN,ACK. Data on the SYN
+            // is not queued: the peer retransmits it.
+            sndWnd = seg.window();
+            maxSndWnd = sndWnd;
+            sndWl1 = seg.seqNumber();
+            sndWl2 = sndUna;
+            setState(TcpState.SYN_RECEIVED, now);
+            sendSyn(now);
+        }
+    }
+
+    /** RFC 9293 3.10.7.4: SYN_RECEIVED and every synchronized state, step by step. */
+    private void otherwiseArrives(TcpRepr seg, ByteBuf buf, int dataOffset, long now) {
+        int seq = seg.seqNumber();
+        // A retransmitted SYN while our SYN,ACK is outstanding: answer it again (as Linux does),
+        // rather than waiting for our retransmission timer.
+        if (state == TcpState.SYN_RECEIVED && seg.syn() && !seg.ack() && !seg.rst() && seq == irs) {
+            sendSyn(now);
+            return;
+        }
+        // RFC 9293 figure 7 line 6: in a simultaneous open the peer's SYN,ACK (SEQ=IRS, acking our
+        // SYN) completes the handshake. Its SYN is old news, so it is processed as an ACK at IRS+1
+        // (Linux makes the same exception in tcp_validate_incoming).
+        boolean simultaneousSynAck = state == TcpState.SYN_RECEIVED && !passive && seg.syn() && seg.ack()
+                && !seg.rst() && seq == irs && seg.ackNumber() == sndMax;
+        TcpOptions o = seg.options();
+        // RFC 7323 3.2: once timestamps are in use, a non-RST segment without them is dropped.
+        if (tsOk && !o.hasTimestamps() && !seg.rst()) {
+            tcp.drop("missing_timestamp", now);
+            return;
+        }
+        // RFC 7323 5.3 R1: PAWS, before the sequence number check.
+        if (tsOk && o.hasTimestamps() && !seg.rst() && tsRecentValid && Seq.lt(o.timestamps().tsVal(), tsRecent)) {
+            if (now - tsRecentAge > PAWS_IDLE) {
+                tsRecentValid = false;   // RFC 7323 5.5: TS.Recent is too old to judge by
+            } else {
+                tcp.drop("paws", now);
+                sendAck(now);
+                return;
+            }
+        }
+        if (simultaneousSynAck) {
+            seq = irs + 1;
+        }
+        // First: check the sequence number.
+        if (!simultaneousSynAck && !acceptable(seq, seg.segLen())) {
+            tcp.drop("out_of_window", now);
+            if (!seg.rst()) {
+                sendAck(now);   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
+                if (state == TcpState.TIME_WAIT && seg.fin()) {
+                    enterTimeWait(now);   // a retransmitted FIN restarts the 2*MSL timeout
+                }
+            }
+            return;
+        }
+        // Second: the RST bit (RFC 5961 section 3.2).
+        if (seg.rst()) {
+            if (seq == rcvNxt) {
+                resetArrived(now);
+            } else {
+                tcp.drop("rst_in_window", now);
+                if (tcp.allowChallengeAck(now)) {
+                    sendAck(now);
+                }
+            }
+            return;
+        }
+        // RFC 7323 4.3: remember the timestamp to echo.
+        if (tsOk && o.hasTimestamps() && Seq.le(seq, lastAckSent)
+                && (!tsRecentValid || Seq.ge(o.timestamps().tsVal(), tsRecent))) {
+            tsRecent = o.timestamps().tsVal();
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+        // Fourth: the SYN bit.
+        if (seg.syn() && !simultaneousSynAck) {
+            if (state == TcpState.SYN_RECEIVED && passive) {
+                // "If the connection was initiated with a passive OPEN, then return this
+                // connection to the LISTEN state": the listener stays, this attempt goes.
+                tcp.drop("syn_in_syn_received", now);
+                destroy(null, now);
+                return;
+            }
+            // RFC 5961 section 4: answer any SYN in a synchronized state with a challenge ACK.
+            tcp.drop("syn_in_window", now);
+            if (tcp.allowChallengeAck(now)) {
+                sendAck(now);
+            }
+            return;
+        }
+        // Fifth: the ACK field.
+        if (!seg.ack()) {
+            tcp.drop("no_ack", now);
+            return;
+        }
+        if (!ackArrives(seg, now)) {
+            return;
+        }
+        // Sixth: the URG bit (recorded; out-of-band delivery is a later slice).
+        if (seg.urg() && state.acceptsText()) {
+            int up = seq + seg.urgentPointer();
+            if (Seq.gt(up, rcvUp)) {
+                rcvUp = up;
+                signal(SocketEvents.URGENT);
+            }
+        }
+        // Seventh: the segment text.
+        processText(seg, seq, buf, dataOffset, now);
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        // Eighth: the FIN bit.
+        processFinBit(seg, seq, now);
+        output(now, false);
+    }
+
+    /**
+     * RFC 9293 3.10.7.4 "first", the four cases:
+     * <pre>
+     * Segment Length  Receive Window   Test
+     * 0               0                SEG.SEQ = RCV.NXT
+     * 0               >0               RCV.NXT =&lt; SEG.SEQ &lt; RCV.NXT+RCV.WND
+     * >0              0                not acceptable
+     * >0              >0               RCV.NXT =&lt; SEG.SEQ &lt; RCV.NXT+RCV.WND
+     *                                  or RCV.NXT =&lt; SEG.SEQ+SEG.LEN-1 &lt; RCV.NXT+RCV.WND
+     * </pre>
+     * With a zero window a segment at exactly RCV.NXT is let through so that its ACK, URG and RST
+     * are processed ("special allowance"); its text is then trimmed away.
+     */
+    private boolean acceptable(int seq, int segLen) {
+        int wnd = Math.max(0, rcvAdv - rcvNxt);
+        if (wnd == 0) {
+            return seq == rcvNxt;
+        }
+        int end = rcvNxt + wnd;
+        if (segLen == 0) {
+            return Seq.inRange(seq, rcvNxt, end);
+        }
+        return Seq.inRange(seq, rcvNxt, end) || Seq.inRange(seq + segLen - 1, rcvNxt, end);
+    }
+
+    /** RFC 9293 3.10.7.4 "second", for an exactly matching RST (RFC 5961 3.2). */
+    private void resetArrived(long now) {
+        switch (state) {
+            case SYN_RECEIVED -> {
+                if (passive) {
+                    destroy(null, now);   // back to LISTEN: only this attempt goes away
+                } else {
+                    tcp.attemptFails.increment();
+                    destroy(SocketError.CONNECTION_REFUSED, now);
+                }
+            }
+            case ESTABLISHED, CLOSE_WAIT -> {
+                tcp.estabResets.increment();
+                destroy(SocketError.CONNECTION_RESET, now);
+            }
+            case FIN_WAIT_1, FIN_WAIT_2 -> destroy(SocketError.CONNECTION_RESET, now);
+            default -> destroy(null, now);   // CLOSING, LAST_ACK, TIME_WAIT
+        }
+    }
+
+    /**
+     * RFC 9293 3.10.7.4 "fifth": the ACK field, with the RFC 5961 5.2 acceptability range.
+     *
+     * @return false if processing of the segment ends here
+     */
+    private boolean ackArrives(TcpRepr seg, long now) {
+        int ack = seg.ackNumber();
+        if (state == TcpState.SYN_RECEIVED) {
+            if (!(Seq.lt(sndUna, ack) && Seq.le(ack, sndMax))) {
+                tcp.drop("bad_ack", now);
+                sendReset(ack, now);   // <SEQ=SEG.ACK><CTL=RST>
+                return false;
+            }
+            if (parent != null && parent.acceptQueueFull()) {
+                // Like Linux with tcp_abort_on_overflow=0: ignore the ACK, stay in SYN_RECEIVED;
+                // the SYN,ACK retransmission gives the application time to accept.
+                tcp.listenOverflows.increment();
+                tcp.drop("accept_queue_full", now);
+                return false;
+            }
+            sndWnd = seg.syn() ? seg.window() : seg.window() << sndWscale;   // a SYN's window is unscaled
+            maxSndWnd = Math.max(maxSndWnd, sndWnd);
+            sndWl1 = seg.seqNumber();
+            sndWl2 = ack;
+            establish(now);
+        }
+        // RFC 5961 5.2: acceptable if SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT.
+        if (Seq.lt(ack, sndUna - Math.max(maxSndWnd, 1)) || Seq.gt(ack, sndMax)) {
+            tcp.drop(Seq.gt(ack, sndMax) ? "ack_too_new" : "ack_too_old", now);
+            if (tcp.allowChallengeAck(now)) {
+                sendAck(now);
+            }
+            return false;
+        }
+        int segWnd = seg.syn() ? seg.window() : seg.window() << sndWscale;
+        if (Seq.gt(ack, sndUna)) {
+            newAck(seg, ack, now);
+        } else if (ack == sndUna && isDuplicateAck(seg, segWnd)) {
+            duplicateAck(now);
+        }
+        // RFC 9293 3.10.7.4: update the send window from the most recent segment only.
+        if (Seq.le(sndUna, ack) && Seq.le(ack, sndMax)
+                && (Seq.lt(sndWl1, seg.seqNumber()) || (sndWl1 == seg.seqNumber() && Seq.le(sndWl2, ack)))) {
+            boolean opened = sndWnd == 0 && segWnd > 0;
+            sndWnd = segWnd;
+            sndWl1 = seg.seqNumber();
+            sndWl2 = ack;
+            maxSndWnd = Math.max(maxSndWnd, sndWnd);
+            if (opened) {
+                persistTimer.cancel();
+                persistBackoff = 0;
+            }
+        }
+        boolean finAcked = finAcked();
+        switch (state) {
+            case FIN_WAIT_1 -> {
+                if (finAcked) {
+                    setState(TcpState.FIN_WAIT_2, now);
+                    if (socket.isClosed()) {
+                        waitTimer.scheduleAfter(now, cfg.finWait2Timeout());
+                    }
+                }
+            }
+            case CLOSING -> {
+                if (finAcked) {
+                    enterTimeWait(now);
+                }
+            }
+            case LAST_ACK -> {
+                if (finAcked) {
+                    destroy(null, now);
+                    return false;
+                }
+            }
+            default -> { }
+        }
+        return true;
+    }
+
+    /**
+     * RFC 5681 section 2 "DUPLICATE ACKNOWLEDGMENT": outstanding data, no data or SYN/FIN in the
+     * segment, same window, ACK equal to SND.UNA. A zero window is excluded (probe answers).
+     */
+    private boolean isDuplicateAck(TcpRepr seg, int segWnd) {
+        return Seq.gt(sndNxt, sndUna) && seg.payloadLength() == 0 && !seg.syn() && !seg.fin()
+                && segWnd == sndWnd && sndWnd > 0 && state.synchronizedState();
+    }
+
+    /** RFC 5681 3.2 / RFC 6582 3.2: counting duplicate ACKs, fast retransmit, fast recovery. */
+    private void duplicateAck(long now) {
+        dupAcks++;
+        if (inRecovery) {
+            cc.onDupAckInRecovery(now);
+            return;   // output() after the segment sends what the inflated window allows
+        }
+        // RFC 6582 3.2 step 2: only if the ACK covers more than "recover" (or nothing was lost yet).
+        if (dupAcks == 3 && Seq.gt(sndUna, recover)) {
+            inRecovery = true;
+            recover = sndMax;
+            tcp.fastRetransmits.increment();
+            cc.onEnterRecovery(sndMax - sndUna, now);
+            retransmitOne(now);
+        }
+        // dupAcks 1 and 2: RFC 3042 limited transmit, applied in output().
+    }
+
+    /** An ACK of new data: SND.UNA advances (RFC 9293 3.10.7.4, RFC 6298 5.2/5.3, RFC 6582). */
+    private void newAck(TcpRepr seg, int ack, long now) {
+        int acked = ack - sndUna;
+        // RTT measurement: RTTM with timestamps (RFC 7323 4.1) or one timed segment (Karn).
+        TcpOptions o = seg.options();
+        if (tsOk && o.hasTimestamps() && o.timestamps().tsEcr() != 0) {
+            int ms = tsNow(now) - o.timestamps().tsEcr();
+            if (ms >= 0) {
+                rtt.sample(Math.max(ms, 1) * MILLI);
+            }
+        } else if (rttTiming && Seq.gt(ack, rttSeq)) {
+            rtt.sample(now - rttStart);
+            rttTiming = false;
+        }
+        int dataAcked = Math.max(0, Math.min(ack - sndBufSeq, sndBuf.size()));
+        sndBuf.skip(dataAcked);
+        sndBufSeq += dataAcked;
+        sndUna = ack;
+        if (Seq.lt(sndNxt, sndUna)) {
+            sndNxt = sndUna;
+        }
+        retransmits = 0;
+        if (inRecovery) {
+            if (Seq.ge(ack, recover)) {
+                inRecovery = false;   // RFC 6582 3.2 step 4: full acknowledgment
+                cc.onExitRecovery(sndMax - sndUna, now);
+            } else {
+                // RFC 6582 3.2 step 5: partial acknowledgment, retransmit the next hole.
+                retransmitOne(now);
+                cc.onPartialAck(acked, now);
+            }
+        } else if (dataAcked > 0) {
+            cc.onAck(dataAcked, sndMax - sndUna, now);
+        }
+        dupAcks = 0;
+        // RFC 6298 5.2 and 5.3.
+        if (sndUna == sndMax) {
+            rexmitTimer.cancel();
+        } else {
+            rexmitTimer.scheduleAfter(now, rtt.rto());
+        }
+        if (dataAcked > 0 && socket.writeBlocked && sndBuf.free() > 0) {
+            socket.writeBlocked = false;
+            signal(SocketEvents.WRITABLE);
+        }
+    }
+
+    /** RFC 9293 3.10.7.4 "seventh": segment text into the receive buffer. */
+    private void processText(TcpRepr seg, int seq, ByteBuf buf, int dataOffset, long now) {
+        int len = seg.payloadLength();
+        if (len == 0) {
+            return;
+        }
+        if (!state.acceptsText()) {
+            tcp.drop("text_after_fin", now);
+            return;
+        }
+        if (socket.isClosed()) {
+            // RFC 1122 4.2.2.13 / RFC 2525: data after CLOSE is lost, say so with a RST.
+            tcp.drop("data_after_close", now);
+            abort(SocketError.CONNECTION_ABORTED, now);
+            return;
+        }
+        rcvMss = Math.max(rcvMss, Math.min(len, ourMss));
+        // Trim what was already received...
+        int off = dataOffset;
+        if (Seq.lt(seq, rcvNxt)) {
+            int old = rcvNxt - seq;
+            if (old >= len) {
+                ackNow = true;   // a pure duplicate: tell the sender where we are
+                return;
+            }
+            off += old;
+            len -= old;
+            seq = rcvNxt;
+        }
+        // ...and what lies beyond the window or the buffer.
+        int room = Math.min(Math.max(0, rcvAdv - rcvNxt), rcvBuf.free());
+        int beyond = (seq - rcvNxt) + len - room;
+        if (beyond > 0) {
+            tcp.drop("beyond_window", now);
+            len -= beyond;
+            ackNow = true;
+            if (len <= 0) {
+                return;
+            }
+        }
+        int at = rcvBuf.size() + (seq - rcvNxt);
+        if (seq == rcvNxt) {
+            rcvBuf.setAt(at, buf, off, len);
+            rcvBuf.extend(len);
+            rcvNxt += len;
+            boolean filled = false;
+            while (true) {
+                int next = ooo.pullContiguous(rcvNxt);
+                if (next == rcvNxt) {
+                    break;
+                }
+                rcvBuf.extend(next - rcvNxt);
+                rcvNxt = next;
+                filled = true;
+            }
+            ooo.dropBelow(rcvNxt);
+            rcvdSinceAck += len;
+            // RFC 5681 4.2: ACK at least every second full-sized segment, and at once when a hole fills.
+            if (filled || rcvdSinceAck >= 2 * rcvMss) {
+                ackNow = true;
+            } else if (!delAckTimer.isArmed()) {
+                delAckTimer.scheduleAfter(now, cfg.delayedAck());
+            }
+            signal(SocketEvents.READABLE);
+            if (oooFinValid && oooFinSeq == rcvNxt) {
+                oooFinValid = false;
+                finArrived(now);
+            }
+        } else {
+            // Out of order: keep it in place and ACK at once (RFC 5681 4.2, RFC 2018 4).
+            if (ooo.add(seq, seq + len)) {
+                rcvBuf.setAt(at, buf, off, len);
+            } else {
+                tcp.drop("reassembly_full", now);
+            }
+            ackNow = true;
+        }
+    }
+
+    /** RFC 9293 3.10.7.4 "eighth": the FIN bit, in sequence or remembered until the hole fills. */
+    private void processFinBit(TcpRepr seg, int seq, long now) {
+        if (!seg.fin() || state == TcpState.CLOSED) {
+            return;
+        }
+        int finSeq = seq + seg.payloadLength();
+        if (finSeq == rcvNxt) {
+            finArrived(now);
+        } else if (Seq.gt(finSeq, rcvNxt) && Seq.lt(finSeq, rcvAdv) && !finReceived) {
+            oooFinValid = true;
+            oooFinSeq = finSeq;
+            ackNow = true;
+        }
+    }
+
+    private void finArrived(long now) {
+        if (finReceived) {
+            ackNow = true;
+            return;
+        }
+        finReceived = true;
+        rcvNxt++;
+        ackNow = true;
+        signal(SocketEvents.READABLE | SocketEvents.CLOSED);
+        switch (state) {
+            case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT, now);
+            case FIN_WAIT_1 -> {
+                if (finAcked()) {
+                    enterTimeWait(now);
+                } else {
+                    setState(TcpState.CLOSING, now);   // simultaneous close
+                }
+            }
+            case FIN_WAIT_2 -> enterTimeWait(now);
+            case TIME_WAIT -> enterTimeWait(now);
+            default -> { }
+        }
+    }
+
+    private void establish(long now) {
+        setState(TcpState.ESTABLISHED, now);
+        if (synRetransmitted) {
+            rtt.resetAfterSynTimeout(THREE_SECONDS);   // RFC 6298 5.7
+        }
+        cc.init(smss, cfg.initialWindow(), now);
+        if (parent != null) {
+            parent.established(this);
+        } else {
+            signal(SocketEvents.CONNECTED | SocketEvents.WRITABLE);
+        }
+    }
+
+    private void enterTimeWait(long now) {
+        if (state != TcpState.TIME_WAIT) {
+            setState(TcpState.TIME_WAIT, now);
+        }
+        rexmitTimer.cancel();
+        persistTimer.cancel();
+        waitTimer.scheduleAfter(now, 2 * cfg.msl());
+    }
+
+    // =================================================================== output
+
+    /** States in which queued data and our FIN may (still) be sent. */
+    private boolean canSend() {
+        return switch (state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, CLOSING, LAST_ACK -> true;
+            default -> false;
+        };
+    }
+
+    private int finSeq() {
+        return sndBufSeq + sndBuf.size();
+    }
+
+    private boolean finAcked() {
+        return finQueued && Seq.gt(sndUna, finSeq());
+    }
+
+    /** Octets queued but not yet sent (beyond SND.NXT). */
+    int unsent() {
+        return Math.max(0, sndBuf.size() - (sndNxt - sndBufSeq));
+    }
+
+    /**
+     * Sends what the windows allow: segmentation into SMSS-sized segments, the usable window
+     * min(SND.WND, cwnd) (plus RFC 3042 limited transmit), Nagle and sender SWS avoidance
+     * (RFC 9293 3.7.4 and 3.8.6.2.1), the FIN after the last data; then any owed ACK.
+     *
+     * @param force send one segment even if Nagle/SWS would wait (timeouts)
+     */
+    void output(long now, boolean force) {
+        if (canSend()) {
+            boolean sent = false;
+            while (true) {
+                int unsent = unsent();
+                boolean finPending = finQueued && Seq.le(sndNxt, finSeq());
+                int window = Math.min(sndWnd, cc.cwnd() + limitedTransmitAllowance());
+                int usable = Math.max(0, window - (sndNxt - sndUna));
+                TcpOptions opts = dataOptions(now);
+                int len = Math.min(unsent, Math.min(maxData(opts.bufferLength()), usable));
+                if (force && len == 0 && unsent > 0) {
+                    len = Math.min(unsent, Math.min(maxData(opts.bufferLength()), Math.max(usable, 1)));
+                }
+                boolean fin = finPending && len == unsent;
+                if (len == 0 && !fin) {
+                    break;
+                }
+                if (len > 0 && !force && !senderSwsAllows(len, unsent)) {
+                    break;
+                }
+                int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (len > 0 && len == unsent ? TcpSegment.PSH : 0);
+                sendSegment(sndNxt, flags, len, opts, now);
+                if (!rttTiming && !tsOk && len > 0 && sndNxt == sndMax) {
+                    rttTiming = true;   // Karn: time only new data
+                    rttSeq = sndNxt;
+                    rttStart = now;
+                }
+                sndNxt += len + (fin ? 1 : 0);
+                if (Seq.gt(sndNxt, sndMax)) {
+                    sndMax = sndNxt;
+                }
+                if (!rexmitTimer.isArmed()) {
+                    rexmitTimer.scheduleAfter(now, rtt.rto());
+                }
+                sent = true;
+                force = false;
+                if (fin) {
+                    break;
+                }
+            }
+            if (sent) {
+                persistTimer.cancel();
+            } else if (unsent() > 0 && !rexmitTimer.isArmed() && !persistTimer.isArmed()) {
+                // Nothing in flight will bring an ACK: the persist timer keeps probing
+                // (RFC 9293 3.8.6.1) and overrides SWS avoidance (3.8.6.2.1).
+                persistTimer.scheduleAfter(now, persistInterval());
+            }
+        }
+        if (ackNow && state.synchronizedState() && state != TcpState.CLOSED) {
+            sendAck(now);
+        }
+    }
+
+    /** RFC 3042: with one or two duplicate ACKs, up to two more segments beyond cwnd. */
+    private int limitedTransmitAllowance() {
+        return !inRecovery && dupAcks > 0 && dupAcks < 3 ? dupAcks * smss : 0;
+    }
+
+    /**
+     * Nagle (RFC 896, RFC 9293 3.7.4) and sender SWS avoidance (RFC 9293 3.8.6.2.1): send a
+     * full-sized segment; or, when nothing is unacknowledged (or Nagle is off), all queued data or
+     * at least half the largest window the peer offered.
+     */
+    private boolean senderSwsAllows(int len, int unsent) {
+        if (len >= smss) {
+            return true;
+        }
+        boolean nagleAllows = sndNxt == sndUna || socket.noDelay() || finQueued;
+        if (!nagleAllows) {
+            return false;
+        }
+        return len == unsent || len >= maxSndWnd / 2;
+    }
+
+    private long persistInterval() {
+        long base = Math.max(rtt.rto(), cfg.rtoMin());
+        long interval = base << Math.min(persistBackoff, 20);
+        return Math.min(interval, cfg.rtoMax());
+    }
+
+    /** Options of a non-SYN segment: timestamps (RFC 7323 3.2) and SACK blocks (RFC 2018 4). */
+    private TcpOptions dataOptions(long now) {
+        Timestamps ts = tsOk ? new Timestamps(tsNow(now), tsRecent) : null;
+        List<SackBlock> sack = List.of();
+        if (sackOk && !ooo.isEmpty()) {
+            int space = TcpSegment.MAX_OPTIONS_LENGTH - (ts != null ? TS_OPTION_SPACE : 0) - 4;
+            sack = ooo.sackBlocks(Math.min(space / TcpSegment.SACK_BLOCK_LENGTH, TcpSegment.MAX_SACK_BLOCKS));
+        }
+        if (ts == null && sack.isEmpty()) {
+            return TcpOptions.NONE;
+        }
+        return TcpOptions.data(ts, sack);
+    }
+
+    /** Sends one segment at {@code seq}; any segment with ACK set satisfies the owed ACK. */
+    private void sendSegment(int seq, int flags, int dataLen, TcpOptions opts, long now) {
+        boolean ack = (flags & TcpSegment.ACK) != 0;
+        boolean syn = (flags & TcpSegment.SYN) != 0;
+        int window = syn ? Math.min(rcvBuf.free(), 0xFFFF) : windowToAdvertise();
+        if (syn && state == TcpState.SYN_RECEIVED) {
+            rcvAdv = rcvNxt + window;
+        }
+        TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, ack ? rcvNxt : 0, flags, window, 0, opts, dataLen);
+        int segLen = dataLen + (syn ? 1 : 0) + ((flags & TcpSegment.FIN) != 0 ? 1 : 0);
+        if (segLen > 0 && Seq.lt(seq, sndMax)) {
+            tcp.retransSegs.increment();
+            totalRetransmits++;
+        }
+        tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, now);
+        if (ack) {
+            lastAckSent = rcvNxt;
+            rcvdSinceAck = 0;
+            ackNow = false;
+            delAckTimer.cancel();
+        }
+    }
+
+    /** A pure ACK: {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}. */
+    private void sendAck(long now) {
+        sendSegment(sndNxt, TcpSegment.ACK, 0, dataOptions(now), now);
+    }
+
+    private void sendReset(int seq, long now) {
+        TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, 0, TcpSegment.RST, 0, 0, TcpOptions.NONE, 0);
+        tcp.transmit(net, path, h, null, 0, now);
+        tcp.outRsts.increment();
+    }
+
+    /**
+     * The window field (RFC 9293 3.8.6.2.2 receiver SWS avoidance): the right edge moves on only
+     * when the buffer space beyond it reaches min(RCV.BUFF/2, MSS); it never moves back (3.8.6).
+     * Scaled per RFC 7323 2.3 (rounding down, which may shrink it by less than 2^shift).
+     */
+    private int windowToAdvertise() {
+        int free = rcvBuf.free();
+        int cur = Math.max(0, rcvAdv - rcvNxt);
+        int wnd = cur;
+        if (free - cur >= Math.min(rcvBuf.capacity() / 2, ourMss)) {
+            wnd = free;
+        }
+        int field = Math.min(wnd >>> rcvWscale, 0xFFFF);
+        int edge = rcvNxt + (field << rcvWscale);
+        if (Seq.gt(edge, rcvAdv)) {
+            rcvAdv = edge;
+        }
+        return field;
+    }
+
+    /** The TSval clock: milliseconds from {@code now} plus a per-connection offset (RFC 7323 5.4). */
+    private int tsNow(long now) {
+        return (int) (now / MILLI) + tsOffset;
+    }
+
+    /** Resends the segment at SND.UNA (fast retransmit, partial ACK) without moving SND.NXT back. */
+    private void retransmitOne(long now) {
+        int avail = Math.max(0, sndBuf.size() - (sndUna - sndBufSeq));
+        TcpOptions opts = dataOptions(now);
+        int len = Math.min(avail, maxData(opts.bufferLength()));
+        boolean fin = finQueued && len == avail && Seq.gt(sndMax, finSeq());
+        if (len == 0 && !fin) {
+            return;
+        }
+        sendSegment(sndUna, TcpSegment.ACK | (fin ? TcpSegment.FIN : 0), len, opts, now);
+        int end = sndUna + len + (fin ? 1 : 0);
+        if (Seq.gt(end, sndNxt)) {
+            sndNxt = end;
+        }
+        rttTiming = false;   // Karn's algorithm
+    }
+
+    // =================================================================== timers
+
+    /** RFC 6298 5.4-5.7: retransmit the earliest unacknowledged segment, back off, give up at the limit. */
+    private void onRetransmitTimeout(long now) {
+        tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " rexmit rto=" + rtt.rto() / MILLI + "ms");
+        tcp.timeouts.increment();
+        if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            if (++retransmits > cfg.synRetries()) {
+                if (!passive) {
+                    tcp.attemptFails.increment();
+                }
+                destroy(passive ? null : SocketError.TIMED_OUT, now);
+                return;
+            }
+            synRetransmitted = true;
+            rttTiming = false;
+            rtt.backOff();
+            sendSyn(now);
+            return;
+        }
+        if (!canSend() || sndUna == sndMax) {
+            return;
+        }
+        if (sndWnd == 0) {
+            // The peer closed its window: that is flow control, not loss. Probe instead
+            // (RFC 9293 3.8.6.1), without counting towards the retransmission limit.
+            sndNxt = sndUna;
+            persistTimer.scheduleAfter(now, persistInterval());
+            return;
+        }
+        if (++retransmits > cfg.dataRetries()) {
+            destroy(SocketError.TIMED_OUT, now);
+            return;
+        }
+        cc.onRetransmissionTimeout(sndMax - sndUna, now);
+        inRecovery = false;
+        dupAcks = 0;
+        recover = sndMax;
+        rtt.backOff();
+        rttTiming = false;
+        sndNxt = sndUna;   // go back N: resend from the first unacknowledged octet
+        output(now, true);
+        if (!rexmitTimer.isArmed() && sndUna != sndMax) {
+            rexmitTimer.scheduleAfter(now, rtt.rto());
+        }
+    }
+
+    /**
+     * RFC 9293 3.8.6.1: the persist timer. With a zero window, send a one-octet probe beyond it
+     * (the window is not consumed: SND.NXT stays), backing off; with a small window, override
+     * sender SWS avoidance and send what fits.
+     */
+    private void onPersistTimeout(long now) {
+        tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " persist");
+        if (!canSend() || unsent() == 0) {
+            return;
+        }
+        int usable = sndWnd - (sndNxt - sndUna);
+        if (usable > 0) {
+            output(now, true);
+            return;
+        }
+        tcp.zeroWindowProbes.increment();
+        sendSegment(sndNxt, TcpSegment.ACK, 1, dataOptions(now), now);
+        if (Seq.gt(sndNxt + 1, sndMax)) {
+            sndMax = sndNxt + 1;
+        }
+        persistBackoff++;
+        persistTimer.scheduleAfter(now, persistInterval());
+    }
+
+    private void onDelayedAckTimeout(long now) {
+        tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " delack");
+        if (state.synchronizedState()) {
+            tcp.delayedAcks.increment();
+            sendAck(now);
+        }
+    }
+
+    /** 2*MSL ends TIME_WAIT (RFC 9293 3.10.8); the FIN_WAIT_2 timeout ends an orphan. */
+    private void onWaitTimeout(long now) {
+        tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " " + (state == TcpState.TIME_WAIT ? "2msl" : "fin_wait_2"));
+        destroy(null, now);
+    }
+
+    // =================================================================== user calls
+
+    /** RFC 9293 3.10.2 SEND: queue data; returns octets accepted. */
+    int send(byte[] src, int off, int len, long now) {
+        int n = sndBuf.write(src, off, len);
+        if (n > 0) {
+            output(now, false);
+        }
+        return n;
+    }
+
+    int send(ByteBuf src, int len, long now) {
+        int n = sndBuf.write(src, len);
+        if (n > 0) {
+            output(now, false);
+        }
+        return n;
+    }
+
+    /** RFC 9293 3.10.3 RECEIVE: octets copied out; a window update may follow. */
+    int receive(byte[] dst, int off, int len, long now) {
+        int n = rcvBuf.read(dst, off, len);
+        if (n > 0) {
+            afterRead(now);
+        }
+        return n;
+    }
+
+    int receive(ByteBuf dst, int len, long now) {
+        int n = rcvBuf.read(dst, len);
+        if (n > 0) {
+            afterRead(now);
+        }
+        return n;
+    }
+
+    /**
+     * After the application read: send a window update if the window would at least double
+     * (Linux's rule, which also satisfies receiver SWS avoidance, RFC 9293 3.8.6.2.2).
+     */
+    private void afterRead(long now) {
+        if (!state.synchronizedState() || finReceived) {
+            return;
+        }
+        int cur = Math.max(0, rcvAdv - rcvNxt);
+        int free = rcvBuf.free();
+        if (free - cur >= Math.min(rcvBuf.capacity() / 2, ourMss) && free >= 2 * cur) {
+            sendAck(now);
+        }
+    }
+
+    /** RFC 9293 3.10.4 CLOSE of the send direction: FIN after the queued data. */
+    void shutdownSend(long now) {
+        switch (state) {
+            case SYN_SENT -> destroy(null, now);
+            case SYN_RECEIVED, ESTABLISHED -> {
+                finQueued = true;
+                setState(TcpState.FIN_WAIT_1, now);
+                output(now, false);
+            }
+            case CLOSE_WAIT -> {
+                finQueued = true;
+                setState(TcpState.LAST_ACK, now);
+                output(now, false);
+            }
+            default -> { }
+        }
+    }
+
+    /** The application closed while we wait in FIN_WAIT_2: bound the wait (Linux tcp_fin_timeout). */
+    void orphanedInFinWait2(long now) {
+        if (state == TcpState.FIN_WAIT_2) {
+            waitTimer.scheduleAfter(now, cfg.finWait2Timeout());
+        }
+    }
+
+    /**
+     * RFC 9293 3.10.5 ABORT: a RST (in synchronized states) and the TCB is deleted. Also used when
+     * closing with unread data (RFC 9293 3.10.4 / RFC 2525 2.17).
+     */
+    void abort(SocketError error, long now) {
+        if (state.synchronizedState() && state != TcpState.TIME_WAIT) {
+            sendReset(sndNxt, now);
+        }
+        destroy(error, now);
+    }
+
+    /** Deletes the TCB: timers off, out of the tables, the socket told. */
+    void destroy(SocketError error, long now) {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        rexmitTimer.cancel();
+        persistTimer.cancel();
+        delAckTimer.cancel();
+        waitTimer.cancel();
+        setState(TcpState.CLOSED, now);
+        tcp.unregister(this);
+        if (parent != null) {
+            parent.remove(this);
+            parent = null;
+            tcp.unbind(socket);   // never accepted: nobody else holds the socket
+            return;
+        }
+        socket.connectionClosed(error);
+    }
+
+    // =================================================================== observability
+
+    private void setState(TcpState next, long now) {
+        if (state == next) {
+            return;
+        }
+        tcp.traceEvent(now, TraceEvent.Kind.STATE, this + " " + state + " -> " + next);
+        state = next;
+    }
+
+    private void signal(int events) {
+        if (parent == null) {
+            socket.signal(events);
+        }
+    }
+
+    TcpInfo info(long now) {
+        return new TcpInfo(state, local, remote, cc.name(), cc.cwnd(), cc.ssthresh(), rtt.srtt(), rtt.rttvar(),
+                rtt.rto(), Math.max(0, sndMax - sndUna), totalRetransmits, retransmits, sndBuf.size(), rcvBuf.size(),
+                smss, ourMss, sndWnd, Math.max(0, rcvAdv - rcvNxt), wscaleOk ? sndWscale : -1,
+                wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery);
+    }
+
+    @Override
+    public String toString() {
+        return local + "-" + remote;
+    }
+}
