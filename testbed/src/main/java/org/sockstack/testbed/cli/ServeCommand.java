@@ -1,6 +1,7 @@
 package org.sockstack.testbed.cli;
 
 import org.sockstack.testbed.host.StackHost;
+import org.sockstack.testbed.services.TcpServices;
 import org.sockstack.testbed.services.UdpServices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,9 +26,9 @@ public final class ServeCommand implements Callable<Integer> {
     StackOptions stackOptions;
 
     @Option(names = "--services", split = ",", paramLabel = "LIST",
-            defaultValue = "echo,discard,daytime,chargen",
-            description = "UDP services to run: echo (7), discard (9), daytime (13), chargen (19); "
-                    + "'none' for none (default: ${DEFAULT-VALUE})")
+            defaultValue = "echo,discard,daytime,chargen,http",
+            description = "services to run: echo (7, TCP and UDP), discard (9, TCP and UDP), daytime (13, UDP), "
+                    + "chargen (19, TCP and UDP), http (80, TCP); 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> services;
 
     @Override
@@ -36,6 +37,7 @@ public final class ServeCommand implements Callable<Integer> {
         List<String> names = services.equals(List.of("none")) ? List.of() : services;
         try (StackHost host = stackOptions.open("sockstack", out)) {
             UdpServices udp = host.call(() -> UdpServices.start(host.stack(), names, ZonedDateTime::now));
+            TcpServices tcp = host.call(() -> TcpServices.start(host.stack(), names));
             CountDownLatch stop = new CountDownLatch(1);
             // SIGINT/SIGTERM end the run normally (counters printed, exit 0) rather than killing the JVM.
             for (String signal : new String[] {"INT", "TERM"}) {
@@ -44,10 +46,13 @@ public final class ServeCommand implements Callable<Integer> {
             host.start();
             out.println("sockstack ready on " + stackOptions.interfaceName()
                     + (stackOptions.netns != null ? " in netns " + stackOptions.netns : "") + ": "
-                    + stackOptions.addr + " mac " + host.iface().macAddress() + ", UDP services " + names);
+                    + stackOptions.addr + " mac " + host.iface().macAddress() + ", services " + names);
             out.flush();
             stop.await();
-            host.run(udp::close);
+            host.run(() -> {
+                udp.close();
+                tcp.close();
+            });
             out.println("sockstack stopping; counters:");
             out.print(host.call(() -> host.stack().counters().format(true)));
             out.flush();

@@ -53,6 +53,7 @@ public final class UdpServices implements AutoCloseable {
                 case "discard" -> s.open(DISCARD, (sock, d) -> { });
                 case "daytime" -> s.open(DAYTIME, s::daytime);
                 case "chargen" -> s.open(CHARGEN, s::chargen);
+                case "http" -> { } // TCP only
                 default -> throw new IllegalArgumentException("unknown UDP service: " + name);
             }
         }
