@@ -119,11 +119,10 @@ final class ByteRing {
         if (n < 0 || n > size) {
             throw new IllegalArgumentException("skip " + n + " of " + size);
         }
+        // The head only ever moves forward: out-of-order data may sit beyond the readable end at
+        // positions relative to head + size, so the head must not be "reset" when size reaches 0.
         head = index(n);
         size -= n;
-        if (size == 0) {
-            head = 0;
-        }
     }
 
     private void copyOut(int offset, byte[] dst, int off, int len) {
