@@ -3,6 +3,8 @@ package org.sockstack.testbed.host;
 import org.sockstack.drivers.capture.CaptureDevice;
 import org.sockstack.drivers.capture.CaptureOptions;
 import org.sockstack.drivers.capture.CaptureWriter;
+import org.sockstack.drivers.fault.FaultInjectingDevice;
+import org.sockstack.drivers.fault.Impairments;
 import org.sockstack.drivers.pcap.PcapDevice;
 import org.sockstack.drivers.posix.FdPollWaiter;
 import org.sockstack.drivers.tap.TapDevice;
@@ -48,9 +50,18 @@ public final class StackHost implements AutoCloseable {
      * @param capture a .pcap/.pcapng file to record every frame to, or null
      */
     public static StackHost onTap(String ifname, MacAddress mac, int mtu, StackConfig config, Path capture) {
+        return onTap(ifname, mac, mtu, config, capture, Impairments.NONE);
+    }
+
+    /**
+     * As above, with the drivers' fault injection between the TAP device and the stack: the
+     * impairments apply to frames in both directions (this kernel has no netem qdisc).
+     */
+    public static StackHost onTap(String ifname, MacAddress mac, int mtu, StackConfig config, Path capture,
+                                  Impairments impairments) {
         TapDevice tap = TapDevice.open(ifname, mac, mtu);
         try {
-            return build(tap, new FdPollWaiter(tap.fd()), config, capture);
+            return build(tap, new FdPollWaiter(tap.fd()), config, capture, impairments);
         } catch (RuntimeException e) {
             tap.close();
             throw e;
@@ -65,16 +76,22 @@ public final class StackHost implements AutoCloseable {
     public static StackHost onPcap(String ifname, MacAddress mac, int mtu, StackConfig config, Path capture) {
         PcapDevice pcap = PcapDevice.open(ifname, mac, mtu);
         try {
-            return build(pcap, new ParkingWaiter(), config, capture);
+            return build(pcap, new ParkingWaiter(), config, capture, Impairments.NONE);
         } catch (RuntimeException e) {
             pcap.close();
             throw e;
         }
     }
 
-    private static StackHost build(Device raw, Waiter waiter, StackConfig config, Path capture) {
+    private static StackHost build(Device raw, Waiter waiter, StackConfig config, Path capture,
+                                   Impairments impairments) {
         Clock clock = Clock.system();
         Device device = raw;
+        FaultInjectingDevice faults = null;
+        if (!impairments.isNone()) {
+            faults = FaultInjectingDevice.builder(raw, clock).both(impairments).seed(config.seed()).build();
+            device = faults;
+        }
         if (capture != null) {
             try {
                 CaptureWriter writer = CaptureWriter.open(capture, CaptureOptions.defaults().withInterfaceName(raw.name()));
@@ -84,6 +101,9 @@ public final class StackHost implements AutoCloseable {
             }
         }
         EventLoop loop = new EventLoop(config.name(), clock, waiter);
+        if (faults != null) {
+            loop.register(faults); // held frames fall due on the loop's timers
+        }
         Stack stack = new Stack(loop, config);
         NetworkInterface iface = stack.addInterface(device);
         return new StackHost(device, loop, stack, iface);
