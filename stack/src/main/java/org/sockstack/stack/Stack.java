@@ -6,6 +6,7 @@ import org.sockstack.stack.device.Device;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.iface.Ipv4InterfaceAddress;
 import org.sockstack.stack.icmp.Icmpv4;
+import org.sockstack.stack.igmp.Igmp;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.ipv4.Ipv4;
 import org.sockstack.stack.udp.Udp;
@@ -47,6 +48,7 @@ public final class Stack implements Pollable {
     private final Ipv4 ipv4;
     private final Icmpv4 icmpv4;
     private final Udp udp;
+    private final Igmp igmp;
 
     private final Counter rxFrames;
     private final Counter dropNotForUs;
@@ -79,6 +81,10 @@ public final class Stack implements Pollable {
         ipv4.register(IpProtocol.UDP, udp);
         icmpv4.registerTransport(IpProtocol.UDP, udp);
         udp.setPortUnreachableSender(icmpv4::portUnreachable);
+        igmp = new Igmp(ipv4, loop.timers(), random, counters, trace);
+        ipv4.register(IpProtocol.IGMP, igmp);
+        ipv4.setGroupListener(igmp);
+        udp.setSocketFilterListener(igmp);
         loop.register(this);
     }
 
@@ -88,6 +94,11 @@ public final class Stack implements Pollable {
 
     public Udp udp() {
         return udp;
+    }
+
+    /** IGMP: group membership reports and the per-interface membership state. */
+    public Igmp igmp() {
+        return igmp;
     }
 
     /** The interface with index {@code i}, or null. */
