@@ -40,8 +40,11 @@ import java.util.random.RandomGenerator;
  * @param <A> the address type (IPv4 or IPv6)
  */
 public final class GroupMembership<A> {
-    /** A deadline that has already passed: the timer fires on the loop's next turn. */
-    private static final long ASAP = Long.MIN_VALUE;
+    /**
+     * A deadline that has already passed: the timer fires on the loop's next turn. Half of
+     * Long.MIN_VALUE so that "deadline - now" cannot overflow in the loop's sleep computation.
+     */
+    private static final long ASAP = Long.MIN_VALUE / 2;
     private static final long DECISECOND = 100_000_000L;
 
     private final String name;
