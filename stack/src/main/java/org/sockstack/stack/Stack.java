@@ -6,6 +6,7 @@ import org.sockstack.stack.device.Device;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.iface.Ipv4InterfaceAddress;
 import org.sockstack.stack.icmp.Icmpv4;
+import org.sockstack.stack.igmp.Igmp;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.ipv4.Ipv4;
 import org.sockstack.stack.udp.Udp;
@@ -51,6 +52,7 @@ public final class Stack implements Pollable {
     private final Icmpv4 icmpv4;
     private final Udp udp;
     private final Tcp tcp;
+    private final Igmp igmp;
 
     private final Counter rxFrames;
     private final Counter dropNotForUs;
@@ -92,6 +94,10 @@ public final class Stack implements Pollable {
         Ipv4TcpNetwork tcpOverIpv4 = new Ipv4TcpNetwork(ipv4, interfaces, tcp);
         tcp.addNetwork(tcpOverIpv4);
         ipv4.register(IpProtocol.TCP, tcpOverIpv4);
+        igmp = new Igmp(ipv4, loop.timers(), random, counters, trace);
+        ipv4.register(IpProtocol.IGMP, igmp);
+        ipv4.setGroupListener(igmp);
+        udp.setSocketFilterListener(igmp);
         loop.register(this);
     }
 
@@ -101,6 +107,11 @@ public final class Stack implements Pollable {
 
     public Udp udp() {
         return udp;
+    }
+
+    /** IGMP: group membership reports and the per-interface membership state. */
+    public Igmp igmp() {
+        return igmp;
     }
 
     /** The interface with index {@code i}, or null. */

@@ -316,6 +316,30 @@ public final class Ipv4 {
         return SocketError.OK;
     }
 
+    /**
+     * Sends a small datagram whose header carries IP options (IGMP's Router Alert, RFC 2113 and
+     * RFC 3376 section 4) along {@code path}: never fragmented (DF set, Identification 0 as for
+     * any atomic datagram, RFC 6864). The message is copied; the caller keeps it.
+     *
+     * @param options the raw options area (at most 40 octets; padded to 32 bits here)
+     */
+    public SocketError sendWithOptions(Ipv4Path path, byte[] options, int protocol, int ttl, int tos, ByteBuf message,
+                                       long now) {
+        lastNow = now;
+        int length = message.readableBytes();
+        Ipv4Repr header = new Ipv4Repr(new Ipv4Address(path.src()), new Ipv4Address(path.dst()), protocol, length, ttl,
+                tos >>> 2, tos & 3, 0, true, false, 0, options);
+        if (header.totalLength() > path.mtu()) {
+            return SocketError.MESSAGE_TOO_BIG;
+        }
+        ByteBuf frame = path.iface().newFrame(EtherType.IPV4, header.totalLength());
+        header.emit(frame, EthernetFrame.HEADER_LENGTH);
+        frame.setBytes(EthernetFrame.HEADER_LENGTH + header.bufferLength(), message, message.readerIndex(), length);
+        txPackets.increment();
+        transmit(path, frame, now);
+        return SocketError.OK;
+    }
+
     /** RFC 791 section 3.2 "Fragmentation": chunks of (MTU - header) rounded down to 8 octets. */
     private void fragment(Ipv4Path path, ByteBuf frame, int payloadLength, int protocol, int ttl, int tos, long now) {
         int chunk = (path.maxPayload()) & ~7;

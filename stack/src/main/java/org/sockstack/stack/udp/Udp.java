@@ -7,6 +7,9 @@ import org.sockstack.stack.ipv4.Ipv4;
 import org.sockstack.stack.ipv4.Ipv4ErrorListener;
 import org.sockstack.stack.ipv4.Ipv4Path;
 import org.sockstack.stack.ipv4.Ipv4ProtocolHandler;
+import org.sockstack.stack.mcast.FilterMode;
+import org.sockstack.stack.mcast.SocketFilterListener;
+import org.sockstack.stack.mcast.SourceFilter;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.stats.Counter;
@@ -21,11 +24,11 @@ import org.sockstack.stack.wire.UdpRepr;
 import org.sockstack.stack.wire.WireError;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
@@ -51,10 +54,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     private final EventTrace trace;
     private final ByteBufAllocator allocator;
     private final Map<Integer, List<UdpSocket>> byPort = new HashMap<>();
-    private final Map<UdpSocket, Set<Membership>> memberships = new HashMap<>();
+    /** Each socket's groups with its source filter (RFC 3376 section 3.1 socket state). */
+    private final Map<UdpSocket, Map<Membership, SourceFilter<Ipv4Address>>> memberships = new HashMap<>();
     private final UdpPacket view = new UdpPacket();
     private final List<UdpSocket> matches = new ArrayList<>();
     private PortUnreachableSender portUnreachable = (iface, packet, now) -> { };
+    private SocketFilterListener<Ipv4Address> filterListener = SocketFilterListener.none();
 
     private final Counter rxDatagrams;
     private final Counter txDatagrams;
@@ -91,6 +96,11 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     public void setPortUnreachableSender(PortUnreachableSender sender) {
         this.portUnreachable = sender;
+    }
+
+    /** Who merges the sockets' source filters into interface state (IGMP). */
+    public void setSocketFilterListener(SocketFilterListener<Ipv4Address> listener) {
+        this.filterListener = listener;
     }
 
     /** A new, unbound socket. */
@@ -159,12 +169,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
                 }
             }
         }
-        Set<Membership> joined = memberships.remove(s);
+        Map<Membership, SourceFilter<Ipv4Address>> joined = memberships.remove(s);
         if (joined != null) {
-            for (Membership m : joined) {
+            for (Membership m : joined.keySet()) {
                 NetworkInterface iface = interfaceByIndex.apply(m.ifindex());
                 if (iface != null) {
-                    ipv4.leaveGroup(iface, m.group());
+                    leave(s, iface, m.group());
                 }
             }
         }
@@ -185,17 +195,17 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     // ------------------------------------------------------------------ multicast
 
     SocketError joinGroup(UdpSocket s, IpAddress group, int ifindex) {
-        if (!(group instanceof Ipv4Address g) || !g.isMulticast()) {
-            return SocketError.INVALID_ARGUMENT;
-        }
-        NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface(g.bits());
+        NetworkInterface iface = groupInterface(group, ifindex);
         if (iface == null) {
-            return SocketError.ADDRESS_NOT_AVAILABLE;
+            return group instanceof Ipv4Address g && g.isMulticast()
+                    ? SocketError.ADDRESS_NOT_AVAILABLE : SocketError.INVALID_ARGUMENT;
         }
-        if (!memberships.computeIfAbsent(s, k -> new HashSet<>()).add(new Membership(g.bits(), iface.index()))) {
+        Membership m = new Membership(((Ipv4Address) group).bits(), iface.index());
+        Map<Membership, SourceFilter<Ipv4Address>> joined = memberships.computeIfAbsent(s, k -> new LinkedHashMap<>());
+        if (joined.containsKey(m)) {
             return SocketError.ADDRESS_IN_USE;
         }
-        ipv4.joinGroup(iface, g.bits());
+        join(s, iface, m, joined, SourceFilter.anySource());
         return SocketError.OK;
     }
 
@@ -204,12 +214,80 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             return SocketError.INVALID_ARGUMENT;
         }
         NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface(g.bits());
-        Set<Membership> joined = memberships.get(s);
-        if (iface == null || joined == null || !joined.remove(new Membership(g.bits(), iface.index()))) {
+        Map<Membership, SourceFilter<Ipv4Address>> joined = memberships.get(s);
+        if (iface == null || joined == null || joined.remove(new Membership(g.bits(), iface.index())) == null) {
             return SocketError.ADDRESS_NOT_AVAILABLE;
         }
-        ipv4.leaveGroup(iface, g.bits());
+        leave(s, iface, g.bits());
         return SocketError.OK;
+    }
+
+    /**
+     * RFC 3376 section 2 IPMulticastListen / RFC 3678 setsourcefilter: the socket's reception
+     * state for {@code group} becomes {@code mode} with {@code sources}. INCLUDE with no source
+     * leaves the group; any other state joins it if needed.
+     */
+    SocketError setSourceFilter(UdpSocket s, IpAddress group, int ifindex, FilterMode mode,
+                                Collection<? extends IpAddress> sources) {
+        NetworkInterface iface = groupInterface(group, ifindex);
+        if (iface == null) {
+            return group instanceof Ipv4Address g && g.isMulticast()
+                    ? SocketError.ADDRESS_NOT_AVAILABLE : SocketError.INVALID_ARGUMENT;
+        }
+        List<Ipv4Address> v4 = new ArrayList<>(sources.size());
+        for (IpAddress a : sources) {
+            if (!(a instanceof Ipv4Address src) || src.isMulticast() || src.isUnspecified()) {
+                return SocketError.INVALID_ARGUMENT;
+            }
+            v4.add(src);
+        }
+        SourceFilter<Ipv4Address> filter = SourceFilter.of(mode, v4);
+        Membership m = new Membership(((Ipv4Address) group).bits(), iface.index());
+        Map<Membership, SourceFilter<Ipv4Address>> joined = memberships.computeIfAbsent(s, k -> new LinkedHashMap<>());
+        if (!joined.containsKey(m)) {
+            if (!filter.isEmpty()) {
+                join(s, iface, m, joined, filter);
+            }
+        } else if (filter.isEmpty()) {
+            joined.remove(m);
+            leave(s, iface, m.group());
+        } else {
+            joined.put(m, filter);
+            filterListener.socketFilterChanged(s, iface, (Ipv4Address) group, filter);
+        }
+        return SocketError.OK;
+    }
+
+    /** The socket's source filter for {@code group}, or null if it has not joined it. */
+    SourceFilter<Ipv4Address> sourceFilter(UdpSocket s, IpAddress group, int ifindex) {
+        NetworkInterface iface = groupInterface(group, ifindex);
+        Map<Membership, SourceFilter<Ipv4Address>> joined = memberships.get(s);
+        if (iface == null || joined == null) {
+            return null;
+        }
+        return joined.get(new Membership(((Ipv4Address) group).bits(), iface.index()));
+    }
+
+    /** The filter is announced before the IP-level join, so IGMP sees the final state at once. */
+    private void join(UdpSocket s, NetworkInterface iface, Membership m,
+                      Map<Membership, SourceFilter<Ipv4Address>> joined, SourceFilter<Ipv4Address> filter) {
+        joined.put(m, filter);
+        filterListener.socketFilterChanged(s, iface, new Ipv4Address(m.group()), filter);
+        ipv4.joinGroup(iface, m.group());
+    }
+
+    /** The IP-level leave comes first: the last member leaving is reported as a leave, not a change. */
+    private void leave(UdpSocket s, NetworkInterface iface, int group) {
+        ipv4.leaveGroup(iface, group);
+        filterListener.socketFilterChanged(s, iface, new Ipv4Address(group), SourceFilter.includeNone());
+    }
+
+    /** The interface for a multicast {@code group}: {@code ifindex}, or the route's; null if none. */
+    private NetworkInterface groupInterface(IpAddress group, int ifindex) {
+        if (!(group instanceof Ipv4Address g) || !g.isMulticast()) {
+            return null;
+        }
+        return ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface(g.bits());
     }
 
     private NetworkInterface groupInterface(int group) {
@@ -217,9 +295,10 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         return p == null ? null : p.iface();
     }
 
-    private boolean memberOf(UdpSocket s, int group, int ifindex) {
-        Set<Membership> joined = memberships.get(s);
-        return joined != null && joined.contains(new Membership(group, ifindex));
+    /** The socket's filter for a group it joined on {@code ifindex}, or null. */
+    private SourceFilter<Ipv4Address> filterOf(UdpSocket s, int group, int ifindex) {
+        Map<Membership, SourceFilter<Ipv4Address>> joined = memberships.get(s);
+        return joined == null ? null : joined.get(new Membership(group, ifindex));
     }
 
     // ------------------------------------------------------------------ output
@@ -360,7 +439,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         for (UdpSocket s : list) {
             Ipv4Address local = (Ipv4Address) s.local.address();
             boolean addressOk = local.isUnspecified() || local.bits() == group;
-            if (addressOk && memberOf(s, group, iface.index()) && peerMatches(s, from)) {
+            if (!addressOk || !peerMatches(s, from)) {
+                continue;
+            }
+            // A datagram from a source the socket's filter rejects is not delivered to it (RFC 3376 3.1).
+            SourceFilter<Ipv4Address> filter = filterOf(s, group, iface.index());
+            if (filter != null && filter.accepts((Ipv4Address) from.address())) {
                 matches.add(s);
             }
         }

@@ -1,6 +1,8 @@
 package org.sockstack.stack.udp;
 
 import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.mcast.FilterMode;
+import org.sockstack.stack.mcast.SourceFilter;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.socket.SocketEvents;
@@ -9,6 +11,7 @@ import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.Ipv4Address;
 
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Objects;
 
 /**
@@ -249,6 +252,26 @@ public final class UdpSocket {
 
     public SocketError leaveGroup(IpAddress group, int ifindex) {
         return udp.leaveGroup(this, group, ifindex);
+    }
+
+    /**
+     * Sets the source filter for {@code group} on interface {@code ifindex} (-1: the route's):
+     * only datagrams from {@code sources} (INCLUDE) or from any source but them (EXCLUDE) are
+     * received (RFC 3376 section 2, RFC 3678 setsourcefilter). INCLUDE with no source leaves the
+     * group; any other filter joins it if needed. IP_ADD_SOURCE_MEMBERSHIP and IP_BLOCK_SOURCE
+     * are read-modify-write on {@link #sourceFilter}.
+     */
+    public SocketError setSourceFilter(IpAddress group, int ifindex, FilterMode mode,
+                                       Collection<? extends IpAddress> sources) {
+        if (closed) {
+            return SocketError.CLOSED;
+        }
+        return udp.setSourceFilter(this, group, ifindex, mode, sources);
+    }
+
+    /** The source filter for a joined group (EXCLUDE {} after joinGroup), or null if not joined. */
+    public SourceFilter<Ipv4Address> sourceFilter(IpAddress group, int ifindex) {
+        return udp.sourceFilter(this, group, ifindex);
     }
 
     public Endpoint localEndpoint() {
