@@ -10,7 +10,7 @@ import org.sockstack.stack.udp.UdpDatagram;
 import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.MacAddress;
-import org.sockstack.testbed.host.TapHost;
+import org.sockstack.testbed.host.StackHost;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,8 +39,8 @@ class IgmpLabTest {
     void multicastBothWaysAndReportsDecodeCleanly(@TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("igmp.pcap");
         String ifname = Lab.uniqueInterfaceName("ssigmp");
-        MacAddress mac = TapHost.macFor(ifname);
-        try (TapHost host = TapHost.open(ifname, mac, 1500, StackConfig.defaults("igmp-lab").withSeed(7));
+        MacAddress mac = StackHost.macFor(ifname);
+        try (StackHost host = StackHost.onTap(ifname, mac, 1500, StackConfig.defaults("igmp-lab").withSeed(7));
              Lab lab = Lab.create()) {
             lab.exec(Duration.ofSeconds(10), "sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1").orThrow();
             lab.exec(Duration.ofSeconds(10), "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1").orThrow();
