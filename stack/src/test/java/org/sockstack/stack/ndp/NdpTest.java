@@ -414,6 +414,29 @@ class NdpTest {
         assertEquals(184, counter("ndp.drop.autoconf_address_limit"));
     }
 
+    /**
+     * RFC 4861 6.3.6: a router whose neighbour entry is not INCOMPLETE (here: learned from its RA's
+     * source link-layer option) is preferred over one never resolved; without any, round-robin.
+     */
+    @Test
+    void rfc4861_6_3_6_defaultRouterSelectionPrefersReachableRouters() {
+        h = V6.harness();
+        Ipv6Address silent = Ipv6Address.parse("fe80::a");
+        inject(new NdpRepr.RouterAdvertisement(64, false, false, 1800, 0, 0, List.of()), ROUTER_MAC, silent,
+                Ipv6Address.ALL_NODES);
+        Ipv6Address second = Ipv6Address.parse("fe80::c");
+        inject(new NdpRepr.RouterAdvertisement(64, false, false, 1800, 0, 0, List.of()), ROUTER_MAC, second,
+                Ipv6Address.ALL_NODES);
+        java.util.Set<Ipv6Address> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            seen.add(ndp().defaultRouter(h.clock.nanos()));
+        }
+        assertEquals(java.util.Set.of(silent, second), seen, "round-robin while none is known reachable");
+        inject(ra(1800), ROUTER_MAC, ROUTER_LL, Ipv6Address.ALL_NODES);
+        assertEquals(ROUTER_LL, ndp().defaultRouter(h.clock.nanos()));
+        assertEquals(ROUTER_LL, ndp().defaultRouter(h.clock.nanos()));
+    }
+
     /** RFC 4861 6.3.5: a default router is removed when its lifetime ends. */
     @Test
     void rfc4861_6_3_5_defaultRouterExpires() {
