@@ -9,6 +9,13 @@ import org.sockstack.stack.icmp.Icmpv4;
 import org.sockstack.stack.igmp.Igmp;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.iface.Ipv6InterfaceAddress;
+import org.sockstack.stack.icmpv6.Icmpv6;
+import org.sockstack.stack.ipv6.Ipv6;
+import org.sockstack.stack.ndp.Ndp;
+import org.sockstack.stack.ndp.NdpConfig;
+import org.sockstack.stack.wire.Icmpv6Packet;
+import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.udp.Udp;
 import org.sockstack.stack.wire.IpProtocol;
 import org.sockstack.stack.loop.EventLoop;
@@ -53,6 +60,11 @@ public final class Stack implements Pollable {
     private final Udp udp;
     private final Tcp tcp;
     private final Igmp igmp;
+    // IPv6 (RFC 8200), ICMPv6 (RFC 4443) and Neighbor Discovery (RFC 4861) per enabled interface.
+    private final Ipv6 ipv6;
+    private final Icmpv6 icmpv6;
+    private final java.util.Map<NetworkInterface, Ndp> ndp = new java.util.HashMap<>();
+    private NdpConfig ndpConfig = NdpConfig.DEFAULT;
 
     private final Counter rxFrames;
     private final Counter dropNotForUs;
@@ -98,6 +110,22 @@ public final class Stack implements Pollable {
         ipv4.register(IpProtocol.IGMP, igmp);
         ipv4.setGroupListener(igmp);
         udp.setSocketFilterListener(igmp);
+        ipv6 = new Ipv6(interfaces, ndp::get, loop.timers(), io.netty.buffer.PooledByteBufAllocator.DEFAULT, random,
+                counters, trace);
+        icmpv6 = new Icmpv6(ipv6, random, counters, trace);
+        ipv6.register(IpProtocol.ICMPV6, icmpv6);
+        ipv6.setErrorSink(icmpv6);
+        for (int type = Icmpv6Packet.TYPE_ROUTER_SOLICITATION; type <= Icmpv6Packet.TYPE_REDIRECT; type++) {
+            icmpv6.registerMessageHandler(type, (iface, ip, msg, cast, now) -> {
+                Ndp n = ndp.get(iface);
+                if (n != null) {
+                    n.receive(ip, msg, cast, now);
+                }
+            });
+        }
+        udp.attachIpv6(ipv6, icmpv6::portUnreachable);
+        ipv6.register(IpProtocol.UDP, udp.ipv6Handler());
+        icmpv6.registerTransport(IpProtocol.UDP, udp.ipv6ErrorListener());
         loop.register(this);
     }
 
@@ -200,6 +228,51 @@ public final class Stack implements Pollable {
         }
     }
 
+    public Ipv6 ipv6() {
+        return ipv6;
+    }
+
+    public Icmpv6 icmpv6() {
+        return icmpv6;
+    }
+
+    /** Neighbor Discovery on an interface, or null if IPv6 is not enabled there. */
+    public Ndp ndp(NetworkInterface iface) {
+        return ndp.get(iface);
+    }
+
+    /** Settings used by interfaces on which IPv6 is enabled from now on. */
+    public void setNdpConfig(NdpConfig config) {
+        this.ndpConfig = java.util.Objects.requireNonNull(config);
+    }
+
+    /**
+     * Enables IPv6 on an interface (idempotent): joins all-nodes, forms the link-local address
+     * and runs DAD on it, and solicits routers (RFC 4862 section 5.3, RFC 4861 6.3.7).
+     */
+    public Ndp enableIpv6(NetworkInterface iface) {
+        assert loop.inEventLoop();
+        Ndp n = ndp.get(iface);
+        if (n == null) {
+            n = new Ndp(iface, ipv6, loop.timers(), config.arp(), ndpConfig, random, counters, trace);
+            ndp.put(iface, n);
+            n.start(loop.clock().nanos());
+        }
+        return n;
+    }
+
+    /**
+     * Assigns a static IPv6 address (enabling IPv6 on the interface if needed). It is TENTATIVE
+     * until Duplicate Address Detection passes (RFC 4862 5.4), about one second.
+     */
+    public Ipv6InterfaceAddress addIpv6Address(NetworkInterface iface, Ipv6Address address, int prefixLength) {
+        assert loop.inEventLoop();
+        Ndp n = enableIpv6(iface);
+        Ipv6InterfaceAddress a = n.addStaticAddress(address, prefixLength, loop.clock().nanos());
+        ipv6.addOnLinkRoute(iface, address, prefixLength);
+        return a;
+    }
+
     /** The ARP instance of an interface. */
     public Arp arp(NetworkInterface iface) {
         return arp.get(iface.index());
@@ -252,6 +325,8 @@ public final class Stack implements Pollable {
         switch (eth.etherType()) {
             case EtherType.ARP -> arp(iface).receive(frame, offset, length, now);
             case EtherType.IPV4 -> ipv4.receive(iface, frame, offset, length, now);
+            case EtherType.IPV6 -> ipv6.receive(iface, frame, offset, length, (eth.dstAddr() & 0x0100_0000_0000L) != 0,
+                    now);
             default -> drop(dropUnknownType, "link", "unknown_ethertype", now);
         }
     }

@@ -6,6 +6,7 @@ import org.sockstack.stack.stats.Counter;
 import org.sockstack.stack.stats.Counters;
 import org.sockstack.stack.wire.EthernetRepr;
 import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.wire.MacAddress;
 
 import java.util.ArrayList;
@@ -27,6 +28,9 @@ public final class NetworkInterface {
     private final Map<Long, Integer> multicastFilter = new HashMap<>();
     /** IPv4 groups joined on this interface (RFC 1112 section 7.2), with reference counts. */
     private final Map<Integer, Integer> ipv4Groups = new HashMap<>();
+    private final List<Ipv6InterfaceAddress> ipv6 = new ArrayList<>();
+    /** IPv6 groups joined on this interface (RFC 4291 2.7.1, RFC 4861 7.2.1), with reference counts. */
+    private final Map<Ipv6Address, Integer> ipv6Groups = new HashMap<>();
     private final Counter txFrames;
     private final Counter txDropped;
     private int mtu;
@@ -160,6 +164,67 @@ public final class NetworkInterface {
 
     public java.util.Set<Integer> ipv4Groups() {
         return java.util.Collections.unmodifiableSet(ipv4Groups.keySet());
+    }
+
+    // ---- IPv6 addresses ----
+
+    public List<Ipv6InterfaceAddress> ipv6Addresses() {
+        return ipv6;
+    }
+
+    public void addIpv6(Ipv6InterfaceAddress address) {
+        ipv6.add(address);
+    }
+
+    public boolean removeIpv6(Ipv6Address address) {
+        return ipv6.removeIf(a -> a.address().equals(address));
+    }
+
+    /** The entry for {@code addr} on this interface (in any state), or null. */
+    public Ipv6InterfaceAddress findIpv6(Ipv6Address addr) {
+        for (int i = 0; i < ipv6.size(); i++) {
+            Ipv6InterfaceAddress a = ipv6.get(i);
+            if (a.address().equals(addr)) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    /** True if {@code addr} is one of our usable (preferred or deprecated) unicast addresses here. */
+    public boolean hasIpv6(Ipv6Address addr) {
+        Ipv6InterfaceAddress a = findIpv6(addr);
+        return a != null && a.usable();
+    }
+
+    // ---- IPv6 multicast ----
+
+    /** Joins an IPv6 group here: the link-layer filter accepts its MAC (RFC 2464 section 7). */
+    public void joinIpv6Group(Ipv6Address group) {
+        if (ipv6Groups.merge(group, 1, Integer::sum) == 1) {
+            joinLinkMulticast(MacAddress.ofIpv6Multicast(group).bits());
+        }
+    }
+
+    public void leaveIpv6Group(Ipv6Address group) {
+        Integer n = ipv6Groups.get(group);
+        if (n == null) {
+            return;
+        }
+        if (n > 1) {
+            ipv6Groups.put(group, n - 1);
+        } else {
+            ipv6Groups.remove(group);
+            leaveLinkMulticast(MacAddress.ofIpv6Multicast(group).bits());
+        }
+    }
+
+    public boolean acceptsIpv6Multicast(Ipv6Address group) {
+        return ipv6Groups.containsKey(group);
+    }
+
+    public java.util.Set<Ipv6Address> ipv6Groups() {
+        return java.util.Collections.unmodifiableSet(ipv6Groups.keySet());
     }
 
     // ---- link-layer filter ----

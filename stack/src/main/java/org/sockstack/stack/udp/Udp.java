@@ -10,6 +10,10 @@ import org.sockstack.stack.ipv4.Ipv4ProtocolHandler;
 import org.sockstack.stack.mcast.FilterMode;
 import org.sockstack.stack.mcast.SocketFilterListener;
 import org.sockstack.stack.mcast.SourceFilter;
+import org.sockstack.stack.ipv6.Ipv6;
+import org.sockstack.stack.ipv6.Ipv6ErrorListener;
+import org.sockstack.stack.ipv6.Ipv6Path;
+import org.sockstack.stack.ipv6.Ipv6ProtocolHandler;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.stats.Counter;
@@ -19,6 +23,8 @@ import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.IpProtocol;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.Ipv4Packet;
+import org.sockstack.stack.wire.Ipv6Address;
+import org.sockstack.stack.wire.Ipv6Packet;
 import org.sockstack.stack.wire.UdpPacket;
 import org.sockstack.stack.wire.UdpRepr;
 import org.sockstack.stack.wire.WireError;
@@ -28,12 +34,16 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
 
 /**
- * UDP (RFC 768) over IPv4: the socket table, input demultiplexing and output.
+ * UDP (RFC 768) over IPv4 and IPv6 (RFC 8200 section 8): the socket table, input
+ * demultiplexing and output. A socket speaks the family of the address it is bound to (a socket
+ * bound to an IPv6 address or to :: speaks IPv6); dual-stack sockets are not supported yet.
  *
  * <p>Demultiplexing picks, for a unicast datagram, the most specific socket: one connected to the
  * sender, then one bound to the destination address, then a wildcard one. Broadcast and multicast
@@ -67,6 +77,11 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     private final Counter dropNoPort;
     private final Counter dropReceiveBufferFull;
     private final Counter icmpErrorsDelivered;
+    private final Counter dropZeroChecksumIpv6;
+    // IPv6 (attached by the stack when it has an IPv6 layer).
+    private Ipv6 ipv6;
+    private Ipv6PortUnreachableSender portUnreachable6 = (iface, packet, now) -> { };
+    private final Map<UdpSocket, Set<Membership6>> memberships6 = new HashMap<>();
 
     /** Sends ICMP Port Unreachable for a datagram (ICMP implements it). */
     @FunctionalInterface
@@ -75,6 +90,14 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     record Membership(int group, int ifindex) { }
+
+    record Membership6(Ipv6Address group, int ifindex) { }
+
+    /** Sends ICMPv6 Port Unreachable for a packet (ICMPv6 implements it). */
+    @FunctionalInterface
+    public interface Ipv6PortUnreachableSender {
+        void send(NetworkInterface iface, Ipv6Packet packet, long now);
+    }
 
     public Udp(Ipv4 ipv4, IntFunction<NetworkInterface> interfaceByIndex, ByteBufAllocator allocator,
                RandomGenerator random, Counters counters, EventTrace trace) {
@@ -92,6 +115,23 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         dropNoPort = counters.drop(LAYER, "no_port");
         dropReceiveBufferFull = counters.drop(LAYER, "receive_buffer_full");
         icmpErrorsDelivered = counters.counter("udp.icmp_errors_delivered");
+        dropZeroChecksumIpv6 = counters.drop(LAYER, "ipv6_zero_checksum");
+    }
+
+    /** Lets UDP run over IPv6 too; {@code portUnreachable} sends ICMPv6 errors. */
+    public void attachIpv6(Ipv6 ipv6, Ipv6PortUnreachableSender portUnreachable) {
+        this.ipv6 = ipv6;
+        this.portUnreachable6 = portUnreachable;
+    }
+
+    /** What IPv6 registers for Next Header 17. */
+    public Ipv6ProtocolHandler ipv6Handler() {
+        return this::receiveIpv6;
+    }
+
+    /** What ICMPv6 tells about errors quoting UDP packets. */
+    public Ipv6ErrorListener ipv6ErrorListener() {
+        return this::onIpv6Error;
     }
 
     public void setPortUnreachableSender(PortUnreachableSender sender) {
@@ -111,6 +151,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     // ------------------------------------------------------------------ binding
 
     SocketError bind(UdpSocket s, Endpoint endpoint) {
+        if (endpoint.address() instanceof Ipv6Address addr6) {
+            return bindIpv6(s, addr6, endpoint.port());
+        }
         if (!(endpoint.address() instanceof Ipv4Address addr)) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
@@ -132,12 +175,15 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         return SocketError.OK;
     }
 
-    private boolean conflicts(UdpSocket s, Ipv4Address addr, int port) {
+    private boolean conflicts(UdpSocket s, IpAddress addr, int port) {
         List<UdpSocket> others = byPort.get(port);
         if (others == null) {
             return false;
         }
         for (UdpSocket o : others) {
+            if (o.local.address().version() != addr.version()) {
+                continue; // IPv4 and IPv6 sockets have separate port spaces until dual-stack exists
+            }
             boolean overlap = addr.isUnspecified() || o.local.address().isUnspecified() || o.local.address().equals(addr);
             if (overlap && !(s.reuseAddress && o.reuseAddress)) {
                 return true;
@@ -147,7 +193,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     /** RFC 6056 section 3.3.1 (Algorithm 1): a random starting point, then a linear search. */
-    private int ephemeralPort(UdpSocket s, Ipv4Address addr) {
+    private int ephemeralPort(UdpSocket s, IpAddress addr) {
         int range = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
         int offset = random.nextInt(range);
         for (int i = 0; i < range; i++) {
@@ -178,6 +224,15 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
                 }
             }
         }
+        Set<Membership6> joined6 = memberships6.remove(s);
+        if (joined6 != null) {
+            for (Membership6 m : joined6) {
+                NetworkInterface iface = interfaceByIndex.apply(m.ifindex());
+                if (iface != null) {
+                    ipv6.leaveGroup(iface, m.group());
+                }
+            }
+        }
     }
 
     private boolean isLocal(int addr) {
@@ -195,6 +250,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     // ------------------------------------------------------------------ multicast
 
     SocketError joinGroup(UdpSocket s, IpAddress group, int ifindex) {
+        if (group instanceof Ipv6Address g6) {
+            return joinGroupIpv6(s, g6, ifindex);
+        }
         NetworkInterface iface = groupInterface(group, ifindex);
         if (iface == null) {
             return group instanceof Ipv4Address g && g.isMulticast()
@@ -210,6 +268,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     SocketError leaveGroup(UdpSocket s, IpAddress group, int ifindex) {
+        if (group instanceof Ipv6Address g6) {
+            return leaveGroupIpv6(s, g6, ifindex);
+        }
         if (!(group instanceof Ipv4Address g)) {
             return SocketError.INVALID_ARGUMENT;
         }
@@ -304,6 +365,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     // ------------------------------------------------------------------ output
 
     SocketError send(UdpSocket s, ByteBuf data, Endpoint dst, long now) {
+        if (dst.address() instanceof Ipv6Address to6) {
+            return sendIpv6(s, data, dst, to6, now);
+        }
+        if (s.bound && !(s.local.address() instanceof Ipv4Address)) {
+            return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+        }
         if (!(dst.address() instanceof Ipv4Address to)) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
@@ -412,7 +479,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     /** -1: does not match; otherwise higher is more specific (bound address, connected peer). */
     private static int score(UdpSocket s, int dst, int src, int srcPort) {
         int score = 0;
-        Ipv4Address local = (Ipv4Address) s.local.address();
+        if (!(s.local.address() instanceof Ipv4Address local)) {
+            return -1;
+        }
         if (!local.isUnspecified()) {
             if (local.bits() != dst) {
                 return -1;
@@ -437,7 +506,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         matches.clear();
         for (UdpSocket s : list) {
-            Ipv4Address local = (Ipv4Address) s.local.address();
+            if (!(s.local.address() instanceof Ipv4Address local)) {
+                continue;
+            }
             boolean addressOk = local.isUnspecified() || local.bits() == group;
             if (!addressOk || !peerMatches(s, from)) {
                 continue;
@@ -462,7 +533,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         matches.clear();
         int dst = ((Ipv4Address) to.address()).bits();
         for (UdpSocket s : list) {
-            Ipv4Address local = (Ipv4Address) s.local.address();
+            if (!(s.local.address() instanceof Ipv4Address local)) {
+                continue;
+            }
             if ((local.isUnspecified() || local.bits() == dst) && peerMatches(s, from)) {
                 matches.add(s);
             }
@@ -505,7 +578,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             return;
         }
         for (UdpSocket s : list) {
-            Ipv4Address local = (Ipv4Address) s.local.address();
+            if (!(s.local.address() instanceof Ipv4Address local)) {
+                continue;
+            }
             if (s.remote != null && (local.isUnspecified() || local.bits() == src)
                     && ((Ipv4Address) s.remote.address()).bits() == dst && s.remote.port() == dstPort) {
                 icmpErrorsDelivered.increment();
@@ -518,6 +593,239 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         c.increment();
         if (trace.enabled()) {
             trace.drop(now, LAYER, reason);
+        }
+    }
+
+    // ------------------------------------------------------------------ IPv6
+
+    private SocketError bindIpv6(UdpSocket s, Ipv6Address addr, int port) {
+        if (ipv6 == null) {
+            return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+        }
+        if (!addr.isUnspecified() && !addr.isMulticast() && !isLocalIpv6(addr)) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        if (port == 0) {
+            port = ephemeralPort(s, addr);
+            if (port == 0) {
+                return SocketError.ADDRESS_IN_USE;
+            }
+        } else if (conflicts(s, addr, port)) {
+            return SocketError.ADDRESS_IN_USE;
+        }
+        s.local = new Endpoint(addr, port);
+        s.bound = true;
+        byPort.computeIfAbsent(port, p -> new ArrayList<>(1)).add(s);
+        return SocketError.OK;
+    }
+
+    private boolean isLocalIpv6(Ipv6Address addr) {
+        for (int i = 0; ; i++) {
+            NetworkInterface iface = interfaceByIndex.apply(i);
+            if (iface == null) {
+                return false;
+            }
+            if (iface.findIpv6(addr) != null) {
+                return true;
+            }
+        }
+    }
+
+    private SocketError joinGroupIpv6(UdpSocket s, Ipv6Address g, int ifindex) {
+        if (ipv6 == null || !g.isMulticast()) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface6(g);
+        if (iface == null) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        if (!memberships6.computeIfAbsent(s, k -> new HashSet<>()).add(new Membership6(g, iface.index()))) {
+            return SocketError.ADDRESS_IN_USE;
+        }
+        ipv6.joinGroup(iface, g);
+        return SocketError.OK;
+    }
+
+    private SocketError leaveGroupIpv6(UdpSocket s, Ipv6Address g, int ifindex) {
+        NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface6(g);
+        Set<Membership6> joined = memberships6.get(s);
+        if (iface == null || joined == null || !joined.remove(new Membership6(g, iface.index()))) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        ipv6.leaveGroup(iface, g);
+        return SocketError.OK;
+    }
+
+    private NetworkInterface groupInterface6(Ipv6Address group) {
+        Ipv6Path p = ipv6 == null ? null : ipv6.path(group, null, null);
+        return p == null ? null : p.iface();
+    }
+
+    /**
+     * Sends over IPv6. The checksum is always computed (RFC 8200 section 8.1). The multicast
+     * interface option also names the zone of a link-local destination.
+     */
+    private SocketError sendIpv6(UdpSocket s, ByteBuf data, Endpoint dst, Ipv6Address to, long now) {
+        if (ipv6 == null) {
+            return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+        }
+        if (dst.port() == 0) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        int length = data.readableBytes();
+        if (length > 0xFFFF - UdpPacket.HEADER_LENGTH) {
+            return SocketError.MESSAGE_TOO_BIG;
+        }
+        if (!s.bound) {
+            SocketError e = bind(s, new Endpoint(Ipv6Address.UNSPECIFIED, 0));
+            if (e != SocketError.OK) {
+                return e;
+            }
+        } else if (!(s.local.address() instanceof Ipv6Address)) {
+            return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
+        }
+        Ipv6Address bound = (Ipv6Address) s.local.address();
+        NetworkInterface via = s.multicastInterface >= 0 && (to.isMulticast() || to.isLinkLocal())
+                ? interfaceByIndex.apply(s.multicastInterface) : null;
+        Ipv6Path path = ipv6.path(to, bound.isUnspecified() || bound.isMulticast() ? null : bound, via);
+        if (path == null) {
+            return SocketError.NO_ROUTE;
+        }
+        ByteBuf frame = ipv6.allocate(path.iface(), UdpPacket.HEADER_LENGTH + length);
+        frame.setBytes(Ipv6.PAYLOAD_OFFSET + UdpPacket.HEADER_LENGTH, data, data.readerIndex(), length);
+        UdpRepr.emitIpv6(frame, Ipv6.PAYLOAD_OFFSET, s.local.port(), dst.port(), length, path.src().hi(),
+                path.src().lo(), to.hi(), to.lo());
+        if (to.isMulticast() && s.multicastLoop && path.iface().acceptsIpv6Multicast(to)) {
+            Endpoint from = new Endpoint(path.src(), s.local.port());
+            deliverMulticast6(path.iface(), to, dst, from, data, data.readerIndex(), length);
+        }
+        int hopLimit = to.isMulticast() ? s.multicastTtl : (s.ttl >= 0 ? s.ttl : ipv6.hopLimit(path));
+        SocketError e = ipv6.send(path, frame, IpProtocol.UDP, hopLimit, s.tos, now);
+        if (e == SocketError.OK) {
+            txDatagrams.increment();
+        }
+        return e;
+    }
+
+    private void receiveIpv6(NetworkInterface iface, Ipv6Packet ip, int offset, int length,
+                             Ipv6ProtocolHandler.Cast cast, long now) {
+        rxDatagrams.increment();
+        UdpPacket u = view.wrap(ip.buffer(), offset, length);
+        WireError e = u.check();
+        if (!e.ok()) {
+            drop(dropMalformed[e.ordinal()], e.reason(), now);
+            return;
+        }
+        // RFC 8200 section 8.1: over IPv6 the checksum is mandatory; a zero one is discarded.
+        if (u.checksum() == 0) {
+            drop(dropZeroChecksumIpv6, "ipv6_zero_checksum", now);
+            return;
+        }
+        if (!iface.device().capabilities().rxChecksumVerified()
+                && !u.verifyChecksumIpv6(ip.srcAddrHi(), ip.srcAddrLo(), ip.dstAddrHi(), ip.dstAddrLo())) {
+            drop(dropMalformed[WireError.BAD_CHECKSUM.ordinal()], "bad_checksum", now);
+            return;
+        }
+        Ipv6Address src = new Ipv6Address(ip.srcAddrHi(), ip.srcAddrLo());
+        Ipv6Address dst = new Ipv6Address(ip.dstAddrHi(), ip.dstAddrLo());
+        Endpoint from = new Endpoint(src, u.srcPort());
+        Endpoint to = new Endpoint(dst, u.dstPort());
+        if (cast == Ipv6ProtocolHandler.Cast.UNICAST) {
+            UdpSocket s = lookupUnicast6(dst, u.dstPort(), src, u.srcPort());
+            if (s == null) {
+                drop(dropNoPort, "no_port", now);
+                portUnreachable6.send(iface, ip, now);
+                return;
+            }
+            deliver(s, iface, from, to, u.buffer(), u.payloadOffset(), u.payloadLength());
+        } else if (deliverMulticast6(iface, dst, to, from, u.buffer(), u.payloadOffset(), u.payloadLength()) == 0) {
+            drop(dropNoPort, "no_port", now);
+        }
+    }
+
+    private UdpSocket lookupUnicast6(Ipv6Address dst, int dstPort, Ipv6Address src, int srcPort) {
+        List<UdpSocket> list = byPort.get(dstPort);
+        if (list == null) {
+            return null;
+        }
+        UdpSocket best = null;
+        int bestScore = -1;
+        for (int i = 0; i < list.size(); i++) {
+            UdpSocket s = list.get(i);
+            int score = score6(s, dst, src, srcPort);
+            if (score > bestScore) {
+                best = s;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /** Like {@link #score} for IPv6 sockets: -1 no match, else higher is more specific. */
+    private static int score6(UdpSocket s, Ipv6Address dst, Ipv6Address src, int srcPort) {
+        if (!(s.local.address() instanceof Ipv6Address local)) {
+            return -1;
+        }
+        int score = 0;
+        if (!local.isUnspecified()) {
+            if (!local.equals(dst)) {
+                return -1;
+            }
+            score += 1;
+        }
+        if (s.remote != null) {
+            if (!s.remote.address().equals(src) || s.remote.port() != srcPort) {
+                return -1;
+            }
+            score += 2;
+        }
+        return score;
+    }
+
+    private int deliverMulticast6(NetworkInterface iface, Ipv6Address group, Endpoint to, Endpoint from, ByteBuf buf,
+                                  int offset, int length) {
+        List<UdpSocket> list = byPort.get(to.port());
+        if (list == null) {
+            return 0;
+        }
+        matches.clear();
+        for (UdpSocket s : list) {
+            if (!(s.local.address() instanceof Ipv6Address local)) {
+                continue;
+            }
+            Set<Membership6> joined = memberships6.get(s);
+            boolean member = joined != null && joined.contains(new Membership6(group, iface.index()));
+            if ((local.isUnspecified() || local.equals(group)) && member && peerMatches(s, from)) {
+                matches.add(s);
+            }
+        }
+        for (UdpSocket s : matches) {
+            deliver(s, iface, from, to, buf, offset, length);
+        }
+        return matches.size();
+    }
+
+    /** ICMPv6 errors reach connected IPv6 sockets, like IPv4's (RFC 4443 section 3 and 2.4 (a)). */
+    private void onIpv6Error(SocketError error, int mtu, Ipv6Address src, Ipv6Address dst, ByteBuf quote,
+                             int transportOffset, int transportLength, boolean isPermanent, long now) {
+        if (transportLength < UdpPacket.HEADER_LENGTH) {
+            return;
+        }
+        int srcPort = quote.getUnsignedShort(transportOffset);
+        int dstPort = quote.getUnsignedShort(transportOffset + 2);
+        List<UdpSocket> list = byPort.get(srcPort);
+        if (list == null) {
+            return;
+        }
+        for (UdpSocket s : list) {
+            if (!(s.local.address() instanceof Ipv6Address local)) {
+                continue;
+            }
+            if (s.remote != null && (local.isUnspecified() || local.equals(src))
+                    && s.remote.address().equals(dst) && s.remote.port() == dstPort) {
+                icmpErrorsDelivered.increment();
+                s.reportError(error);
+            }
         }
     }
 

@@ -74,11 +74,12 @@ public final class UdpSocket {
             remote = null;
             return SocketError.OK;
         }
-        if (!(peer.address() instanceof Ipv4Address)) {
+        if (bound && local.address().version() != peer.address().version()) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
         if (!bound) {
-            SocketError e = udp.bind(this, Endpoint.ANY_IPV4);
+            SocketError e = udp.bind(this, peer.address() instanceof Ipv4Address ? Endpoint.ANY_IPV4
+                    : new Endpoint(org.sockstack.stack.wire.Ipv6Address.UNSPECIFIED, 0));
             if (e != SocketError.OK) {
                 return e;
             }
