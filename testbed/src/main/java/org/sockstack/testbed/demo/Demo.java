@@ -13,11 +13,15 @@ import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.stats.TraceEvent;
 import org.sockstack.stack.udp.UdpDatagram;
 import org.sockstack.stack.udp.UdpSocket;
+import org.sockstack.stack.iface.Ipv6InterfaceAddress;
 import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.wire.MacAddress;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.lab.Lab;
 import org.sockstack.testbed.lab.ProcResult;
+import org.sockstack.testbed.services.HttpContent;
+import org.sockstack.testbed.services.TcpServices;
 import org.sockstack.testbed.services.UdpServices;
 
 import java.io.PrintStream;
@@ -41,6 +45,9 @@ import java.util.concurrent.TimeUnit;
 public final class Demo {
     static final Ipv4Address KERNEL = Ipv4Address.parse("192.0.2.1");
     static final Ipv4Address STACK = Ipv4Address.parse("192.0.2.2");
+    static final Ipv6Address KERNEL6 = Ipv6Address.parse("2001:db8::1");
+    static final Ipv6Address STACK6 = Ipv6Address.parse("2001:db8::2");
+    static final long DOWNLOAD = 50_000_000L;
     private static final int TRACE_LINES = 16;
 
     private final PrintStream out;
@@ -76,12 +83,16 @@ public final class Demo {
                 StackConfig.defaults("demo").withSeed(1), capture);
              Lab lab = Lab.create()) {
             out.println("-- lab: namespace " + lab.namespace() + ", TAP " + ifname + "; kernel " + KERNEL
-                    + "/24, stack " + STACK + "/24 (" + host.iface().macAddress() + ")");
-            lab.adoptInterface(ifname, KERNEL + "/24");
+                    + "/24 " + KERNEL6 + "/64, stack " + STACK + "/24 " + STACK6 + "/64 (" + host.iface().macAddress() + ")");
+            lab.adoptInterface(ifname, KERNEL + "/24", KERNEL6 + "/64");
+            Ipv6InterfaceAddress[] v6 = new Ipv6InterfaceAddress[1];
             host.run(() -> {
                 traceFirstPackets(host.stack());
                 host.stack().addIpv4Address(host.iface(), STACK, 24);
+                host.stack().enableIpv6(host.iface());
+                v6[0] = host.stack().addIpv6Address(host.iface(), STACK6, 64);
                 UdpServices.start(host.stack(), List.of("echo", "discard", "daytime", "chargen"), ZonedDateTime::now);
+                TcpServices.start(host.stack(), List.of("echo", "discard", "chargen", "http"));
             });
             host.start();
 
@@ -101,6 +112,23 @@ public final class Demo {
                     + "except socket.timeout:\n    print('timeout')\n");
             step("a closed UDP port is refused", refused.output().contains("refused"), refused);
             stackPingsKernel(host);
+            awaitIpv6(host, v6[0]);
+            ProcResult ping6 = kernel(lab, "ping", "-6", "-c", "3", "-i", "0.2", "-W", "2", STACK6.toString());
+            step("kernel pings the stack over IPv6 (after duplicate address detection)",
+                    ping6.output().contains(" 0% packet loss"), ping6);
+            ProcResult curl = kernel(lab, "sh", "-c", "curl -sS -m 60 -o /dev/null -w "
+                    + "'%{http_code} %{size_download} bytes, %{speed_download} bytes/s\\n' http://" + STACK + "/bytes/" + DOWNLOAD);
+            step("curl downloads " + DOWNLOAD / 1_000_000 + " MB from the stack's HTTP server over TCP",
+                    curl.output().startsWith("200 " + DOWNLOAD), curl);
+            ProcResult sha = kernel(lab, "sh", "-c", "curl -sS -m 60 http://" + STACK + "/bytes/1000000 | sha256sum");
+            step("and the content is byte-exact (SHA-256 of /bytes/1000000)",
+                    sha.output().startsWith(expectedSha256(1_000_000)), sha);
+            ProcResult upload = kernel(lab, "sh", "-c", "head -c 100000000 /dev/zero | timeout 60 nc -N " + STACK
+                    + " 9 && echo 'uploaded 100 MB into discard (port 9)'");
+            step("the kernel uploads 100 MB into TCP discard", upload.output().contains("uploaded"), upload);
+            ProcResult status = lab.exec(Duration.ofSeconds(20), "curl", "-sS", "-m", "10", "http://" + STACK + "/");
+            out.println("-- the stack's TCP connection view during that request (from its status page, like ss -ti):");
+            out.print(indent(connectionView(status.output())));
 
             printTrace();
             host.flushCapture();
@@ -112,9 +140,43 @@ public final class Demo {
         }
     }
 
+    /** Waits (at most 5 s) until duplicate address detection has finished for the address. */
+    private void awaitIpv6(StackHost host, Ipv6InterfaceAddress a) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline
+                && host.call(a::state) == Ipv6InterfaceAddress.State.TENTATIVE) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String connectionView(String page) {
+        int from = page.indexOf("<pre>");
+        int to = page.indexOf("</pre>");
+        return from >= 0 && to > from ? page.substring(from + 5, to).strip() + "\n" : page;
+    }
+
+    private static String expectedSha256(long n) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] chunk = new byte[1 << 16];
+            HttpContent.fill(chunk, 0, chunk.length, 0);
+            for (long left = n; left > 0; left -= chunk.length) {
+                sha.update(chunk, 0, (int) Math.min(left, chunk.length));
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private ProcResult kernel(Lab lab, String... command) {
         out.println("$ " + String.join(" ", command).replace("\n", "; "));
-        ProcResult r = lab.exec(Duration.ofSeconds(30), command);
+        ProcResult r = lab.exec(Duration.ofSeconds(90), command);
         out.print(indent(tail(r.output(), 4)));
         return r;
     }

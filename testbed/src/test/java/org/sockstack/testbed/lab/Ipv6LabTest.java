@@ -3,7 +3,7 @@ package org.sockstack.testbed.lab;
 import org.sockstack.stack.StackConfig;
 import org.sockstack.stack.iface.Ipv6InterfaceAddress;
 import org.sockstack.stack.ndp.NdpConfig;
-import org.sockstack.testbed.host.TapHost;
+import org.sockstack.testbed.host.StackHost;
 import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.wire.MacAddress;
 
@@ -28,12 +28,12 @@ class Ipv6LabTest {
     /** A stack on a TAP device inside a fresh lab namespace, IPv6 enabled; closes both. */
     private static final class Setup implements AutoCloseable {
         final String ifname = Lab.uniqueInterfaceName("ss6tap");
-        final MacAddress mac = TapHost.macFor(ifname);
-        final TapHost host;
+        final MacAddress mac = StackHost.macFor(ifname);
+        final StackHost host;
         final Lab lab;
 
         Setup(String... kernelAddresses) {
-            host = TapHost.open(ifname, mac, 1500, StackConfig.defaults("ipv6lab").withSeed(6));
+            host = StackHost.onTap(ifname, mac, 1500, StackConfig.defaults("ipv6lab").withSeed(6));
             Lab l = null;
             try {
                 l = Lab.create();
