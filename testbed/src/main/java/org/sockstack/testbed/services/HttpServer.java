@@ -243,9 +243,16 @@ public final class HttpServer {
             return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
         }
 
+        @Override
+        protected void released() {
+            done = true;
+            if (in.refCnt() > 0) {
+                in.release();
+            }
+        }
+
         private void finish(boolean abort) {
             done = true;
-            in.release();
             if (abort) {
                 socket.abort(now());
             } else {

@@ -64,9 +64,16 @@ public final class StreamSessions {
             }
         }
 
+        @Override
+        protected void released() {
+            done = true;
+            if (pending.refCnt() > 0) {
+                pending.release();
+            }
+        }
+
         private void finish(boolean abort) {
             done = true;
-            pending.release();
             if (abort) {
                 socket.abort(now());
             } else {

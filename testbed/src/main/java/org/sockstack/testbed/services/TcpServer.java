@@ -7,8 +7,6 @@ import org.sockstack.stack.socket.SocketEvents;
 import org.sockstack.stack.tcp.TcpSocket;
 import org.sockstack.stack.wire.Ipv4Address;
 
-import java.util.HashSet;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -33,12 +31,19 @@ public final class TcpServer implements AutoCloseable {
         protected void close() {
             socket.close(now());
         }
+
+        /**
+         * The connection is over (closed by either side, reset, or the server stopping): free
+         * what the session holds. Called exactly once.
+         */
+        protected void released() {
+        }
     }
 
     private final Stack stack;
     private final TcpSocket listener;
     private final Function<TcpSocket, Session> factory;
-    private final Set<TcpSocket> open = new HashSet<>();
+    private final java.util.Map<TcpSocket, Session> open = new java.util.HashMap<>();
 
     private TcpServer(Stack stack, TcpSocket listener, Function<TcpSocket, Session> factory) {
         this.stack = stack;
@@ -74,14 +79,13 @@ public final class TcpServer implements AutoCloseable {
             session.socket = child;
             session.stack = stack;
             TcpSocket c = child;
-            open.add(c);
+            open.put(c, session);
             child.setListener(events -> {
                 session.onEvents(events);
-                if (c.isClosed()) {
-                    open.remove(c);
-                }
+                endIfClosed(c);
             });
             session.onEvents(child.readiness());
+            endIfClosed(c);
         }
     }
 
@@ -89,9 +93,17 @@ public final class TcpServer implements AutoCloseable {
         return listener.localEndpoint().port();
     }
 
+    private void endIfClosed(TcpSocket c) {
+        if (c.isClosed()) {
+            Session s = open.remove(c);
+            if (s != null) {
+                s.released();
+            }
+        }
+    }
+
     /** Open connections (accepted and not yet closed by the session). */
     public int connections() {
-        open.removeIf(TcpSocket::isClosed);
         return open.size();
     }
 
@@ -100,10 +112,11 @@ public final class TcpServer implements AutoCloseable {
     public void close() {
         long now = stack.loop().clock().nanos();
         listener.close(now);
-        for (TcpSocket s : open) {
-            if (!s.isClosed()) {
-                s.abort(now);
+        for (var e : open.entrySet()) {
+            if (!e.getKey().isClosed()) {
+                e.getKey().abort(now);
             }
+            e.getValue().released();
         }
         open.clear();
     }
