@@ -9,15 +9,32 @@ import io.netty.buffer.ByteBuf;
  * end, which is how out-of-order data is placed where it belongs before the hole is filled.
  */
 final class ByteRing {
-    private byte[] data;
+    private static final byte[] EMPTY = new byte[0];
+    /** The first allocation; storage then doubles as data arrives, up to the capacity. */
+    private static final int INITIAL_STORAGE = 4096;
+
+    /**
+     * The storage: allocated on first use and grown on demand, so an idle connection costs no
+     * buffer memory (an established connection that never carried data holds none at all).
+     */
+    private byte[] data = EMPTY;
+    /** The logical bound: how many bytes the buffer may hold. */
+    private int capacity;
     private int head;
     private int size;
+    /** Bytes from the head that hold data: the readable ones plus any placed beyond them. */
+    private int extent;
 
     ByteRing(int capacity) {
-        this.data = new byte[capacity];
+        this.capacity = capacity;
     }
 
     int capacity() {
+        return capacity;
+    }
+
+    /** Bytes of storage allocated now (at most the capacity). */
+    int allocated() {
         return data.length;
     }
 
@@ -27,17 +44,35 @@ final class ByteRing {
     }
 
     int free() {
-        return data.length - size;
+        return capacity - size;
     }
 
-    /** Changes the capacity, keeping the contents; never below {@link #size()}. */
+    /** Changes the capacity, keeping the contents; never below the bytes held. */
     void resize(int capacity) {
-        int c = Math.max(capacity, size);
-        if (c == data.length) {
+        this.capacity = Math.max(capacity, extent);
+        if (data.length > this.capacity) {
+            relocate(this.capacity);
+        }
+    }
+
+    /** Makes sure the storage covers {@code end} bytes from the head (growing by doubling). */
+    private void ensureStorage(int end) {
+        if (end <= data.length) {
             return;
         }
-        byte[] n = new byte[c];
-        copyOut(0, n, 0, size);
+        int n = Math.max(INITIAL_STORAGE, data.length);
+        while (n < end) {
+            n = n > capacity / 2 ? capacity : n * 2;
+        }
+        relocate(Math.min(Math.max(n, end), capacity));
+    }
+
+    /** Moves the held bytes (readable and placed beyond) to new storage of {@code length}, head at 0. */
+    private void relocate(int length) {
+        byte[] n = length == 0 ? EMPTY : new byte[length];
+        if (extent > 0) {
+            copyOut(0, n, 0, extent);
+        }
         data = n;
         head = 0;
     }
@@ -45,11 +80,13 @@ final class ByteRing {
     /** Appends up to {@code len} bytes from {@code src}; returns how many fitted. */
     int write(byte[] src, int off, int len) {
         int n = Math.min(len, free());
+        ensureStorage(size + n);
         int pos = index(size);
         int first = Math.min(n, data.length - pos);
         System.arraycopy(src, off, data, pos, first);
         System.arraycopy(src, off + first, data, 0, n - first);
         size += n;
+        extent = Math.max(extent, size);
         return n;
     }
 
@@ -59,6 +96,7 @@ final class ByteRing {
         setAt(size, src, src.readerIndex(), n);
         src.skipBytes(n);
         size += n;
+        extent = Math.max(extent, size);
         return n;
     }
 
@@ -67,9 +105,11 @@ final class ByteRing {
      * readable size (the caller {@link #extend}s once the bytes become contiguous).
      */
     void setAt(int offset, ByteBuf src, int srcIndex, int len) {
-        if (offset < 0 || offset + len > data.length) {
+        if (offset < 0 || offset + len > capacity) {
             throw new IndexOutOfBoundsException("offset " + offset + " len " + len);
         }
+        ensureStorage(offset + len);
+        extent = Math.max(extent, offset + len);
         int pos = index(offset);
         int first = Math.min(len, data.length - pos);
         src.getBytes(srcIndex, data, pos, first);
@@ -78,7 +118,7 @@ final class ByteRing {
 
     /** Makes {@code n} more bytes (already placed with {@link #setAt}) readable. */
     void extend(int n) {
-        if (n < 0 || size + n > data.length) {
+        if (n < 0 || size + n > extent) {
             throw new IllegalArgumentException("extend " + n);
         }
         size += n;
@@ -123,6 +163,7 @@ final class ByteRing {
         // positions relative to head + size, so the head must not be "reset" when size reaches 0.
         head = index(n);
         size -= n;
+        extent -= n;
     }
 
     private void copyOut(int offset, byte[] dst, int off, int len) {
