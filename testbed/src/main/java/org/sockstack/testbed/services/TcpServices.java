@@ -15,7 +15,10 @@ public final class TcpServices implements AutoCloseable {
         try {
             for (String name : names) {
                 switch (name) {
-                    case "echo" -> s.servers.add(TcpServer.listen(stack, 7, 128, x -> new StreamSessions.Echo()));
+                    case "echo" -> s.servers.add(TcpServer.listen(stack, 7, 128, socket -> {
+                        socket.setNoDelay(true); // an echo answers each small write at once (no Nagle delay)
+                        return new StreamSessions.Echo();
+                    }));
                     case "discard" -> s.servers.add(TcpServer.listen(stack, 9, 128, x -> new StreamSessions.Discard()));
                     case "chargen" -> s.servers.add(TcpServer.listen(stack, 19, 128, x -> new StreamSessions.Chargen()));
                     case "http" -> s.servers.add(HttpServer.start(stack, 80));
