@@ -6,6 +6,7 @@ import org.sockstack.stack.wire.ArpRepr;
 import org.sockstack.stack.wire.EtherType;
 import org.sockstack.stack.wire.EthernetFrame;
 import org.sockstack.stack.wire.Icmpv4Packet;
+import org.sockstack.stack.wire.Icmpv6Packet;
 import org.sockstack.stack.wire.IpProtocol;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.Ipv4Packet;
@@ -84,7 +85,25 @@ public final class PacketFormatter {
         StringBuilder sb = new StringBuilder(96).append("IP6 ");
         String src = new Ipv6Address(ip.srcAddrHi(), ip.srcAddrLo()).toString();
         String dst = new Ipv6Address(ip.dstAddrHi(), ip.dstAddrLo()).toString();
-        transport(sb, ip.nextHeader(), src, dst, b, ip.payloadOffset(), ip.payloadLength());
+        int next = ip.nextHeader();
+        int at = ip.payloadOffset();
+        int remaining = ip.payloadLength();
+        if (next == IpProtocol.HOP_BY_HOP && remaining >= 8) {
+            // Skip the hop-by-hop header (MLD reports carry one with Router Alert).
+            int hbh = (b.getUnsignedByte(at + 1) + 1) * 8;
+            if (hbh <= remaining) {
+                next = b.getUnsignedByte(at);
+                at += hbh;
+                remaining -= hbh;
+                sb.append("[hop-by-hop] ");
+            }
+        }
+        if (next == IpProtocol.ICMPV6) {
+            sb.append(src).append(" > ").append(dst).append(": ");
+            icmpv6(sb, b, at, remaining);
+        } else {
+            transport(sb, next, src, dst, b, at, remaining);
+        }
         return sb.append(", hlim ").append(ip.hopLimit()).toString();
     }
 
@@ -118,6 +137,37 @@ public final class PacketFormatter {
             default -> sb.append(src).append(" > ").append(dst).append(": ").append(IpProtocol.name(protocol))
                     .append(", length ").append(len);
         }
+    }
+
+    private static void icmpv6(StringBuilder sb, ByteBuf b, int off, int len) {
+        Icmpv6Packet p = new Icmpv6Packet().wrap(b, off, len);
+        if (!p.check().ok()) {
+            sb.append("ICMP6 [").append(p.check().reason()).append(']');
+            return;
+        }
+        sb.append("ICMP6 ");
+        switch (p.msgType()) {
+            case Icmpv6Packet.TYPE_ECHO_REQUEST, Icmpv6Packet.TYPE_ECHO_REPLY -> sb.append("echo ")
+                    .append(p.msgType() == Icmpv6Packet.TYPE_ECHO_REQUEST ? "request" : "reply").append(", id ")
+                    .append(p.identifier()).append(", seq ").append(p.sequenceNumber());
+            case Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION -> sb.append("neighbor solicitation, who has ")
+                    .append(new Ipv6Address(p.targetAddrHi(), p.targetAddrLo()));
+            case Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT -> sb.append("neighbor advertisement, tgt is ")
+                    .append(new Ipv6Address(p.targetAddrHi(), p.targetAddrLo()));
+            case Icmpv6Packet.TYPE_ROUTER_SOLICITATION -> sb.append("router solicitation");
+            case Icmpv6Packet.TYPE_ROUTER_ADVERTISEMENT -> sb.append("router advertisement");
+            case Icmpv6Packet.TYPE_REDIRECT -> sb.append("redirect");
+            case Icmpv6Packet.TYPE_MLDV2_REPORT -> sb.append("multicast listener report v2");
+            case Icmpv6Packet.TYPE_MLD_QUERY -> sb.append("multicast listener query");
+            case Icmpv6Packet.TYPE_MLD_REPORT -> sb.append("multicast listener report");
+            case Icmpv6Packet.TYPE_MLD_DONE -> sb.append("multicast listener done");
+            case Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE -> sb.append("destination unreachable, code ").append(p.code());
+            case Icmpv6Packet.TYPE_PACKET_TOO_BIG -> sb.append("packet too big");
+            case Icmpv6Packet.TYPE_TIME_EXCEEDED -> sb.append("time exceeded, code ").append(p.code());
+            case Icmpv6Packet.TYPE_PARAMETER_PROBLEM -> sb.append("parameter problem, code ").append(p.code());
+            default -> sb.append("type ").append(p.msgType());
+        }
+        sb.append(", length ").append(len);
     }
 
     private static void icmp(StringBuilder sb, ByteBuf b, int off, int len) {
