@@ -794,7 +794,6 @@ public abstract class BaseTransportProvider implements TransportProvider {
             p.overlapped.complete(a.error, a.bytes, a.flags);
             up.queueApc(p.thread, () -> p.routine.complete(a.error, a.bytes, p.overlapped, a.flags), new IntRef());
         } else {
-            p.overlapped.complete(a.error, a.bytes, a.flags);
             up.completeOverlappedRequest(p.handle, p.overlapped, a.error, a.bytes, new IntRef());
         }
     }

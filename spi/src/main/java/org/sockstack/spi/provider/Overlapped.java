@@ -51,8 +51,8 @@ public final class Overlapped {
         return flags;
     }
 
-    /** Records the result and wakes waiters; the event is signalled by the caller (the upcall). */
-    synchronized void complete(int error, int bytes, int resultFlags) {
+    /** Records the result and wakes waiters (WPUCompleteOverlappedRequest does it; then the event). */
+    public synchronized void complete(int error, int bytes, int resultFlags) {
         internal = error;
         internalHigh = bytes;
         flags = resultFlags;
