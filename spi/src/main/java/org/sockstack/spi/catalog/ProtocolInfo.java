@@ -93,7 +93,7 @@ public record ProtocolInfo(int serviceFlags1, int serviceFlags2, int serviceFlag
     public ProtocolInfo withProviderReserved(long reserved) {
         return new ProtocolInfo(serviceFlags1, serviceFlags2, serviceFlags3, serviceFlags4, providerFlags, providerId,
                 catalogEntryId, chain, version, addressFamily, maxSockAddr, minSockAddr, socketType, protocol,
-                protocolMaxOffset, networkByteOrder, securityScheme, messageSize, providerReserved, name);
+                protocolMaxOffset, networkByteOrder, securityScheme, messageSize, reserved, name);
     }
 
     /**
