@@ -101,6 +101,15 @@ public final class TestNetworks {
     }
 
     public static Env stacks() {
+        return stacks(c -> { }, new org.sockstack.spi.provider.TransportProviderFactory[0]);
+    }
+
+    /**
+     * Two stacks; peer A's catalog is configured by {@code configureA} (after the stack provider's
+     * entries are installed) and its registry also knows {@code extraA} (layers).
+     */
+    public static Env stacks(java.util.function.Consumer<Catalog> configureA,
+                             org.sockstack.spi.provider.TransportProviderFactory... extraA) {
         StackNode na = node("stackA", "02:00:00:00:0a:01", 1);
         StackNode nb = node("stackB", "02:00:00:00:0b:02", 2);
         ChannelDevice.pair(na.device, nb.device);
@@ -110,7 +119,13 @@ public final class TestNetworks {
         nb.stack.addIpv4Address(ib, Ipv4Address.parse("192.0.2.2"), 24);
         na.loop.start();
         nb.loop.start();
-        Ws2Process pa = started(stackCatalog(), new ProviderRegistry(false).register(new StackProvider.Factory(na.stack)));
+        Catalog ca = stackCatalog();
+        configureA.accept(ca);
+        ProviderRegistry ra = new ProviderRegistry(false).register(new StackProvider.Factory(na.stack));
+        for (org.sockstack.spi.provider.TransportProviderFactory f : extraA) {
+            ra.register(f);
+        }
+        Ws2Process pa = started(ca, ra);
         Ws2Process pb = started(stackCatalog(), new ProviderRegistry(false).register(new StackProvider.Factory(nb.stack)));
         InetAddress a = ip("192.0.2.1");
         InetAddress b = ip("192.0.2.2");
