@@ -8,7 +8,6 @@ import org.sockstack.spi.wsa.WsaError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.PortUnreachableException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
@@ -123,8 +122,48 @@ public final class HostBackend implements NetBackend {
         });
     }
 
-    static boolean isPortUnreachable(Exception e) {
-        return e instanceof PortUnreachableException;
+    /**
+     * Closes a registered channel on the poller and waits: the JDK closes the kernel socket only
+     * when the selector deregisters it, and until then the port would still take datagrams (no ICMP
+     * port unreachable for a peer that sends right after our close).
+     */
+    void closeRegistered(DatagramChannel ch) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Selector sel;
+        synchronized (this) {
+            sel = selector;
+        }
+        if (sel == null || Thread.currentThread() == poller) {
+            closeQuietly(ch);
+            return;
+        }
+        onPoller(() -> {
+            try {
+                SelectionKey k = ch.keyFor(sel);
+                if (k != null) {
+                    k.cancel();
+                }
+                closeQuietly(ch);
+                sel.selectNow();
+            } catch (IOException | ClosedSelectorException e) {
+                // closed anyway
+            } finally {
+                done.complete(null);
+            }
+        });
+        try {
+            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(DatagramChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 
     @Override

@@ -309,10 +309,14 @@ final class HostUdpSocket implements NetSocket {
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
+        if (registered) {
+            backend.closeRegistered(channel);
+        } else {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
         }
         synchronized (this) {
             queue.clear();
