@@ -115,6 +115,11 @@ public final class Net {
         return result(provider().setSockOpt(handle, level, name, v, 4, e), e);
     }
 
+    /** SO_LINGER {l_onoff, l_linger}. */
+    public int setLinger(boolean on, int seconds) {
+        return setInt(Wsa.SOL_SOCKET, Wsa.SO_LINGER, (on ? 1 : 0) | seconds << 16);
+    }
+
     /** The option's value, or -(error code). */
     public int getInt(int level, int name) {
         IntRef e = new IntRef();

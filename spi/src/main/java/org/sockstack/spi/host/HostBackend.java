@@ -7,7 +7,6 @@ import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
@@ -24,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * kernel reports on connected sockets.
  */
 public final class HostBackend implements NetBackend {
+    private static final System.Logger LOG = System.getLogger(HostBackend.class.getName());
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(65536);
     private Selector selector;
@@ -36,13 +36,12 @@ public final class HostBackend implements NetBackend {
 
     @Override
     public NetSocket open(int af, int type, int protocol, IntRef errno) {
-        if (type != Wsa.SOCK_DGRAM) {
-            // TCP and raw sockets are not offered over the host yet, as over the stack.
-            errno.value = type == Wsa.SOCK_STREAM || type == Wsa.SOCK_RAW ? WsaError.WSAESOCKTNOSUPPORT
-                    : WsaError.WSAESOCKTNOSUPPORT;
+        if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_STREAM) {
+            // Raw sockets need privileges the JDK does not expose.
+            errno.value = WsaError.WSAESOCKTNOSUPPORT;
             return null;
         }
-        if (protocol != Wsa.IPPROTO_UDP) {
+        if (protocol != (type == Wsa.SOCK_STREAM ? Wsa.IPPROTO_TCP : Wsa.IPPROTO_UDP)) {
             errno.value = WsaError.WSAEPROTONOSUPPORT;
             return null;
         }
@@ -57,6 +56,11 @@ public final class HostBackend implements NetBackend {
         }
         try {
             ensurePoller();
+            if (type == Wsa.SOCK_STREAM) {
+                java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(family);
+                ch.configureBlocking(false);
+                return new HostTcpSocket(this, family, ch, false);
+            }
             DatagramChannel ch = DatagramChannel.open(family);
             ch.configureBlocking(false);
             return new HostUdpSocket(this, ch);
@@ -89,35 +93,58 @@ public final class HostBackend implements NetBackend {
     }
 
     private void pollLoop(Selector sel) {
-        try {
-            while (sel.isOpen()) {
+        while (sel.isOpen()) {
+            try {
                 sel.select(1000);
-                Runnable t;
-                while ((t = tasks.poll()) != null) {
+            } catch (IOException | ClosedSelectorException e) {
+                return;
+            }
+            Runnable t;
+            while ((t = tasks.poll()) != null) {
+                try {
                     t.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "host poller task failed", e);
                 }
+            }
+            try {
                 for (SelectionKey key : sel.selectedKeys()) {
-                    if (key.isValid() && key.isReadable()) {
-                        ((HostUdpSocket) key.attachment()).drain(receiveBuffer);
+                    try {
+                        if (key.isValid()) {
+                            ((PollerClient) key.attachment()).onReady(key, receiveBuffer);
+                        }
+                    } catch (java.nio.channels.CancelledKeyException e) {
+                        // closed while being served
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "host poller client failed", e);
                     }
                 }
                 sel.selectedKeys().clear();
+            } catch (ClosedSelectorException e) {
+                return;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ClosedSelectorException e) {
-            // shut down
         }
     }
 
-    void register(HostUdpSocket s) {
+    /** Registers a channel with the poller (on the poller thread). */
+    void register(java.nio.channels.SelectableChannel ch, int ops, PollerClient client) {
         onPoller(() -> {
             try {
-                if (s.channel().isOpen() && s.channel().keyFor(selector) == null) {
-                    s.channel().register(selector, SelectionKey.OP_READ, s);
+                if (ch.isOpen() && ch.keyFor(selector) == null) {
+                    ch.register(selector, ops, client);
                 }
             } catch (IOException e) {
                 // closed meanwhile
+            }
+        });
+    }
+
+    /** Adds interest in {@code op} for a registered channel (on the poller thread). */
+    void addInterest(java.nio.channels.SelectableChannel ch, int op) {
+        onPoller(() -> {
+            SelectionKey k = ch.keyFor(selector);
+            if (k != null && k.isValid()) {
+                k.interestOps(k.interestOps() | op);
             }
         });
     }
@@ -127,7 +154,7 @@ public final class HostBackend implements NetBackend {
      * when the selector deregisters it, and until then the port would still take datagrams (no ICMP
      * port unreachable for a peer that sends right after our close).
      */
-    void closeRegistered(DatagramChannel ch) {
+    void closeRegistered(java.nio.channels.SelectableChannel ch) {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         Selector sel;
         synchronized (this) {
@@ -158,7 +185,7 @@ public final class HostBackend implements NetBackend {
         }
     }
 
-    private static void closeQuietly(DatagramChannel ch) {
+    private static void closeQuietly(java.nio.channels.SelectableChannel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {

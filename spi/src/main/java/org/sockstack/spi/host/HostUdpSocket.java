@@ -1,6 +1,6 @@
 package org.sockstack.spi.host;
 
-import org.sockstack.spi.provider.NetSocket;
+import org.sockstack.spi.provider.NetDatagramSocket;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
@@ -15,7 +15,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayDeque;
 
 /** A UDP socket of the host: a non-blocking {@link DatagramChannel} plus our own receive queue. */
-final class HostUdpSocket implements NetSocket {
+final class HostUdpSocket implements NetDatagramSocket, PollerClient {
     private static final int DEFAULT_QUEUE_BYTES = 256 * 1024;
 
     private final HostBackend backend;
@@ -63,7 +63,14 @@ final class HostUdpSocket implements NetSocket {
     private void register() {
         if (!registered) {
             registered = true;
-            backend.register(this);
+            backend.register(channel, java.nio.channels.SelectionKey.OP_READ, this);
+        }
+    }
+
+    @Override
+    public void onReady(java.nio.channels.SelectionKey key, ByteBuffer buf) {
+        if (key.isReadable()) {
+            drain(buf);
         }
     }
 

@@ -37,9 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * never called with the lock held: a backend call may wait for the stack's event loop, and the
  * loop calls back into the provider.
  *
- * <p>Datagram sockets are complete. Stream sockets arrive when a backend offers them; until then
- * {@link NetBackend#open} refuses SOCK_STREAM and the connection calls answer WSAEOPNOTSUPP on
- * datagram sockets, as Windows' do.
+ * <p>Datagram sockets ({@link NetDatagramSocket}) and stream sockets ({@link NetStreamSocket}) are
+ * served; a backend that has no stream sockets yet refuses SOCK_STREAM in {@link NetBackend#open}.
+ * Urgent (out-of-band) data is not offered: MSG_OOB answers WSAEOPNOTSUPP.
  */
 public abstract class BaseTransportProvider implements TransportProvider {
     /** Lowest and highest SPI version supported (2.0 .. 2.2). */
@@ -95,6 +95,16 @@ public abstract class BaseTransportProvider implements TransportProvider {
         int recordedEvents;
         final int[] eventErrors = new int[Wsa.FD_MAX_EVENTS];
         boolean writeArmed;
+        // stream state
+        volatile boolean connecting;
+        boolean connected;
+        boolean listening;
+        boolean connectFailed;
+        boolean soErrorSticky;
+        boolean closeNotified;
+        boolean lingerOn;
+        int lingerSeconds;
+        NetStreamSocket deferred;
         // overlapped operations waiting for readiness, in posting order
         final ArrayDeque<PendingOp> pending = new ArrayDeque<>();
         boolean workerRunning;
@@ -103,6 +113,18 @@ public abstract class BaseTransportProvider implements TransportProvider {
             this.net = net;
             this.info = info;
             this.overlappedCapable = overlappedCapable;
+        }
+
+        boolean isStream() {
+            return net instanceof NetStreamSocket;
+        }
+
+        NetStreamSocket stream() {
+            return (NetStreamSocket) net;
+        }
+
+        NetDatagramSocket dgram() {
+            return (NetDatagramSocket) net;
         }
 
         long anyHandle() {
@@ -284,17 +306,29 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return Wsa.SOCKET_ERROR;
     }
 
+    /**
+     * WSPCloseSocket. SO_LINGER off (the default): a graceful close that finishes in the background;
+     * on with time 0: abortive (RST); on with a time on a non-blocking socket: WSAEWOULDBLOCK. (On a
+     * blocking socket the close does not wait for the linger time: the data drains in the
+     * background as with lingering off.)
+     */
     @Override
     public int closeSocket(long h, IntRef errno) {
         Sock s;
         List<PendingOp> aborted = new ArrayList<>();
         Upcalls up;
+        boolean abortive;
         lock.lock();
         try {
             s = handles.get(h);
             if (s == null) {
                 return fail(errno, startups == 0 ? WsaError.WSANOTINITIALISED : WsaError.WSAENOTSOCK);
             }
+            if (s.isStream() && s.lingerOn && s.lingerSeconds > 0 && s.nonBlocking && s.connected
+                    && s.handleSet.size() == 1) {
+                return fail(errno, WsaError.WSAEWOULDBLOCK);
+            }
+            abortive = s.isStream() && s.lingerOn && s.lingerSeconds == 0;
             up = upcalls;
             handles.remove(h);
             s.handleSet.remove(h);
@@ -313,8 +347,14 @@ public abstract class BaseTransportProvider implements TransportProvider {
             for (PendingOp op : aborted) {
                 deliver(op, new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0));
             }
-            // SO_LINGER has no meaning for datagrams: nothing to drain, the close is immediate.
-            s.net.close();
+            if (s.deferred != null) {
+                s.deferred.close(true);
+            }
+            if (s.isStream()) {
+                s.stream().close(abortive);
+            } else {
+                s.net.close();
+            }
         }
         return 0;
     }
@@ -355,27 +395,145 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (e != 0) {
             return fail(errno, e);
         }
-        armWrite(s);
+        if (!s.isStream()) {
+            armWrite(s);
+        }
         return 0;
     }
 
+    /** WSPListen: stream sockets only (WSAEOPNOTSUPP otherwise); the socket must be bound. */
     @Override
     public int listen(long h, int backlog, IntRef errno) {
         Sock s = sock(h, errno);
         if (s == null) {
             return Wsa.SOCKET_ERROR;
         }
-        return fail(errno, WsaError.WSAEOPNOTSUPP);
+        if (!s.isStream()) {
+            return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (s.connected || s.connecting) {
+            return fail(errno, WsaError.WSAEISCONN);
+        }
+        if (!s.bound()) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (s.listening) {
+            return 0;
+        }
+        int e = s.stream().listen(Math.max(1, backlog));
+        if (e != 0) {
+            return fail(errno, e);
+        }
+        lock.lock();
+        try {
+            s.listening = true;
+            evaluate(s);
+        } finally {
+            lock.unlock();
+        }
+        return 0;
     }
 
+    /**
+     * WSPAccept. With a condition callback the connection is offered to it first: CF_ACCEPT takes it,
+     * CF_REJECT resets it (WSAECONNREFUSED), CF_DEFER keeps it for the next call (WSATRY_AGAIN, and
+     * FD_ACCEPT is not re-enabled). The handshake is complete before the callback runs, as on
+     * Windows without SO_CONDITIONAL_ACCEPT. The new socket inherits the listener's event selection
+     * and gets FD_WRITE.
+     */
     @Override
     public long accept(long h, Ref<SockAddr> addr, ConditionCallback condition, IntRef errno) {
         Sock s = sock(h, errno);
         if (s == null) {
             return Wsa.INVALID_SOCKET;
         }
-        errno.value = WsaError.WSAEOPNOTSUPP;
-        return Wsa.INVALID_SOCKET;
+        if (!s.isStream()) {
+            errno.value = WsaError.WSAEOPNOTSUPP;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (!s.listening) {
+            errno.value = WsaError.WSAEINVAL;
+            return Wsa.INVALID_SOCKET;
+        }
+        NetStreamSocket child;
+        while (true) {
+            long g = generation;
+            IntRef err = new IntRef();
+            lock.lock();
+            try {
+                child = s.deferred;
+                s.deferred = null;
+            } finally {
+                lock.unlock();
+            }
+            if (child == null) {
+                child = s.stream().accept(err);
+            }
+            if (child != null) {
+                break;
+            }
+            reEnable(s, Wsa.FD_ACCEPT);
+            if (err.value != WsaError.WSAEWOULDBLOCK) {
+                errno.value = err.value;
+                return Wsa.INVALID_SOCKET;
+            }
+            if (s.nonBlocking) {
+                errno.value = WsaError.WSAEWOULDBLOCK;
+                return Wsa.INVALID_SOCKET;
+            }
+            int w = awaitChange(s, g, 0);
+            if (w != 0) {
+                errno.value = w;
+                return Wsa.INVALID_SOCKET;
+            }
+        }
+        InetSocketAddress peer = child.remoteAddress();
+        if (condition != null) {
+            int decision = condition.decide(peer == null ? null : SockAddr.inet(peer), null, null, null,
+                    SockAddr.inet(child.localAddress()), new Ref<>(), new Ref<>(0));
+            if (decision == Wsa.CF_DEFER) {
+                lock.lock();
+                try {
+                    s.deferred = child;
+                } finally {
+                    lock.unlock();
+                }
+                errno.value = WsaError.WSATRY_AGAIN;
+                return Wsa.INVALID_SOCKET;
+            }
+            if (decision != Wsa.CF_ACCEPT) {
+                child.close(true);
+                reEnable(s, Wsa.FD_ACCEPT);
+                errno.value = decision == Wsa.CF_REJECT ? WsaError.WSAECONNREFUSED : WsaError.WSAEINVAL;
+                return Wsa.INVALID_SOCKET;
+            }
+        }
+        reEnable(s, Wsa.FD_ACCEPT);
+        Sock c = new Sock(child, s.info, s.overlappedCapable);
+        c.connected = true;
+        child.setListener(() -> onReadiness(c));
+        lock.lock();
+        try {
+            c.selectEvent = s.selectEvent;
+            c.window = s.window;
+            c.windowMsg = s.windowMsg;
+            c.selectedEvents = s.selectedEvents;
+            c.enabledEvents = Wsa.FD_ALL_EVENTS;
+            c.nonBlocking = s.nonBlocking;
+            c.writeArmed = true;
+            long ch = newHandle(c, upcalls, errno);
+            if (ch == Wsa.INVALID_SOCKET) {
+                child.close(true);
+                return Wsa.INVALID_SOCKET;
+            }
+            evaluate(c);
+            if (addr != null && peer != null) {
+                addr.value = SockAddr.inet(peer);
+            }
+            return ch;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -397,22 +555,92 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (calleeData != null) {
             calleeData.value = new byte[0];
         }
+        if (s.isStream()) {
+            return connectStream(s, a, sqos, gqos, errno);
+        }
         if (a.getAddress().isAnyLocalAddress()) {
             if (a.getPort() != 0) {
                 return fail(errno, WsaError.WSAEADDRNOTAVAIL);
             }
-            int e = s.net.connect(null);
+            int e = s.dgram().connect(null);
             return e == 0 ? 0 : fail(errno, e);
         }
         if (a.getPort() == 0) {
             return fail(errno, WsaError.WSAEADDRNOTAVAIL);
         }
-        int e = s.net.connect(a);
+        int e = s.dgram().connect(a);
         if (e != 0) {
             return fail(errno, e);
         }
         armWrite(s);
         return 0;
+    }
+
+    /**
+     * The active open of a stream socket: WSAEISCONN when connected, WSAEALREADY while a
+     * non-blocking connect is under way, WSAEWOULDBLOCK to start one on a non-blocking socket
+     * (FD_CONNECT and writability follow; a failure shows in the except set and in SO_ERROR, where
+     * it stays), otherwise the call waits for the outcome.
+     */
+    private int connectStream(Sock s, InetSocketAddress a, Qos sqos, Qos gqos, IntRef errno) {
+        if (s.listening) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (s.connected) {
+            return fail(errno, WsaError.WSAEISCONN);
+        }
+        if (s.connecting) {
+            return fail(errno, s.nonBlocking ? WsaError.WSAEALREADY : WsaError.WSAEINVAL);
+        }
+        if (sqos != null || gqos != null) {
+            // No entry is XP1_QOS_SUPPORTED: a flow specification cannot be satisfied.
+            return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (a.getAddress().isAnyLocalAddress() || a.getPort() == 0) {
+            return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+        }
+        long g = generation;
+        lock.lock();
+        try {
+            s.connecting = true;
+            s.connectFailed = false;
+            s.soErrorSticky = false;
+            s.soError = 0;
+        } finally {
+            lock.unlock();
+        }
+        int e = s.stream().connect(a);
+        if (e == 0) {
+            onReadiness(s);
+            return 0;
+        }
+        if (e != WsaError.WSAEWOULDBLOCK) {
+            lock.lock();
+            try {
+                s.connecting = false;
+            } finally {
+                lock.unlock();
+            }
+            return fail(errno, e);
+        }
+        if (s.nonBlocking) {
+            return fail(errno, WsaError.WSAEWOULDBLOCK);
+        }
+        while (true) {
+            lock.lock();
+            try {
+                if (!s.connecting) {
+                    return s.connected ? 0 : fail(errno, s.soError);
+                }
+            } finally {
+                lock.unlock();
+            }
+            int w = awaitChange(s, g, 0);
+            if (w != 0) {
+                return fail(errno, w);
+            }
+            g = generation;
+        }
     }
 
     /** Multipoint over IP multicast is not offered: the entries carry no multipoint plane flags. */
@@ -435,6 +663,15 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
         if (how < Wsa.SD_RECEIVE || how > Wsa.SD_BOTH) {
             return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (s.isStream()) {
+            if (!s.connected) {
+                return fail(errno, WsaError.WSAENOTCONN);
+            }
+            int e = s.stream().shutdown(how);
+            if (e != 0) {
+                return fail(errno, e);
+            }
         }
         lock.lock();
         try {
@@ -502,6 +739,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if ((flags & Wsa.MSG_OOB) != 0) {
             return fail(errno, WsaError.WSAEOPNOTSUPP);
         }
+        if (s.isStream()) {
+            return sendStream(h, s, buffers, bytesSent, ov, cr, thread, errno);
+        }
         if (s.sendShut) {
             return fail(errno, WsaError.WSAESHUTDOWN);
         }
@@ -524,11 +764,51 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
         InetSocketAddress target = dst;
         Op op = () -> {
-            int e = s.net.sendTo(data, target);
+            int e = s.dgram().sendTo(data, target);
             if (e == WsaError.WSAEWOULDBLOCK) {
                 return Attempt.WOULD_BLOCK;
             }
             return new Attempt(e, e == 0 ? data.length : 0, 0);
+        };
+        return run(h, s, op, bytesSent, null, ov, cr, thread, Wsa.FD_WRITE, s.sndTimeout, errno);
+    }
+
+    /**
+     * A stream send: a blocking (or overlapped) send completes when every byte is written; a
+     * non-blocking one writes what fits (WSAEWOULDBLOCK if nothing does). {@code to} is ignored.
+     */
+    private int sendStream(long h, Sock s, ByteBuffer[] buffers, IntRef bytesSent, Overlapped ov,
+                           CompletionRoutine cr, Thread thread, IntRef errno) {
+        if (!s.connected) {
+            return fail(errno, WsaError.WSAENOTCONN);
+        }
+        if (s.sendShut) {
+            return fail(errno, WsaError.WSAESHUTDOWN);
+        }
+        ByteBuffer[] data = new ByteBuffer[buffers.length];
+        int total = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            data[i] = buffers[i].duplicate();
+            total += data[i].remaining();
+        }
+        int all = total;
+        boolean partialOk = s.nonBlocking && (ov == null || !s.overlappedCapable);
+        int[] sent = {0};
+        Op op = () -> {
+            while (true) {
+                IntRef n = new IntRef();
+                int e = s.stream().send(data, n);
+                if (e == WsaError.WSAEWOULDBLOCK) {
+                    return partialOk && sent[0] > 0 ? new Attempt(0, sent[0], 0) : Attempt.WOULD_BLOCK;
+                }
+                if (e != 0) {
+                    return new Attempt(e, sent[0], 0);
+                }
+                sent[0] += n.value;
+                if (sent[0] >= all) {
+                    return new Attempt(0, sent[0], 0);
+                }
+            }
         };
         return run(h, s, op, bytesSent, null, ov, cr, thread, Wsa.FD_WRITE, s.sndTimeout, errno);
     }
@@ -579,7 +859,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
             reEnable(s, Wsa.FD_READ);
             return fail(errno, WsaError.WSAEOPNOTSUPP);
         }
-        if (!s.bound()) {
+        if (s.isStream()) {
+            if (!s.connected) {
+                reEnable(s, Wsa.FD_READ);
+                return fail(errno, WsaError.WSAENOTCONN);
+            }
+        } else if (!s.bound()) {
             reEnable(s, Wsa.FD_READ);
             return fail(errno, WsaError.WSAEINVAL);
         }
@@ -588,11 +873,26 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAESHUTDOWN);
         }
         boolean peek = (inFlags & Wsa.MSG_PEEK) != 0;
+        if (s.isStream()) {
+            Op op = () -> {
+                IntRef n = new IntRef();
+                int e = s.stream().receive(buffers, n, peek);
+                if (e == WsaError.WSAEWOULDBLOCK) {
+                    return Attempt.WOULD_BLOCK;
+                }
+                if (e == 0 && from != null) {
+                    InetSocketAddress peer = s.net.remoteAddress();
+                    from.value = peer == null ? null : SockAddr.inet(peer);
+                }
+                return new Attempt(e, e == 0 ? n.value : 0, 0);
+            };
+            return run(h, s, op, bytesRecvd, flags, ov, cr, thread, Wsa.FD_READ, s.rcvTimeout, errno);
+        }
         Op op = () -> {
-            NetSocket.Datagram d = new NetSocket.Datagram();
+            NetDatagramSocket.Datagram d = new NetDatagramSocket.Datagram();
             int e;
             do {
-                e = s.net.receive(d, peek);
+                e = s.dgram().receive(d, peek);
             } while (e == WsaError.WSAECONNRESET && !s.udpConnReset);
             if (e == WsaError.WSAEWOULDBLOCK) {
                 return Attempt.WOULD_BLOCK;
@@ -835,12 +1135,39 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     // ================================================================== readiness and events
 
+    /** The backend says readiness changed (on its own thread: the loop or the poller). */
     private void onReadiness(Sock s) {
+        int ready = s.net.readiness();
+        boolean connectDone = s.connecting && (ready & (NetSocket.CONNECTED | NetSocket.ERROR)) != 0;
+        int connectError = 0;
+        if (connectDone && (ready & NetSocket.CONNECTED) == 0) {
+            // Taken here, on the backend's thread, never under the lock.
+            connectError = s.stream().takeError();
+            if (connectError == 0) {
+                connectError = WsaError.WSAECONNREFUSED;
+            }
+        }
         lock.lock();
         try {
             generation++;
-            if ((s.net.readiness() & NetSocket.ERROR) != 0 && s.net.remoteAddress() != null && s.udpConnReset) {
+            if (!s.isStream() && (ready & NetSocket.ERROR) != 0 && s.net.remoteAddress() != null
+                    && s.udpConnReset) {
                 s.soError = WsaError.WSAECONNRESET;
+            }
+            if (connectDone && s.connecting) {
+                s.connecting = false;
+                if (connectError == 0) {
+                    s.connected = true;
+                    s.writeArmed = true;
+                } else {
+                    s.connectFailed = true;
+                    s.soError = connectError;
+                    s.soErrorSticky = true;
+                }
+                if ((s.selectedEvents & s.enabledEvents & Wsa.FD_CONNECT) != 0) {
+                    s.enabledEvents &= ~Wsa.FD_CONNECT;
+                    signal(s, Wsa.FD_CONNECT_BIT, connectError);
+                }
             }
             evaluate(s);
             changed.signalAll();
@@ -849,18 +1176,38 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
     }
 
-    /** Records and signals the selected events that became true and are enabled. Lock held. */
+    /**
+     * Records and signals the selected events that became true and are enabled (lock held):
+     * FD_READ and FD_ACCEPT are level-triggered (re-enabled by a receive / an accept), FD_WRITE
+     * fires once per arming, FD_CLOSE once, after the data before the FIN was read.
+     */
     private void evaluate(Sock s) {
         if (s.selectedEvents == 0 || s.closed) {
             return;
         }
         int ready = s.net.readiness();
         int fire = 0;
-        if ((ready & (NetSocket.READABLE | NetSocket.ERROR)) != 0) {
-            fire |= Wsa.FD_READ;
-        }
-        if (s.writeArmed && (ready & NetSocket.WRITABLE) != 0) {
-            fire |= Wsa.FD_WRITE;
+        if (s.isStream()) {
+            if ((ready & NetSocket.READABLE) != 0) {
+                fire |= Wsa.FD_READ;
+            }
+            if (s.listening && (ready & NetSocket.ACCEPTABLE) != 0) {
+                fire |= Wsa.FD_ACCEPT;
+            }
+            if (s.connected && s.writeArmed && (ready & NetSocket.WRITABLE) != 0) {
+                fire |= Wsa.FD_WRITE;
+            }
+            if (s.connected && !s.closeNotified && (ready & NetSocket.PEER_CLOSED) != 0
+                    && (ready & NetSocket.READABLE) == 0) {
+                fire |= Wsa.FD_CLOSE;
+            }
+        } else {
+            if ((ready & (NetSocket.READABLE | NetSocket.ERROR)) != 0) {
+                fire |= Wsa.FD_READ;
+            }
+            if (s.writeArmed && (ready & NetSocket.WRITABLE) != 0) {
+                fire |= Wsa.FD_WRITE;
+            }
         }
         fire &= s.selectedEvents & s.enabledEvents;
         if (fire == 0) {
@@ -869,21 +1216,27 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if ((fire & Wsa.FD_WRITE) != 0) {
             s.writeArmed = false;
         }
+        if ((fire & Wsa.FD_CLOSE) != 0) {
+            s.closeNotified = true;
+        }
         s.enabledEvents &= ~fire;
         for (int bit = 0; bit < Wsa.FD_MAX_EVENTS; bit++) {
-            int ev = 1 << bit;
-            if ((fire & ev) == 0) {
-                continue;
-            }
-            if (s.selectEvent != null) {
-                s.recordedEvents |= ev;
-                s.eventErrors[bit] = 0;
-            } else if (s.window != null) {
-                upcalls.postMessage(s.window, s.windowMsg, s.anyHandle(), Wsa.makeSelectReply(ev, 0));
+            if ((fire & (1 << bit)) != 0) {
+                // A reset ends the connection with FD_CLOSE carrying WSAECONNABORTED (observed).
+                int error = bit == Wsa.FD_CLOSE_BIT && (ready & NetSocket.ERROR) != 0 ? WsaError.WSAECONNABORTED : 0;
+                signal(s, bit, error);
             }
         }
+    }
+
+    /** Records one network event for WSAEventSelect or posts it for WSAAsyncSelect. Lock held. */
+    private void signal(Sock s, int bit, int error) {
         if (s.selectEvent != null) {
+            s.recordedEvents |= 1 << bit;
+            s.eventErrors[bit] = error;
             upcalls.setEvent(s.selectEvent, new IntRef());
+        } else if (s.window != null) {
+            upcalls.postMessage(s.window, s.windowMsg, s.anyHandle(), Wsa.makeSelectReply(1 << bit, error));
         }
     }
 
@@ -1022,13 +1375,13 @@ public abstract class BaseTransportProvider implements TransportProvider {
             long g = generation;
             Set<Long> r = new HashSet<>();
             Set<Long> w = new HashSet<>();
+            Set<Long> x = new HashSet<>();
             lock.lock();
             try {
                 if (read != null) {
                     for (long h : read.handles()) {
                         Sock s = handles.get(h);
-                        if (s == null || s.receiveShut
-                                || (s.net.readiness() & (NetSocket.READABLE | NetSocket.ERROR)) != 0) {
+                        if (s == null || s.receiveShut || readable(s)) {
                             r.add(h);
                         }
                     }
@@ -1036,15 +1389,23 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 if (write != null) {
                     for (long h : write.handles()) {
                         Sock s = handles.get(h);
-                        if (s == null || (s.net.readiness() & NetSocket.WRITABLE) != 0) {
+                        if (s == null || writable(s)) {
                             w.add(h);
+                        }
+                    }
+                }
+                if (except != null) {
+                    for (long h : except.handles()) {
+                        Sock s = handles.get(h);
+                        if (s != null && s.connectFailed) {
+                            x.add(h);
                         }
                     }
                 }
             } finally {
                 lock.unlock();
             }
-            int n = r.size() + w.size();
+            int n = r.size() + w.size() + x.size();
             if (n > 0 || (timeout != null && System.nanoTime() >= deadline)) {
                 if (read != null) {
                     read.retain(r);
@@ -1053,7 +1414,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
                     write.retain(w);
                 }
                 if (except != null) {
-                    except.zero();
+                    except.retain(x);
                 }
                 return n;
             }
@@ -1079,6 +1440,25 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
     }
 
+    /** select's read set: data, a datagram or an error waits, the peer closed, or a connection to accept. */
+    private static boolean readable(Sock s) {
+        int ready = s.net.readiness();
+        if (s.isStream()) {
+            return s.listening ? (ready & NetSocket.ACCEPTABLE) != 0
+                    : s.connected && (ready & (NetSocket.READABLE | NetSocket.PEER_CLOSED | NetSocket.ERROR)) != 0;
+        }
+        return (ready & (NetSocket.READABLE | NetSocket.ERROR)) != 0;
+    }
+
+    /** select's write set: a datagram socket always; a stream socket once connected and not full. */
+    private static boolean writable(Sock s) {
+        int ready = s.net.readiness();
+        if (s.isStream()) {
+            return s.connected && (ready & NetSocket.WRITABLE) != 0;
+        }
+        return (ready & NetSocket.WRITABLE) != 0;
+    }
+
     // ================================================================== options
 
     private static int readInt(byte[] v, int len) {
@@ -1098,23 +1478,31 @@ public abstract class BaseTransportProvider implements TransportProvider {
     private static boolean isBoolean(int level, int name) {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_BROADCAST || name == Wsa.SO_REUSEADDR
                 || name == Wsa.SO_EXCLUSIVEADDRUSE || name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
-                || name == Wsa.SO_KEEPALIVE || name == Wsa.SO_OOBINLINE || name == Wsa.SO_CONDITIONAL_ACCEPT)
+                || name == Wsa.SO_KEEPALIVE || name == Wsa.SO_OOBINLINE || name == Wsa.SO_CONDITIONAL_ACCEPT
+                || name == Wsa.SO_DONTLINGER)
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_DONTFRAGMENT
-                || name == Wsa.IP_HDRINCL || name == Wsa.IP_PKTINFO);
+                || name == Wsa.IP_HDRINCL || name == Wsa.IP_PKTINFO)
+                || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY;
     }
 
     /** Options the backend implements; the others are kept here. */
-    private static boolean isBackendOption(int level, int name) {
+    private static boolean isBackendOption(Sock s, int level, int name) {
+        if (s.isStream()) {
+            return level == Wsa.SOL_SOCKET && (name == Wsa.SO_REUSEADDR || name == Wsa.SO_RCVBUF
+                    || name == Wsa.SO_SNDBUF || name == Wsa.SO_KEEPALIVE)
+                    || level == Wsa.IPPROTO_IP && (name == Wsa.IP_TTL || name == Wsa.IP_TOS)
+                    || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY;
+        }
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_BROADCAST || name == Wsa.SO_REUSEADDR
                 || name == Wsa.SO_RCVBUF || name == Wsa.SO_SNDBUF)
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_TTL || name == Wsa.IP_TOS
                 || name == Wsa.IP_MULTICAST_TTL || name == Wsa.IP_MULTICAST_LOOP);
     }
 
-    private static boolean isKeptOption(int level, int name) {
+    private static boolean isKeptOption(Sock s, int level, int name) {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
-                || name == Wsa.SO_KEEPALIVE || name == Wsa.SO_OOBINLINE || name == Wsa.SO_GROUP_PRIORITY
-                || name == Wsa.SO_CONDITIONAL_ACCEPT)
+                || name == Wsa.SO_OOBINLINE || name == Wsa.SO_GROUP_PRIORITY
+                || name == Wsa.SO_CONDITIONAL_ACCEPT && s.isStream())
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_DONTFRAGMENT || name == Wsa.IP_PKTINFO);
     }
 
@@ -1148,7 +1536,21 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 }
                 case Wsa.SO_LINGER, Wsa.SO_DONTLINGER -> {
                     // Lingering is a connection's affair: datagram sockets refuse it (Windows).
-                    return fail(errno, WsaError.WSAENOPROTOOPT);
+                    if (!s.isStream()) {
+                        return fail(errno, WsaError.WSAENOPROTOOPT);
+                    }
+                    lock.lock();
+                    try {
+                        if (name == Wsa.SO_LINGER) {
+                            s.lingerOn = (v & 0xFFFF) != 0;
+                            s.lingerSeconds = v >>> 16;
+                        } else {
+                            s.lingerOn = v == 0;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    return 0;
                 }
                 case Wsa.SO_RCVTIMEO -> {
                     s.rcvTimeout = v;
@@ -1165,11 +1567,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 default -> { }
             }
         }
-        if (isBackendOption(level, name)) {
+        if (isBackendOption(s, level, name)) {
             int e = s.net.setOption(level, name, isBoolean(level, name) ? (v != 0 ? 1 : 0) : v);
             return e == 0 ? 0 : fail(errno, e);
         }
-        if (isKeptOption(level, name)) {
+        if (isKeptOption(s, level, name)) {
             lock.lock();
             try {
                 s.plainOptions.put(((long) level << 32) | (name & 0xFFFFFFFFL), v);
@@ -1212,12 +1614,14 @@ public abstract class BaseTransportProvider implements TransportProvider {
             lock.lock();
             try {
                 v = s.soError;
-                s.soError = 0;
+                if (!s.soErrorSticky) {
+                    s.soError = 0;
+                }
             } finally {
                 lock.unlock();
             }
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_ACCEPTCONN) {
-            v = 0;
+            v = s.listening ? 1 : 0;
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_MAX_MSG_SIZE) {
             v = s.info.messageSize();
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_GROUP_ID) {
@@ -1229,15 +1633,18 @@ public abstract class BaseTransportProvider implements TransportProvider {
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_EXCLUSIVEADDRUSE) {
             v = s.exclusive ? 1 : 0;
         } else if (level == Wsa.SOL_SOCKET && (name == Wsa.SO_LINGER || name == Wsa.SO_DONTLINGER)) {
-            return fail(errno, WsaError.WSAENOPROTOOPT);
-        } else if (isBackendOption(level, name)) {
+            if (!s.isStream()) {
+                return fail(errno, WsaError.WSAENOPROTOOPT);
+            }
+            v = name == Wsa.SO_LINGER ? (s.lingerOn ? 1 : 0) | s.lingerSeconds << 16 : (s.lingerOn ? 0 : 1);
+        } else if (isBackendOption(s, level, name)) {
             IntRef out = new IntRef();
             int e = s.net.getOption(level, name, out);
             if (e != 0) {
                 return fail(errno, e);
             }
             v = out.value;
-        } else if (isKeptOption(level, name)) {
+        } else if (isKeptOption(s, level, name)) {
             lock.lock();
             try {
                 v = s.plainOptions.getOrDefault(((long) level << 32) | (name & 0xFFFFFFFFL), 0);

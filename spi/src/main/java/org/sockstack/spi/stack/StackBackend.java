@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * stack object is touched off the loop thread; waiting on a future works for virtual threads too).
  *
  * <p>UDP over IPv4 is offered. SOCK_STREAM answers WSAESOCKTNOSUPPORT until the stack's TCP sockets
- * are wired in here (a second {@link NetSocket} kind); raw sockets likewise; IPv6 answers
+ * are wired in here as a {@link org.sockstack.spi.provider.NetStreamSocket} (the provider above
+ * already serves stream sockets: see the host backend); raw sockets likewise; IPv6 answers
  * WSAEAFNOSUPPORT until the stack has IPv6.
  */
 public final class StackBackend implements NetBackend {

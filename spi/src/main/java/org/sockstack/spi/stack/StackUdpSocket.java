@@ -11,7 +11,7 @@ import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.Ipv6Address;
-import org.sockstack.spi.provider.NetSocket;
+import org.sockstack.spi.provider.NetDatagramSocket;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
@@ -24,7 +24,7 @@ import java.net.UnknownHostException;
  * A stack {@link UdpSocket} seen from the provider. Every method hops onto the loop; the
  * readiness snapshot is refreshed there after each call and on each event of the socket.
  */
-final class StackUdpSocket implements NetSocket {
+final class StackUdpSocket implements NetDatagramSocket {
     private final StackBackend backend;
     private final UdpSocket socket;
     private volatile int readiness = WRITABLE;
