@@ -276,9 +276,44 @@ public final class Ws2Process implements ProviderLoader {
         return instances.get(e.chain().isChain() ? entry(e.chain().entries().get(0)).providerId() : e.providerId());
     }
 
-    /** CreateIoCompletionPort for a socket: completions of its overlapped calls go to {@code port}. */
+    /**
+     * CreateIoCompletionPort for a socket: completions of its overlapped calls go to {@code port}
+     * with {@code key}. For a layered socket the base provider's handle (SIO_BASE_HANDLE) is
+     * associated too, since a layer that passes overlapped calls down is completed by the base.
+     */
     public int associate(long s, CompletionPort port, long key) {
-        return table.associate(s, port, key) ? 0 : WsaError.WSAENOTSOCK;
+        if (!table.associate(s, port, key)) {
+            return WsaError.WSAENOTSOCK;
+        }
+        TransportProvider p = providerOf(s);
+        if (p != null) {
+            byte[] out = new byte[8];
+            IntRef e = new IntRef();
+            if (p.ioctl(s, Wsa.SIO_BASE_HANDLE, null, out, new IntRef(), null, null, null, e) == 0) {
+                long base = java.nio.ByteBuffer.wrap(out).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+                if (base != s) {
+                    table.associate(base, port, key);
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A process over the catalog persisted in {@code file}: loaded if it exists, otherwise made
+     * from every provider the registry knows and saved there (a fresh system's setup).
+     */
+    public static Ws2Process open(org.sockstack.spi.catalog.CatalogFile file, ProviderRegistry registry)
+            throws java.io.IOException {
+        Catalog c;
+        if (file.exists()) {
+            c = file.load();
+        } else {
+            c = new Catalog();
+            registry.installAll(c);
+            file.save(c);
+        }
+        return new Ws2Process(c, registry);
     }
 
     /** The catalog this process works on (its snapshot once started). */

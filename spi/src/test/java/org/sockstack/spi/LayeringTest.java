@@ -212,6 +212,60 @@ class LayeringTest {
     }
 
     @Test
+    void overlappedCompletionsThroughALayerReachTheCompletionPort() throws InterruptedException {
+        try (TestNetworks.Env env = TestNetworks.stacks(c -> layerFirst(c, InspectorProvider.PROVIDER_ID, "Inspector",
+                udpEntry(c)), new InspectorProvider.Factory(c -> { }))) {
+            Net a = Net.udp(env.a());
+            assertEquals(0, a.bind(env.addrA(), 0));
+            org.sockstack.spi.provider.CompletionPort port = new org.sockstack.spi.provider.CompletionPort();
+            assertEquals(0, env.a().associate(a.handle, port, 5));
+            org.sockstack.spi.provider.Overlapped ov = new org.sockstack.spi.provider.Overlapped();
+            IntRef e = new IntRef();
+            a.provider().recv(a.handle, new java.nio.ByteBuffer[] {java.nio.ByteBuffer.allocate(8)}, new IntRef(),
+                    new IntRef(), ov, null, null, e);
+            assertEquals(WsaError.WSA_IO_PENDING, e.value);
+            Net b = Net.udp(env.b());
+            b.sendTo("layered".getBytes(), env.addrA(), a.port());
+            org.sockstack.spi.provider.CompletionPort.Packet p = port.take(UdpScenarios.WAIT_MS);
+            assertNotNull(p);
+            assertEquals(5, p.completionKey());
+            assertEquals(7, p.bytesTransferred());
+        }
+    }
+
+    @Test
+    void acceptThroughALayerOverTheHostGivesLayeredHandles() {
+        List<InspectorProvider.Call> calls = new CopyOnWriteArrayList<>();
+        Catalog c = new Catalog();
+        c.installProvider(org.sockstack.spi.host.HostProvider.PROVIDER_ID, "host",
+                org.sockstack.spi.host.HostProvider.entries());
+        int tcp = c.allEntries().get(0).catalogEntryId();
+        layerFirst(c, InspectorProvider.PROVIDER_ID, "Inspector", tcp);
+        Ws2Process p = TestNetworks.started(c, new ProviderRegistry(false)
+                .register(new org.sockstack.spi.host.HostProvider.Factory())
+                .register(new InspectorProvider.Factory(calls::add)));
+        try {
+            Net l = TcpScenarios.tcp(p);
+            assertTrue(l.provider() instanceof InspectorProvider);
+            java.net.InetAddress lo = TestNetworks.ip("127.0.0.1");
+            assertEquals(0, l.bind(lo, 0));
+            IntRef e = new IntRef();
+            assertEquals(0, l.provider().listen(l.handle, 4, e));
+            Net client = TcpScenarios.tcp(p);
+            assertEquals(0, client.connect(lo, l.port()));
+            Net server = TcpScenarios.accept(l);
+            assertTrue(server.provider() instanceof InspectorProvider);
+            assertNotEquals(server.handle, server.ioctlOut(Wsa.SIO_BASE_HANDLE, 8));
+            assertEquals(4, TcpScenarios.send(client, "tcp!".getBytes()));
+            assertEquals("tcp!", new String(TcpScenarios.readFully(server, 4)));
+            assertTrue(calls.stream().anyMatch(x -> x.name().equals("accept") && x.result() == server.handle));
+            assertTrue(calls.stream().anyMatch(x -> x.name().equals("send") && x.bytes() == 4));
+        } finally {
+            p.cleanup();
+        }
+    }
+
+    @Test
     void asyncSelectMessagesThroughALayerCarryTheLayersHandle() throws InterruptedException {
         try (TestNetworks.Env env = TestNetworks.stacks(c -> layerFirst(c, InspectorProvider.PROVIDER_ID, "Inspector",
                 udpEntry(c)), new InspectorProvider.Factory(c -> { }))) {

@@ -326,6 +326,30 @@ abstract class TcpScenarios {
     }
 
     @Test
+    void overlappedStreamSendAndRecv() throws InterruptedException {
+        Net[] p = pair();
+        WsaEvent ev = new WsaEvent();
+        org.sockstack.spi.provider.Overlapped rov = new org.sockstack.spi.provider.Overlapped(ev);
+        ByteBuffer in = ByteBuffer.allocate(64);
+        IntRef e = new IntRef();
+        int r = p[1].provider().recv(p[1].handle, new ByteBuffer[] {in}, new IntRef(), new IntRef(), rov, null, null,
+                e);
+        assertEquals(WsaError.WSA_IO_PENDING, r == 0 ? 0 : e.value);
+        org.sockstack.spi.provider.Overlapped sov = new org.sockstack.spi.provider.Overlapped();
+        IntRef sent = new IntRef();
+        r = p[0].provider().send(p[0].handle, new ByteBuffer[] {ByteBuffer.wrap("over".getBytes()),
+                ByteBuffer.wrap("lapped".getBytes())}, sent, 0, sov, null, null, e);
+        assertEquals(0, r, WsaError.name(e.value));
+        assertEquals(10, sent.value);
+        assertTrue(sov.isComplete());
+        assertTrue(ev.await(WAIT_MS));
+        IntRef n = new IntRef();
+        assertTrue(p[1].provider().getOverlappedResult(p[1].handle, rov, n, true, new IntRef(), e));
+        assertTrue(n.value > 0);
+        assertEquals("overlapped".substring(0, n.value), new String(in.array(), 0, n.value));
+    }
+
+    @Test
     void peekAndFionreadOnAStream() throws InterruptedException {
         Net[] p = pair();
         send(p[0], "abcdef".getBytes());

@@ -208,6 +208,20 @@ class Ws2ProcessTest {
     }
 
     @Test
+    void openMakesAndThenReusesThePersistedCatalog(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        org.sockstack.spi.catalog.CatalogFile f = new org.sockstack.spi.catalog.CatalogFile(dir.resolve("cat"));
+        Ws2Process first = Ws2Process.open(f, ProviderRegistry.withServiceLoader());
+        assertTrue(f.exists());
+        assertEquals(12, first.catalog().allEntries().size());
+        Catalog edited = f.load();
+        edited.deinstallProvider(StackProvider.PROVIDER_ID);
+        f.save(edited);
+        Ws2Process second = Ws2Process.open(f, ProviderRegistry.withServiceLoader());
+        assertEquals(6, second.catalog().allEntries().size());
+    }
+
+    @Test
     void theProviderNegotiatesItsOwnVersionRange() {
         HostProvider h = new HostProvider();
         WspData d = new WspData();

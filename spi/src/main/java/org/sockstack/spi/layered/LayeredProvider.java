@@ -34,6 +34,14 @@ import java.util.UUID;
  * forwards every call with the lower handle. A real layer overrides {@link #around} (every call
  * passes through it) or single calls.
  *
+ * <p>A pass-through layer is a few lines:
+ * <pre>{@code
+ * final class Nothing extends LayeredProvider {
+ *     Nothing(ProviderLoader loader) { super(MY_GUID, loader); }
+ * }
+ * }</pre>
+ * and one that watches every call overrides {@code around(Invocation)}.
+ *
  * <p>SIO_BASE_HANDLE and the SIO_BSP_HANDLE queries are never intercepted: they go straight down
  * so the application learns the base provider's handle whatever the layers do.
  */

@@ -8,7 +8,6 @@ import org.sockstack.spi.wsa.SockAddr;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -1774,47 +1773,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (address == null || text == null) {
             return fail(errno, WsaError.WSAEFAULT);
         }
-        InetSocketAddress a = address.toInet();
-        if (a == null) {
+        String t = AddressText.format(address);
+        if (t == null) {
             return fail(errno, WsaError.WSAEINVAL);
         }
-        String host = a.getAddress().getHostAddress();
-        if (address.family() == Wsa.AF_INET6) {
-            int pct = host.indexOf('%');
-            String bare = compressV6(pct < 0 ? host : host.substring(0, pct)) + (pct < 0 ? "" : host.substring(pct));
-            text.value = a.getPort() != 0 ? "[" + bare + "]:" + a.getPort() : bare;
-        } else {
-            text.value = a.getPort() != 0 ? host + ":" + a.getPort() : host;
-        }
+        text.value = t;
         return 0;
-    }
-
-    /** RFC 5952 text form: longest run of zero groups as "::", lower case, no leading zeros. */
-    private static String compressV6(String full) {
-        String[] g = full.split(":");
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < g.length; ) {
-            if (g[i].equals("0")) {
-                int j = i;
-                while (j < g.length && g[j].equals("0")) {
-                    j++;
-                }
-                if (j - i > bestLen && j - i > 1) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        if (bestStart < 0) {
-            return full;
-        }
-        String head = String.join(":", java.util.Arrays.copyOfRange(g, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(g, bestStart + bestLen, g.length));
-        return head + "::" + tail;
     }
 
     @Override
@@ -1823,64 +1787,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAEFAULT);
         }
         int family = af != Wsa.AF_UNSPEC ? af : info != null ? info.addressFamily() : Wsa.AF_UNSPEC;
-        String host = text;
-        int port = 0;
-        try {
-            if (text.startsWith("[")) {
-                int close = text.indexOf(']');
-                if (close < 0) {
-                    return fail(errno, WsaError.WSAEINVAL);
-                }
-                host = text.substring(1, close);
-                String rest = text.substring(close + 1);
-                if (!rest.isEmpty()) {
-                    if (!rest.startsWith(":")) {
-                        return fail(errno, WsaError.WSAEINVAL);
-                    }
-                    port = Integer.parseInt(rest.substring(1));
-                }
-            } else if (text.indexOf(':') == text.lastIndexOf(':') && text.indexOf(':') >= 0) {
-                host = text.substring(0, text.indexOf(':'));
-                port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
-            }
-        } catch (NumberFormatException e) {
+        SockAddr a = AddressText.parse(text, family);
+        if (a == null) {
             return fail(errno, WsaError.WSAEINVAL);
         }
-        if (port < 0 || port > 0xFFFF || !isLiteral(host)) {
-            return fail(errno, WsaError.WSAEINVAL);
-        }
-        InetAddress a;
-        try {
-            a = InetAddress.getByName(host);
-        } catch (java.net.UnknownHostException e) {
-            return fail(errno, WsaError.WSAEINVAL);
-        }
-        boolean v6 = host.contains(":");
-        if (family == Wsa.AF_INET && v6 || family == Wsa.AF_INET6 && !v6) {
-            return fail(errno, WsaError.WSAEINVAL);
-        }
-        address.value = SockAddr.inet(a, port);
+        address.value = a;
         return 0;
-    }
-
-    /** Only numeric text: the transport provider converts addresses, names are the namespace's. */
-    private static boolean isLiteral(String host) {
-        if (host.isEmpty()) {
-            return false;
-        }
-        if (host.contains(":")) {
-            return host.matches("[0-9A-Fa-f:.]+(%[0-9]+)?");
-        }
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String p : parts) {
-            if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
