@@ -1,0 +1,208 @@
+package org.sockstack.spi.host;
+
+import org.sockstack.spi.provider.NetBackend;
+import org.sockstack.spi.provider.NetSocket;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The host operating system's stack through JDK NIO. One poller thread owns a {@link Selector}:
+ * it reads every arriving datagram into the socket's own bounded queue (so readiness, FIONREAD,
+ * peeking and truncation work exactly as over the user-space stack) and records ICMP errors the
+ * kernel reports on connected sockets.
+ */
+public final class HostBackend implements NetBackend {
+    private static final System.Logger LOG = System.getLogger(HostBackend.class.getName());
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(65536);
+    private Selector selector;
+    private Thread poller;
+
+    @Override
+    public String name() {
+        return "Sockstack host provider (JDK NIO)";
+    }
+
+    @Override
+    public NetSocket open(int af, int type, int protocol, IntRef errno) {
+        if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_STREAM) {
+            // Raw sockets need privileges the JDK does not expose.
+            errno.value = WsaError.WSAESOCKTNOSUPPORT;
+            return null;
+        }
+        if (protocol != (type == Wsa.SOCK_STREAM ? Wsa.IPPROTO_TCP : Wsa.IPPROTO_UDP)) {
+            errno.value = WsaError.WSAEPROTONOSUPPORT;
+            return null;
+        }
+        StandardProtocolFamily family;
+        if (af == Wsa.AF_INET) {
+            family = StandardProtocolFamily.INET;
+        } else if (af == Wsa.AF_INET6) {
+            family = StandardProtocolFamily.INET6;
+        } else {
+            errno.value = WsaError.WSAEAFNOSUPPORT;
+            return null;
+        }
+        try {
+            ensurePoller();
+            if (type == Wsa.SOCK_STREAM) {
+                java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(family);
+                ch.configureBlocking(false);
+                return new HostTcpSocket(this, family, ch, false);
+            }
+            DatagramChannel ch = DatagramChannel.open(family);
+            ch.configureBlocking(false);
+            return new HostUdpSocket(this, ch);
+        } catch (IOException e) {
+            errno.value = WsaError.WSAENOBUFS;
+            return null;
+        }
+    }
+
+    private synchronized void ensurePoller() throws IOException {
+        if (poller != null) {
+            return;
+        }
+        selector = Selector.open();
+        Selector sel = selector;
+        poller = Thread.ofPlatform().daemon().name("host-provider-poller").start(() -> pollLoop(sel));
+    }
+
+    /** Runs {@code task} on the poller thread (registrations must happen there). */
+    void onPoller(Runnable task) {
+        Selector sel;
+        synchronized (this) {
+            sel = selector;
+        }
+        if (sel == null) {
+            return;
+        }
+        tasks.add(task);
+        sel.wakeup();
+    }
+
+    private void pollLoop(Selector sel) {
+        while (sel.isOpen()) {
+            try {
+                sel.select(1000);
+            } catch (IOException | ClosedSelectorException e) {
+                return;
+            }
+            Runnable t;
+            while ((t = tasks.poll()) != null) {
+                try {
+                    t.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "host poller task failed", e);
+                }
+            }
+            try {
+                for (SelectionKey key : sel.selectedKeys()) {
+                    try {
+                        if (key.isValid()) {
+                            ((PollerClient) key.attachment()).onReady(key, receiveBuffer);
+                        }
+                    } catch (java.nio.channels.CancelledKeyException e) {
+                        // closed while being served
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "host poller client failed", e);
+                    }
+                }
+                sel.selectedKeys().clear();
+            } catch (ClosedSelectorException e) {
+                return;
+            }
+        }
+    }
+
+    /** Registers a channel with the poller (on the poller thread). */
+    void register(java.nio.channels.SelectableChannel ch, int ops, PollerClient client) {
+        onPoller(() -> {
+            try {
+                if (ch.isOpen() && ch.keyFor(selector) == null) {
+                    ch.register(selector, ops, client);
+                }
+            } catch (IOException e) {
+                // closed meanwhile
+            }
+        });
+    }
+
+    /** Adds interest in {@code op} for a registered channel (on the poller thread). */
+    void addInterest(java.nio.channels.SelectableChannel ch, int op) {
+        onPoller(() -> {
+            SelectionKey k = ch.keyFor(selector);
+            if (k != null && k.isValid()) {
+                k.interestOps(k.interestOps() | op);
+            }
+        });
+    }
+
+    /**
+     * Closes a registered channel on the poller and waits: the JDK closes the kernel socket only
+     * when the selector deregisters it, and until then the port would still take datagrams (no ICMP
+     * port unreachable for a peer that sends right after our close).
+     */
+    void closeRegistered(java.nio.channels.SelectableChannel ch) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Selector sel;
+        synchronized (this) {
+            sel = selector;
+        }
+        if (sel == null || Thread.currentThread() == poller) {
+            closeQuietly(ch);
+            return;
+        }
+        onPoller(() -> {
+            try {
+                SelectionKey k = ch.keyFor(sel);
+                if (k != null) {
+                    k.cancel();
+                }
+                closeQuietly(ch);
+                sel.selectNow();
+            } catch (IOException | ClosedSelectorException e) {
+                // closed anyway
+            } finally {
+                done.complete(null);
+            }
+        });
+        try {
+            done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closeQuietly(ch);
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.SelectableChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public synchronized void shutdown() {
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            selector = null;
+            poller = null;
+        }
+    }
+}

@@ -1,0 +1,475 @@
+package org.sockstack.spi.host;
+
+import org.sockstack.spi.provider.NetStreamSocket;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A TCP socket of the host: a non-blocking {@link SocketChannel} (or, once listening, a
+ * {@link ServerSocketChannel} bound to the same address). The poller reads arriving data into a
+ * bounded receive buffer (and stops reading when it is full, so the kernel's window closes),
+ * completes connects, and reports acceptable and writable states; callers write directly.
+ */
+final class HostTcpSocket implements NetStreamSocket, PollerClient {
+    private static final int RECEIVE_BUFFER = 256 * 1024;
+
+    private final HostBackend backend;
+    private final ProtocolFamily family;
+    private SocketChannel channel;
+    private ServerSocketChannel server;
+    private final ByteBuffer received = ByteBuffer.allocate(RECEIVE_BUFFER);
+    private boolean connected;
+    private boolean connecting;
+    private boolean eof;
+    private boolean acceptable;
+    private boolean writeBlocked;
+    private int pendingError;
+    private boolean reuseAddress;
+    private int ttl = 64;
+    private volatile boolean registered;
+    private volatile int readiness;
+    private volatile Runnable listener = () -> { };
+
+    HostTcpSocket(HostBackend backend, ProtocolFamily family, SocketChannel channel, boolean connected) {
+        this.backend = backend;
+        this.family = family;
+        this.channel = channel;
+        this.connected = connected;
+        refresh();
+    }
+
+    @Override
+    public void setListener(Runnable l) {
+        this.listener = l;
+    }
+
+    @Override
+    public int readiness() {
+        return readiness;
+    }
+
+    private void refresh() {
+        int r = 0;
+        synchronized (this) {
+            if (received.position() > 0) {
+                r |= READABLE;
+            }
+            if (connected) {
+                r |= CONNECTED;
+                if (!writeBlocked) {
+                    r |= WRITABLE;
+                }
+            }
+            if (eof) {
+                r |= PEER_CLOSED;
+            }
+            if (acceptable) {
+                r |= ACCEPTABLE;
+            }
+            if (pendingError != 0) {
+                r |= ERROR;
+            }
+        }
+        readiness = r;
+    }
+
+    private void changed() {
+        refresh();
+        listener.run();
+    }
+
+    /** Starts serving the channel on the poller with these interests. */
+    private void register(java.nio.channels.SelectableChannel ch, int ops) {
+        registered = true;
+        backend.register(ch, ops, this);
+    }
+
+    // ------------------------------------------------------------------ poller thread
+
+    @Override
+    public void onReady(SelectionKey key, ByteBuffer scratch) {
+        if (!key.isValid()) {
+            return;
+        }
+        if (key.isAcceptable()) {
+            synchronized (this) {
+                acceptable = true;
+            }
+            key.interestOps(0);
+        }
+        if (key.isConnectable()) {
+            finishConnect(key);
+        }
+        if (key.isValid() && key.isReadable()) {
+            fill(key);
+        }
+        if (key.isValid() && key.isWritable()) {
+            synchronized (this) {
+                writeBlocked = false;
+            }
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+        }
+        changed();
+    }
+
+    private void finishConnect(SelectionKey key) {
+        try {
+            if (channel.finishConnect()) {
+                synchronized (this) {
+                    connecting = false;
+                    connected = true;
+                }
+                key.interestOps(SelectionKey.OP_READ);
+            }
+        } catch (IOException e) {
+            synchronized (this) {
+                connecting = false;
+                pendingError = e instanceof ConnectException ? connectError(e) : HostErrors.of(e);
+            }
+            // A failed connect closes the channel (and cancels the key).
+            if (key.isValid()) {
+                key.interestOps(0);
+            }
+        }
+    }
+
+    private static int connectError(IOException e) {
+        String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("timed out")) {
+            return WsaError.WSAETIMEDOUT;
+        }
+        if (m.contains("unreachable")) {
+            return WsaError.WSAENETUNREACH;
+        }
+        return WsaError.WSAECONNREFUSED;
+    }
+
+    private void fill(SelectionKey key) {
+        synchronized (this) {
+            try {
+                while (received.hasRemaining()) {
+                    int n = channel.read(received);
+                    if (n < 0) {
+                        eof = true;
+                        break;
+                    }
+                    if (n == 0) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                pendingError = HostErrors.of(e) == WsaError.WSAENETDOWN ? WsaError.WSAECONNRESET : HostErrors.of(e);
+                eof = true;
+            }
+            if (key.isValid() && (eof || !received.hasRemaining())) {
+                // Full: stop reading until the application takes data (the kernel window closes).
+                key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    @Override
+    public int bind(InetSocketAddress local) {
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+            channel.bind(local);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return HostErrors.of(e);
+        }
+    }
+
+    @Override
+    public int listen(int backlog) {
+        try {
+            InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+            ServerSocketChannel ssc = ServerSocketChannel.open(family);
+            ssc.configureBlocking(false);
+            ssc.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+            // The bound stream channel only held the address; the listening channel takes it over.
+            channel.close();
+            ssc.bind(local, backlog);
+            synchronized (this) {
+                server = ssc;
+            }
+            register(ssc, SelectionKey.OP_ACCEPT);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return HostErrors.of(e);
+        }
+    }
+
+    @Override
+    public NetStreamSocket accept(IntRef errno) {
+        ServerSocketChannel ssc;
+        synchronized (this) {
+            ssc = server;
+            acceptable = false;
+        }
+        try {
+            SocketChannel child = ssc.accept();
+            backend.addInterest(ssc, SelectionKey.OP_ACCEPT);
+            refresh();
+            if (child == null) {
+                errno.value = WsaError.WSAEWOULDBLOCK;
+                return null;
+            }
+            child.configureBlocking(false);
+            HostTcpSocket s = new HostTcpSocket(backend, family, child, true);
+            s.register(child, SelectionKey.OP_READ);
+            return s;
+        } catch (IOException | RuntimeException e) {
+            errno.value = HostErrors.of(e);
+            return null;
+        }
+    }
+
+    @Override
+    public int connect(InetSocketAddress peer) {
+        try {
+            boolean now = channel.connect(peer);
+            synchronized (this) {
+                connected = now;
+                connecting = !now;
+            }
+            register(channel, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
+            refresh();
+            return now ? 0 : WsaError.WSAEWOULDBLOCK;
+        } catch (IOException e) {
+            return e instanceof ConnectException ? connectError(e) : HostErrors.of(e);
+        } catch (RuntimeException e) {
+            return HostErrors.of(e);
+        }
+    }
+
+    @Override
+    public synchronized int takeError() {
+        int e = pendingError;
+        pendingError = 0;
+        refresh();
+        return e;
+    }
+
+    @Override
+    public int send(ByteBuffer[] data, IntRef written) {
+        try {
+            long n = channel.write(data);
+            written.value = (int) n;
+            if (n == 0 && hasRemaining(data)) {
+                synchronized (this) {
+                    writeBlocked = true;
+                }
+                refresh();
+                backend.addInterest(channel, SelectionKey.OP_WRITE);
+                return WsaError.WSAEWOULDBLOCK;
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            int code = HostErrors.of(e);
+            return code == WsaError.WSAENETDOWN ? WsaError.WSAECONNRESET : code;
+        }
+    }
+
+    private static boolean hasRemaining(ByteBuffer[] data) {
+        for (ByteBuffer b : data) {
+            if (b.hasRemaining()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public int receive(ByteBuffer[] into, IntRef read, boolean peek) {
+        boolean resume;
+        synchronized (this) {
+            if (pendingError != 0 && received.position() == 0) {
+                int e = pendingError;
+                pendingError = 0;
+                refresh();
+                return e;
+            }
+            if (received.position() == 0) {
+                if (eof) {
+                    read.value = 0;
+                    return 0;
+                }
+                return WsaError.WSAEWOULDBLOCK;
+            }
+            received.flip();
+            int start = received.position();
+            int n = 0;
+            for (ByteBuffer b : into) {
+                int k = Math.min(b.remaining(), received.remaining());
+                b.put(b.position(), received, received.position(), k);
+                b.position(b.position() + k);
+                received.position(received.position() + k);
+                n += k;
+            }
+            if (peek) {
+                received.position(start);
+            }
+            received.compact();
+            read.value = n;
+            resume = !eof && !peek;
+        }
+        refresh();
+        if (resume) {
+            backend.addInterest(channel, SelectionKey.OP_READ);
+        }
+        return 0;
+    }
+
+    @Override
+    public int shutdown(int how) {
+        try {
+            if (how != Wsa.SD_RECEIVE) {
+                channel.shutdownOutput();
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return HostErrors.of(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    @Override
+    public void close(boolean abortive) {
+        ServerSocketChannel ssc;
+        synchronized (this) {
+            ssc = server;
+        }
+        try {
+            if (abortive && channel.isOpen()) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
+        if (ssc != null) {
+            backend.closeRegistered(ssc);
+        }
+        if (registered) {
+            backend.closeRegistered(channel);
+        } else {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    @Override
+    public synchronized int queuedBytes() {
+        return received.position();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        try {
+            ServerSocketChannel ssc;
+            synchronized (this) {
+                ssc = server;
+            }
+            return (InetSocketAddress) (ssc != null ? ssc.getLocalAddress() : channel.getLocalAddress());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        try {
+            return connected ? (InetSocketAddress) channel.getRemoteAddress() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public int setOption(int level, int name, int value) {
+        try {
+            if (level == Wsa.SOL_SOCKET) {
+                switch (name) {
+                    case Wsa.SO_REUSEADDR -> reuseAddress = value != 0;
+                    case Wsa.SO_RCVBUF -> channel.setOption(StandardSocketOptions.SO_RCVBUF, Math.max(1, value));
+                    case Wsa.SO_SNDBUF -> channel.setOption(StandardSocketOptions.SO_SNDBUF, Math.max(1, value));
+                    case Wsa.SO_KEEPALIVE -> channel.setOption(StandardSocketOptions.SO_KEEPALIVE, value != 0);
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY) {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, value != 0);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
+                channel.setOption(StandardSocketOptions.IP_TOS, value & 0xFF);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
+                if (value < 0 || value > 255) {
+                    return WsaError.WSAEINVAL;
+                }
+                ttl = value;
+                return 0;
+            }
+        } catch (IOException | RuntimeException e) {
+            return HostErrors.of(e);
+        }
+        return WsaError.WSAENOPROTOOPT;
+    }
+
+    @Override
+    public int getOption(int level, int name, IntRef value) {
+        try {
+            if (level == Wsa.SOL_SOCKET) {
+                switch (name) {
+                    case Wsa.SO_REUSEADDR -> value.value = reuseAddress ? 1 : 0;
+                    case Wsa.SO_RCVBUF -> value.value = channel.getOption(StandardSocketOptions.SO_RCVBUF);
+                    case Wsa.SO_SNDBUF -> value.value = channel.getOption(StandardSocketOptions.SO_SNDBUF);
+                    case Wsa.SO_KEEPALIVE -> value.value = channel.getOption(StandardSocketOptions.SO_KEEPALIVE) ? 1 : 0;
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY) {
+                value.value = channel.getOption(StandardSocketOptions.TCP_NODELAY) ? 1 : 0;
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
+                value.value = channel.getOption(StandardSocketOptions.IP_TOS);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
+                value.value = ttl;
+                return 0;
+            }
+        } catch (IOException | RuntimeException e) {
+            return HostErrors.of(e);
+        }
+        return WsaError.WSAENOPROTOOPT;
+    }
+}

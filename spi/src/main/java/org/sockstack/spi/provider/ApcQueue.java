@@ -1,0 +1,55 @@
+package org.sockstack.spi.provider;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asynchronous procedure calls queued to a thread (WPUQueueApc): completion routines run on the
+ * issuing thread, only while it waits alertably ({@link #alertableWait}), one at a time.
+ */
+public final class ApcQueue {
+    private static final Map<Thread, ApcQueue> QUEUES = new ConcurrentHashMap<>();
+    private final LinkedBlockingQueue<Runnable> calls = new LinkedBlockingQueue<>();
+
+    private ApcQueue() {
+    }
+
+    public static ApcQueue of(Thread thread) {
+        return QUEUES.computeIfAbsent(thread, t -> new ApcQueue());
+    }
+
+    public void queue(Runnable apc) {
+        calls.add(apc);
+    }
+
+    public int pending() {
+        return calls.size();
+    }
+
+    /**
+     * SleepEx(millis, TRUE) for the current thread: returns as soon as at least one APC ran (the
+     * count; WAIT_IO_COMPLETION), or 0 after {@code millis} (&lt; 0: forever).
+     */
+    public static int alertableWait(long millis) throws InterruptedException {
+        ApcQueue q = of(Thread.currentThread());
+        Runnable first = millis < 0 ? q.calls.take() : q.calls.poll(millis, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return 0;
+        }
+        int n = 1;
+        first.run();
+        Runnable next;
+        while ((next = q.calls.poll()) != null) {
+            next.run();
+            n++;
+        }
+        return n;
+    }
+
+    /** Forgets the current thread's queue (when a thread ends). */
+    public static void release() {
+        QUEUES.remove(Thread.currentThread());
+    }
+}

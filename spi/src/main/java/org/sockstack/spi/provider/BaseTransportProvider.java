@@ -1,0 +1,1818 @@
+package org.sockstack.spi.provider;
+
+import org.sockstack.spi.catalog.ProtocolInfo;
+import org.sockstack.spi.catalog.ProtocolInfoCodec;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Ref;
+import org.sockstack.spi.wsa.SockAddr;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A base transport provider over a {@link NetBackend}: every Winsock rule lives here once
+ * (parameter checks, blocking and non-blocking calls, SO_ERROR, SO_RCVTIMEO, select, event and
+ * asynchronous select with Winsock's re-enabling rules, overlapped I/O with events, completion
+ * routines and completion ports, duplication), so the provider over the user-space stack and the
+ * one over the host stack give the same results and errors.
+ *
+ * <p>Threading: one provider lock guards the socket state and a condition wakes every waiter when
+ * any socket's readiness changes (a generation counter prevents lost wake-ups). The backend is
+ * never called with the lock held: a backend call may wait for the stack's event loop, and the
+ * loop calls back into the provider.
+ *
+ * <p>Datagram sockets ({@link NetDatagramSocket}) and stream sockets ({@link NetStreamSocket}) are
+ * served; a backend that has no stream sockets yet refuses SOCK_STREAM in {@link NetBackend#open}.
+ * Urgent (out-of-band) data is not offered: MSG_OOB answers WSAEOPNOTSUPP.
+ */
+public abstract class BaseTransportProvider implements TransportProvider {
+    /** Lowest and highest SPI version supported (2.0 .. 2.2). */
+    public static final int LOW_VERSION = Wsa.makeVersion(2, 0);
+    public static final int HIGH_VERSION = Wsa.makeVersion(2, 2);
+
+    private final UUID providerId;
+    private final NetBackend backend;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile long generation;
+    private final Map<Long, Sock> handles = new HashMap<>();
+    private final Map<Long, Sock> duplicates = new HashMap<>();
+    private final AtomicLong dupKeys = new AtomicLong(1);
+    private int startups;
+    private Upcalls upcalls;
+
+    protected BaseTransportProvider(UUID providerId, NetBackend backend) {
+        this.providerId = providerId;
+        this.backend = backend;
+    }
+
+    public UUID providerId() {
+        return providerId;
+    }
+
+    public NetBackend backend() {
+        return backend;
+    }
+
+    /** The state behind one or more handles (more after duplication). */
+    final class Sock {
+        final NetSocket net;
+        final ProtocolInfo info;
+        final boolean overlappedCapable;
+        final Set<Long> handleSet = new HashSet<>();
+        boolean nonBlocking;
+        boolean closed;
+        boolean sendShut;
+        boolean receiveShut;
+        boolean exclusive;
+        boolean udpConnReset = true;
+        int soError;
+        int rcvTimeout;
+        int sndTimeout;
+        final Map<Long, Integer> plainOptions = new HashMap<>();
+        // event select / async select
+        WsaEvent selectEvent;
+        AsyncWindow window;
+        int windowMsg;
+        int selectedEvents;
+        int enabledEvents;
+        int recordedEvents;
+        final int[] eventErrors = new int[Wsa.FD_MAX_EVENTS];
+        boolean writeArmed;
+        // stream state
+        volatile boolean connecting;
+        boolean connected;
+        boolean listening;
+        boolean connectFailed;
+        boolean soErrorSticky;
+        boolean closeNotified;
+        boolean lingerOn;
+        int lingerSeconds;
+        NetStreamSocket deferred;
+        // overlapped operations waiting for readiness, in posting order
+        final ArrayDeque<PendingOp> pending = new ArrayDeque<>();
+        boolean workerRunning;
+
+        Sock(NetSocket net, ProtocolInfo info, boolean overlappedCapable) {
+            this.net = net;
+            this.info = info;
+            this.overlappedCapable = overlappedCapable;
+        }
+
+        boolean isStream() {
+            return net instanceof NetStreamSocket;
+        }
+
+        NetStreamSocket stream() {
+            return (NetStreamSocket) net;
+        }
+
+        NetDatagramSocket dgram() {
+            return (NetDatagramSocket) net;
+        }
+
+        long anyHandle() {
+            return handleSet.isEmpty() ? Wsa.INVALID_SOCKET : handleSet.iterator().next();
+        }
+
+        boolean bound() {
+            return net.localAddress() != null;
+        }
+    }
+
+    /** One attempt of an I/O operation: a WSA code (WSAEWOULDBLOCK: try again later), bytes, flags. */
+    private record Attempt(int error, int bytes, int flags) {
+        static final Attempt WOULD_BLOCK = new Attempt(WsaError.WSAEWOULDBLOCK, 0, 0);
+    }
+
+    @FunctionalInterface
+    private interface Op {
+        Attempt attempt();
+    }
+
+    private record PendingOp(long handle, Op op, Overlapped overlapped, CompletionRoutine routine, Thread thread,
+                             int reEnable) { }
+
+    // ================================================================== startup / cleanup
+
+    @Override
+    public int startup(int versionRequested, WspData data, ProtocolInfo info, Upcalls up) {
+        int version = negotiate(versionRequested);
+        if (version < 0) {
+            return WsaError.WSAVERNOTSUPPORTED;
+        }
+        if (up == null || data == null) {
+            return WsaError.WSAEFAULT;
+        }
+        lock.lock();
+        try {
+            startups++;
+            upcalls = up;
+        } finally {
+            lock.unlock();
+        }
+        data.version = version;
+        data.highVersion = HIGH_VERSION;
+        data.description = backend.name();
+        return 0;
+    }
+
+    /** The highest version both sides support, or -1: the provider offers 2.0 .. 2.2. */
+    static int negotiate(int requested) {
+        int major = Wsa.majorVersion(requested);
+        if (major < 2) {
+            return -1;
+        }
+        return compare(requested, HIGH_VERSION) > 0 ? HIGH_VERSION : requested;
+    }
+
+    static int compare(int a, int b) {
+        int c = Integer.compare(Wsa.majorVersion(a), Wsa.majorVersion(b));
+        return c != 0 ? c : Integer.compare(Wsa.minorVersion(a), Wsa.minorVersion(b));
+    }
+
+    @Override
+    public int cleanup(IntRef errno) {
+        List<Sock> toClose;
+        lock.lock();
+        try {
+            if (startups == 0) {
+                errno.value = WsaError.WSANOTINITIALISED;
+                return Wsa.SOCKET_ERROR;
+            }
+            if (--startups > 0) {
+                return 0;
+            }
+            toClose = new ArrayList<>(new HashSet<>(handles.values()));
+        } finally {
+            lock.unlock();
+        }
+        for (Sock s : toClose) {
+            for (long h : new ArrayList<>(s.handleSet)) {
+                closeSocket(h, new IntRef());
+            }
+        }
+        backend.shutdown();
+        return 0;
+    }
+
+    /** How many startups are outstanding. */
+    public int startupCount() {
+        lock.lock();
+        try {
+            return startups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ================================================================== sockets
+
+    @Override
+    public long socket(int af, int type, int protocol, ProtocolInfo info, int group, int flags, IntRef errno) {
+        Upcalls up;
+        lock.lock();
+        try {
+            if (startups == 0) {
+                errno.value = WsaError.WSANOTINITIALISED;
+                return Wsa.INVALID_SOCKET;
+            }
+            up = upcalls;
+            if (info != null && info.providerReserved() != 0) {
+                Sock shared = duplicates.remove(info.providerReserved());
+                if (shared == null || shared.closed) {
+                    errno.value = WsaError.WSAEINVAL;
+                    return Wsa.INVALID_SOCKET;
+                }
+                return newHandle(shared, up, errno);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (info == null || !info.providerId().equals(providerId)) {
+            errno.value = WsaError.WSAEINVAL;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (group != 0) {
+            // Socket groups are reserved by Winsock 2 and unused by its providers.
+            errno.value = WsaError.WSAEINVAL;
+            return Wsa.INVALID_SOCKET;
+        }
+        int p = protocol == 0 || protocol == Wsa.FROM_PROTOCOL_INFO ? info.protocol() : protocol;
+        NetSocket net = backend.open(info.addressFamily(), info.socketType(), p, errno);
+        if (net == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        Sock s = new Sock(net, info, (flags & Wsa.WSA_FLAG_OVERLAPPED) != 0);
+        net.setListener(() -> onReadiness(s));
+        lock.lock();
+        try {
+            long h = newHandle(s, up, errno);
+            if (h == Wsa.INVALID_SOCKET) {
+                net.close();
+            }
+            return h;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long newHandle(Sock s, Upcalls up, IntRef errno) {
+        long h = up.createSocketHandle(s.info.catalogEntryId(), s, errno);
+        if (h != Wsa.INVALID_SOCKET) {
+            s.handleSet.add(h);
+            handles.put(h, s);
+        }
+        return h;
+    }
+
+    /** The socket behind handle {@code h}, or null with WSAENOTSOCK (or WSANOTINITIALISED). */
+    private Sock sock(long h, IntRef errno) {
+        lock.lock();
+        try {
+            if (startups == 0) {
+                errno.value = WsaError.WSANOTINITIALISED;
+                return null;
+            }
+            Sock s = handles.get(h);
+            if (s == null || s.closed) {
+                errno.value = WsaError.WSAENOTSOCK;
+                return null;
+            }
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int fail(IntRef errno, int code) {
+        errno.value = code;
+        return Wsa.SOCKET_ERROR;
+    }
+
+    /**
+     * WSPCloseSocket. SO_LINGER off (the default): a graceful close that finishes in the background;
+     * on with time 0: abortive (RST); on with a time on a non-blocking socket: WSAEWOULDBLOCK. (On a
+     * blocking socket the close does not wait for the linger time: the data drains in the
+     * background as with lingering off.)
+     */
+    @Override
+    public int closeSocket(long h, IntRef errno) {
+        Sock s;
+        List<PendingOp> aborted = new ArrayList<>();
+        Upcalls up;
+        boolean abortive;
+        lock.lock();
+        try {
+            s = handles.get(h);
+            if (s == null) {
+                return fail(errno, startups == 0 ? WsaError.WSANOTINITIALISED : WsaError.WSAENOTSOCK);
+            }
+            if (s.isStream() && s.lingerOn && s.lingerSeconds > 0 && s.nonBlocking && s.connected
+                    && s.handleSet.size() == 1) {
+                return fail(errno, WsaError.WSAEWOULDBLOCK);
+            }
+            abortive = s.isStream() && s.lingerOn && s.lingerSeconds == 0;
+            up = upcalls;
+            handles.remove(h);
+            s.handleSet.remove(h);
+            if (s.handleSet.isEmpty()) {
+                s.closed = true;
+                aborted.addAll(s.pending);
+                s.pending.clear();
+                generation++;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        up.closeSocketHandle(h, new IntRef());
+        if (s.closed) {
+            for (PendingOp op : aborted) {
+                deliver(op, new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0));
+            }
+            if (s.deferred != null) {
+                s.deferred.close(true);
+            }
+            if (s.isStream()) {
+                s.stream().close(abortive);
+            } else {
+                s.net.close();
+            }
+        }
+        return 0;
+    }
+
+    // ================================================================== addresses
+
+    /** Decodes a sockaddr for this socket: WSAEFAULT if too short or of another family. */
+    private static InetSocketAddress decode(Sock s, SockAddr name, IntRef errno, int wrongFamilyError) {
+        if (name == null || name.length() < s.info.minSockAddr()) {
+            errno.value = WsaError.WSAEFAULT;
+            return null;
+        }
+        if (name.family() != s.info.addressFamily()) {
+            errno.value = wrongFamilyError;
+            return null;
+        }
+        InetSocketAddress a = name.toInet();
+        if (a == null) {
+            errno.value = WsaError.WSAEFAULT;
+        }
+        return a;
+    }
+
+    @Override
+    public int bind(long h, SockAddr name, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        InetSocketAddress a = decode(s, name, errno, WsaError.WSAEFAULT);
+        if (a == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (s.bound()) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        int e = s.net.bind(a);
+        if (e != 0) {
+            return fail(errno, e);
+        }
+        if (!s.isStream()) {
+            armWrite(s);
+        }
+        return 0;
+    }
+
+    /** WSPListen: stream sockets only (WSAEOPNOTSUPP otherwise); the socket must be bound. */
+    @Override
+    public int listen(long h, int backlog, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (!s.isStream()) {
+            return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (s.connected || s.connecting) {
+            return fail(errno, WsaError.WSAEISCONN);
+        }
+        if (!s.bound()) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (s.listening) {
+            return 0;
+        }
+        int e = s.stream().listen(Math.max(1, backlog));
+        if (e != 0) {
+            return fail(errno, e);
+        }
+        lock.lock();
+        try {
+            s.listening = true;
+            evaluate(s);
+        } finally {
+            lock.unlock();
+        }
+        return 0;
+    }
+
+    /**
+     * WSPAccept. With a condition callback the connection is offered to it first: CF_ACCEPT takes it,
+     * CF_REJECT resets it (WSAECONNREFUSED), CF_DEFER keeps it for the next call (WSATRY_AGAIN, and
+     * FD_ACCEPT is not re-enabled). The handshake is complete before the callback runs, as on
+     * Windows without SO_CONDITIONAL_ACCEPT. The new socket inherits the listener's event selection
+     * and gets FD_WRITE.
+     */
+    @Override
+    public long accept(long h, Ref<SockAddr> addr, ConditionCallback condition, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        if (!s.isStream()) {
+            errno.value = WsaError.WSAEOPNOTSUPP;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (!s.listening) {
+            errno.value = WsaError.WSAEINVAL;
+            return Wsa.INVALID_SOCKET;
+        }
+        NetStreamSocket child;
+        while (true) {
+            long g = generation;
+            IntRef err = new IntRef();
+            lock.lock();
+            try {
+                child = s.deferred;
+                s.deferred = null;
+            } finally {
+                lock.unlock();
+            }
+            if (child == null) {
+                child = s.stream().accept(err);
+            }
+            if (child != null) {
+                break;
+            }
+            reEnable(s, Wsa.FD_ACCEPT);
+            if (err.value != WsaError.WSAEWOULDBLOCK) {
+                errno.value = err.value;
+                return Wsa.INVALID_SOCKET;
+            }
+            if (s.nonBlocking) {
+                errno.value = WsaError.WSAEWOULDBLOCK;
+                return Wsa.INVALID_SOCKET;
+            }
+            int w = awaitChange(s, g, 0);
+            if (w != 0) {
+                errno.value = w;
+                return Wsa.INVALID_SOCKET;
+            }
+        }
+        InetSocketAddress peer = child.remoteAddress();
+        if (condition != null) {
+            int decision = condition.decide(peer == null ? null : SockAddr.inet(peer), null, null, null,
+                    SockAddr.inet(child.localAddress()), new Ref<>(), new Ref<>(0));
+            if (decision == Wsa.CF_DEFER) {
+                lock.lock();
+                try {
+                    s.deferred = child;
+                } finally {
+                    lock.unlock();
+                }
+                errno.value = WsaError.WSATRY_AGAIN;
+                return Wsa.INVALID_SOCKET;
+            }
+            if (decision != Wsa.CF_ACCEPT) {
+                child.close(true);
+                reEnable(s, Wsa.FD_ACCEPT);
+                errno.value = decision == Wsa.CF_REJECT ? WsaError.WSAECONNREFUSED : WsaError.WSAEINVAL;
+                return Wsa.INVALID_SOCKET;
+            }
+        }
+        reEnable(s, Wsa.FD_ACCEPT);
+        Sock c = new Sock(child, s.info, s.overlappedCapable);
+        c.connected = true;
+        child.setListener(() -> onReadiness(c));
+        lock.lock();
+        try {
+            c.selectEvent = s.selectEvent;
+            c.window = s.window;
+            c.windowMsg = s.windowMsg;
+            c.selectedEvents = s.selectedEvents;
+            c.enabledEvents = Wsa.FD_ALL_EVENTS;
+            c.nonBlocking = s.nonBlocking;
+            c.writeArmed = true;
+            long ch = newHandle(c, upcalls, errno);
+            if (ch == Wsa.INVALID_SOCKET) {
+                child.close(true);
+                return Wsa.INVALID_SOCKET;
+            }
+            evaluate(c);
+            if (addr != null && peer != null) {
+                addr.value = SockAddr.inet(peer);
+            }
+            return ch;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * WSPConnect. On a datagram socket it only fixes the default peer (connect data and QoS have no
+     * meaning and are ignored, the callee data comes back empty); the all-zero address dissolves
+     * the association.
+     */
+    @Override
+    public int connect(long h, SockAddr name, byte[] callerData, Ref<byte[]> calleeData, Qos sqos, Qos gqos,
+                       IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        InetSocketAddress a = decode(s, name, errno, WsaError.WSAEAFNOSUPPORT);
+        if (a == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (calleeData != null) {
+            calleeData.value = new byte[0];
+        }
+        if (s.isStream()) {
+            return connectStream(s, a, sqos, gqos, errno);
+        }
+        if (a.getAddress().isAnyLocalAddress()) {
+            if (a.getPort() != 0) {
+                return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+            }
+            int e = s.dgram().connect(null);
+            return e == 0 ? 0 : fail(errno, e);
+        }
+        if (a.getPort() == 0) {
+            return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+        }
+        int e = s.dgram().connect(a);
+        if (e != 0) {
+            return fail(errno, e);
+        }
+        armWrite(s);
+        return 0;
+    }
+
+    /**
+     * The active open of a stream socket: WSAEISCONN when connected, WSAEALREADY while a
+     * non-blocking connect is under way, WSAEWOULDBLOCK to start one on a non-blocking socket
+     * (FD_CONNECT and writability follow; a failure shows in the except set and in SO_ERROR, where
+     * it stays), otherwise the call waits for the outcome.
+     */
+    private int connectStream(Sock s, InetSocketAddress a, Qos sqos, Qos gqos, IntRef errno) {
+        if (s.listening) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (s.connected) {
+            return fail(errno, WsaError.WSAEISCONN);
+        }
+        if (s.connecting) {
+            return fail(errno, s.nonBlocking ? WsaError.WSAEALREADY : WsaError.WSAEINVAL);
+        }
+        if (sqos != null || gqos != null) {
+            // No entry is XP1_QOS_SUPPORTED: a flow specification cannot be satisfied.
+            return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (a.getAddress().isAnyLocalAddress() || a.getPort() == 0) {
+            return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+        }
+        long g = generation;
+        lock.lock();
+        try {
+            s.connecting = true;
+            s.connectFailed = false;
+            s.soErrorSticky = false;
+            s.soError = 0;
+        } finally {
+            lock.unlock();
+        }
+        int e = s.stream().connect(a);
+        if (e == 0) {
+            onReadiness(s);
+            return 0;
+        }
+        if (e != WsaError.WSAEWOULDBLOCK) {
+            lock.lock();
+            try {
+                s.connecting = false;
+            } finally {
+                lock.unlock();
+            }
+            return fail(errno, e);
+        }
+        if (s.nonBlocking) {
+            return fail(errno, WsaError.WSAEWOULDBLOCK);
+        }
+        while (true) {
+            lock.lock();
+            try {
+                if (!s.connecting) {
+                    return s.connected ? 0 : fail(errno, s.soError);
+                }
+            } finally {
+                lock.unlock();
+            }
+            int w = awaitChange(s, g, 0);
+            if (w != 0) {
+                return fail(errno, w);
+            }
+            g = generation;
+        }
+    }
+
+    /** Multipoint over IP multicast is not offered: the entries carry no multipoint plane flags. */
+    @Override
+    public long joinLeaf(long h, SockAddr name, byte[] callerData, Ref<byte[]> calleeData, Qos sqos, Qos gqos,
+                         int flags, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        errno.value = WsaError.WSAEOPNOTSUPP;
+        return Wsa.INVALID_SOCKET;
+    }
+
+    @Override
+    public int shutdown(long h, int how, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (how < Wsa.SD_RECEIVE || how > Wsa.SD_BOTH) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (s.isStream()) {
+            if (!s.connected) {
+                return fail(errno, WsaError.WSAENOTCONN);
+            }
+            int e = s.stream().shutdown(how);
+            if (e != 0) {
+                return fail(errno, e);
+            }
+        }
+        lock.lock();
+        try {
+            s.receiveShut |= how != Wsa.SD_SEND;
+            s.sendShut |= how != Wsa.SD_RECEIVE;
+            generation++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return 0;
+    }
+
+    @Override
+    public int getSockName(long h, Ref<SockAddr> name, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        InetSocketAddress a = s.net.localAddress();
+        if (a == null) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        name.value = SockAddr.inet(a);
+        return 0;
+    }
+
+    @Override
+    public int getPeerName(long h, Ref<SockAddr> name, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        InetSocketAddress a = s.net.remoteAddress();
+        if (a == null) {
+            return fail(errno, WsaError.WSAENOTCONN);
+        }
+        name.value = SockAddr.inet(a);
+        return 0;
+    }
+
+    // ================================================================== send
+
+    @Override
+    public int send(long h, ByteBuffer[] buffers, IntRef bytesSent, int flags, Overlapped ov, CompletionRoutine cr,
+                    Thread thread, IntRef errno) {
+        return sendTo(h, buffers, bytesSent, flags, null, ov, cr, thread, errno);
+    }
+
+    /**
+     * WSPSendTo. A connected datagram socket sends to its peer and ignores {@code to} (as the
+     * Winsock documentation describes for connected sockets); an unconnected one needs
+     * {@code to} (WSAEDESTADDRREQ without it, WSAENOTCONN for send).
+     */
+    @Override
+    public int sendTo(long h, ByteBuffer[] buffers, IntRef bytesSent, int flags, SockAddr to, Overlapped ov,
+                      CompletionRoutine cr, Thread thread, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (buffers == null) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        if ((flags & Wsa.MSG_OOB) != 0) {
+            return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (s.isStream()) {
+            return sendStream(h, s, buffers, bytesSent, ov, cr, thread, errno);
+        }
+        if (s.sendShut) {
+            return fail(errno, WsaError.WSAESHUTDOWN);
+        }
+        InetSocketAddress dst = s.net.remoteAddress();
+        if (dst == null) {
+            if (to == null) {
+                return fail(errno, WsaError.WSAENOTCONN);
+            }
+            dst = decode(s, to, errno, WsaError.WSAEAFNOSUPPORT);
+            if (dst == null) {
+                return Wsa.SOCKET_ERROR;
+            }
+            if (dst.getAddress().isAnyLocalAddress() || dst.getPort() == 0) {
+                return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+            }
+        }
+        byte[] data = gather(buffers);
+        if (s.info.messageSize() > 1 && data.length > s.info.messageSize()) {
+            return fail(errno, WsaError.WSAEMSGSIZE);
+        }
+        InetSocketAddress target = dst;
+        Op op = () -> {
+            int e = s.dgram().sendTo(data, target);
+            if (e == WsaError.WSAEWOULDBLOCK) {
+                return Attempt.WOULD_BLOCK;
+            }
+            return new Attempt(e, e == 0 ? data.length : 0, 0);
+        };
+        return run(h, s, op, bytesSent, null, ov, cr, thread, Wsa.FD_WRITE, s.sndTimeout, errno);
+    }
+
+    /**
+     * A stream send: a blocking (or overlapped) send completes when every byte is written; a
+     * non-blocking one writes what fits (WSAEWOULDBLOCK if nothing does). {@code to} is ignored.
+     */
+    private int sendStream(long h, Sock s, ByteBuffer[] buffers, IntRef bytesSent, Overlapped ov,
+                           CompletionRoutine cr, Thread thread, IntRef errno) {
+        if (!s.connected) {
+            return fail(errno, WsaError.WSAENOTCONN);
+        }
+        if (s.sendShut) {
+            return fail(errno, WsaError.WSAESHUTDOWN);
+        }
+        ByteBuffer[] data = new ByteBuffer[buffers.length];
+        int total = 0;
+        for (int i = 0; i < buffers.length; i++) {
+            data[i] = buffers[i].duplicate();
+            total += data[i].remaining();
+        }
+        int all = total;
+        boolean partialOk = s.nonBlocking && (ov == null || !s.overlappedCapable);
+        int[] sent = {0};
+        Op op = () -> {
+            while (true) {
+                IntRef n = new IntRef();
+                int e = s.stream().send(data, n);
+                if (e == WsaError.WSAEWOULDBLOCK) {
+                    return partialOk && sent[0] > 0 ? new Attempt(0, sent[0], 0) : Attempt.WOULD_BLOCK;
+                }
+                if (e != 0) {
+                    return new Attempt(e, sent[0], 0);
+                }
+                sent[0] += n.value;
+                if (sent[0] >= all) {
+                    return new Attempt(0, sent[0], 0);
+                }
+            }
+        };
+        return run(h, s, op, bytesSent, null, ov, cr, thread, Wsa.FD_WRITE, s.sndTimeout, errno);
+    }
+
+    private static byte[] gather(ByteBuffer[] buffers) {
+        int n = 0;
+        for (ByteBuffer b : buffers) {
+            n += b.remaining();
+        }
+        byte[] data = new byte[n];
+        int at = 0;
+        for (ByteBuffer b : buffers) {
+            int r = b.remaining();
+            b.duplicate().get(data, at, r);
+            at += r;
+        }
+        return data;
+    }
+
+    // ================================================================== receive
+
+    @Override
+    public int recv(long h, ByteBuffer[] buffers, IntRef bytesRecvd, IntRef flags, Overlapped ov,
+                    CompletionRoutine cr, Thread thread, IntRef errno) {
+        return recvFrom(h, buffers, bytesRecvd, flags, null, ov, cr, thread, errno);
+    }
+
+    /**
+     * WSPRecvFrom on a datagram socket: one datagram per call; a datagram larger than the buffers
+     * fills them, the rest is lost and the call fails with WSAEMSGSIZE. An unbound socket cannot
+     * receive (WSAEINVAL). On a connected socket an ICMP port unreachable for an earlier datagram
+     * fails the next receive with WSAECONNRESET (Windows; SIO_UDP_CONNRESET turns it off). An
+     * unconnected socket never learns of ICMP errors: neither backend can tell it (Windows would).
+     */
+    @Override
+    public int recvFrom(long h, ByteBuffer[] buffers, IntRef bytesRecvd, IntRef flags, Ref<SockAddr> from,
+                        Overlapped ov, CompletionRoutine cr, Thread thread, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        int inFlags = flags == null ? 0 : flags.value;
+        if (buffers == null) {
+            reEnable(s, Wsa.FD_READ);
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        if ((inFlags & Wsa.MSG_OOB) != 0) {
+            reEnable(s, Wsa.FD_READ);
+            return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (s.isStream()) {
+            if (!s.connected) {
+                reEnable(s, Wsa.FD_READ);
+                return fail(errno, WsaError.WSAENOTCONN);
+            }
+        } else if (!s.bound()) {
+            reEnable(s, Wsa.FD_READ);
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (s.receiveShut) {
+            reEnable(s, Wsa.FD_READ);
+            return fail(errno, WsaError.WSAESHUTDOWN);
+        }
+        boolean peek = (inFlags & Wsa.MSG_PEEK) != 0;
+        if (s.isStream()) {
+            Op op = () -> {
+                IntRef n = new IntRef();
+                int e = s.stream().receive(buffers, n, peek);
+                if (e == WsaError.WSAEWOULDBLOCK) {
+                    return Attempt.WOULD_BLOCK;
+                }
+                if (e == 0 && from != null) {
+                    InetSocketAddress peer = s.net.remoteAddress();
+                    from.value = peer == null ? null : SockAddr.inet(peer);
+                }
+                return new Attempt(e, e == 0 ? n.value : 0, 0);
+            };
+            return run(h, s, op, bytesRecvd, flags, ov, cr, thread, Wsa.FD_READ, s.rcvTimeout, errno);
+        }
+        Op op = () -> {
+            NetDatagramSocket.Datagram d = new NetDatagramSocket.Datagram();
+            int e;
+            do {
+                e = s.dgram().receive(d, peek);
+            } while (e == WsaError.WSAECONNRESET && !s.udpConnReset);
+            if (e == WsaError.WSAEWOULDBLOCK) {
+                return Attempt.WOULD_BLOCK;
+            }
+            if (e != 0) {
+                return new Attempt(e, 0, 0);
+            }
+            int copied = scatter(d.data, buffers);
+            if (from != null) {
+                from.value = SockAddr.inet(d.from);
+            }
+            return new Attempt(copied < d.data.length ? WsaError.WSAEMSGSIZE : 0, copied, 0);
+        };
+        return run(h, s, op, bytesRecvd, flags, ov, cr, thread, Wsa.FD_READ, s.rcvTimeout, errno);
+    }
+
+    private static int scatter(byte[] data, ByteBuffer[] buffers) {
+        int at = 0;
+        for (ByteBuffer b : buffers) {
+            int n = Math.min(b.remaining(), data.length - at);
+            b.put(data, at, n);
+            at += n;
+        }
+        return at;
+    }
+
+    @Override
+    public int sendDisconnect(long h, byte[] data, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (data != null && !s.info.hasServiceFlag(org.sockstack.spi.catalog.ServiceFlags.XP1_DISCONNECT_DATA)) {
+            return fail(errno, WsaError.WSAENOPROTOOPT);
+        }
+        return shutdown(h, Wsa.SD_SEND, errno);
+    }
+
+    @Override
+    public int recvDisconnect(long h, Ref<byte[]> data, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (data != null) {
+            data.value = new byte[0];
+        }
+        return shutdown(h, Wsa.SD_RECEIVE, errno);
+    }
+
+    // ================================================================== running an operation
+
+    /**
+     * Runs one I/O operation in the socket's mode: overlapped (complete now or later through the
+     * upcalls), non-blocking (WSAEWOULDBLOCK) or blocking (wait for readiness, up to
+     * {@code timeoutMs} when non-zero: WSAETIMEDOUT).
+     */
+    private int run(long h, Sock s, Op op, IntRef bytes, IntRef flags, Overlapped ov, CompletionRoutine cr,
+                    Thread thread, int reEnable, int timeoutMs, IntRef errno) {
+        if (ov != null && s.overlappedCapable) {
+            return runOverlapped(h, s, op, bytes, flags, ov, cr, thread, reEnable, errno);
+        }
+        long deadline = timeoutMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
+        while (true) {
+            long g = generation;
+            Attempt a = op.attempt();
+            reEnable(s, reEnable);
+            if (a.error != WsaError.WSAEWOULDBLOCK) {
+                return finish(a, bytes, flags, errno);
+            }
+            if (reEnable == Wsa.FD_WRITE) {
+                rearmWriteAfterWouldBlock(s);
+            }
+            if (s.nonBlocking) {
+                return fail(errno, WsaError.WSAEWOULDBLOCK);
+            }
+            int w = awaitChange(s, g, deadline);
+            if (w != 0) {
+                return fail(errno, w);
+            }
+        }
+    }
+
+    private static int finish(Attempt a, IntRef bytes, IntRef flags, IntRef errno) {
+        if (bytes != null) {
+            bytes.value = a.bytes;
+        }
+        if (flags != null) {
+            flags.value = a.flags;
+        }
+        if (a.error != 0) {
+            return fail(errno, a.error);
+        }
+        return 0;
+    }
+
+    /** Waits until readiness changes after generation {@code g}: 0, WSAETIMEDOUT, or WSAEINTR (closed). */
+    private int awaitChange(Sock s, long g, long deadline) {
+        lock.lock();
+        try {
+            while (generation == g && !s.closed) {
+                if (deadline == 0) {
+                    changed.await();
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return WsaError.WSAETIMEDOUT;
+                    }
+                    changed.awaitNanos(left);
+                }
+            }
+            return s.closed ? WsaError.WSAEINTR : 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return WsaError.WSAEINTR;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int runOverlapped(long h, Sock s, Op op, IntRef bytes, IntRef flags, Overlapped ov,
+                              CompletionRoutine cr, Thread thread, int reEnable, IntRef errno) {
+        ov.reset();
+        PendingOp p = new PendingOp(h, op, ov, cr, thread != null ? thread : Thread.currentThread(), reEnable);
+        lock.lock();
+        try {
+            if (!s.pending.isEmpty()) {
+                // Keep posting order: queue behind the operations already waiting.
+                s.pending.addLast(p);
+                startWorker(s);
+                return fail(errno, WsaError.WSA_IO_PENDING);
+            }
+        } finally {
+            lock.unlock();
+        }
+        Attempt a = op.attempt();
+        reEnable(s, reEnable);
+        if (a.error == WsaError.WSAEWOULDBLOCK) {
+            lock.lock();
+            try {
+                s.pending.addLast(p);
+                startWorker(s);
+            } finally {
+                lock.unlock();
+            }
+            return fail(errno, WsaError.WSA_IO_PENDING);
+        }
+        deliver(p, a);
+        return finish(a, bytes, flags, errno);
+    }
+
+    /** One virtual thread per socket with waiting operations completes them in order. */
+    private void startWorker(Sock s) {
+        if (s.workerRunning) {
+            return;
+        }
+        s.workerRunning = true;
+        Thread.ofVirtual().name("overlapped-" + s.anyHandle()).start(() -> drainPending(s));
+    }
+
+    private void drainPending(Sock s) {
+        while (true) {
+            PendingOp p;
+            long g;
+            lock.lock();
+            try {
+                p = s.pending.peekFirst();
+                if (p == null || s.closed) {
+                    s.workerRunning = false;
+                    return;
+                }
+                g = generation;
+            } finally {
+                lock.unlock();
+            }
+            Attempt a = p.op.attempt();
+            reEnable(s, p.reEnable);
+            if (a.error == WsaError.WSAEWOULDBLOCK) {
+                awaitChange(s, g, 0);
+                continue;
+            }
+            lock.lock();
+            try {
+                if (s.pending.peekFirst() != p) {
+                    continue; // aborted by close meanwhile
+                }
+                s.pending.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            deliver(p, a);
+        }
+    }
+
+    /** Completion: the routine as an APC on the issuing thread, else event and completion port. */
+    private void deliver(PendingOp p, Attempt a) {
+        Upcalls up = upcalls;
+        if (p.routine != null) {
+            p.overlapped.complete(a.error, a.bytes, a.flags);
+            up.queueApc(p.thread, () -> p.routine.complete(a.error, a.bytes, p.overlapped, a.flags), new IntRef());
+        } else {
+            up.completeOverlappedRequest(p.handle, p.overlapped, a.error, a.bytes, new IntRef());
+        }
+    }
+
+    @Override
+    public boolean getOverlappedResult(long h, Overlapped ov, IntRef bytes, boolean wait, IntRef flags,
+                                       IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return false;
+        }
+        if (ov == null) {
+            errno.value = WsaError.WSAEFAULT;
+            return false;
+        }
+        if (!ov.isComplete()) {
+            if (!wait) {
+                errno.value = WsaError.WSA_IO_INCOMPLETE;
+                return false;
+            }
+            try {
+                ov.await(-1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                errno.value = WsaError.WSAEINTR;
+                return false;
+            }
+        }
+        bytes.value = ov.bytesTransferred();
+        if (flags != null) {
+            flags.value = ov.flags();
+        }
+        if (ov.status() != 0) {
+            errno.value = ov.status();
+            return false;
+        }
+        return true;
+    }
+
+    // ================================================================== readiness and events
+
+    /** The backend says readiness changed (on its own thread: the loop or the poller). */
+    private void onReadiness(Sock s) {
+        int ready = s.net.readiness();
+        boolean connectDone = s.connecting && (ready & (NetSocket.CONNECTED | NetSocket.ERROR)) != 0;
+        int connectError = 0;
+        if (connectDone && (ready & NetSocket.CONNECTED) == 0) {
+            // Taken here, on the backend's thread, never under the lock.
+            connectError = s.stream().takeError();
+            if (connectError == 0) {
+                connectError = WsaError.WSAECONNREFUSED;
+            }
+        }
+        lock.lock();
+        try {
+            generation++;
+            if (!s.isStream() && (ready & NetSocket.ERROR) != 0 && s.net.remoteAddress() != null
+                    && s.udpConnReset) {
+                s.soError = WsaError.WSAECONNRESET;
+            }
+            if (connectDone && s.connecting) {
+                s.connecting = false;
+                if (connectError == 0) {
+                    s.connected = true;
+                    s.writeArmed = true;
+                } else {
+                    s.connectFailed = true;
+                    s.soError = connectError;
+                    s.soErrorSticky = true;
+                }
+                if ((s.selectedEvents & s.enabledEvents & Wsa.FD_CONNECT) != 0) {
+                    s.enabledEvents &= ~Wsa.FD_CONNECT;
+                    signal(s, Wsa.FD_CONNECT_BIT, connectError);
+                }
+            }
+            evaluate(s);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records and signals the selected events that became true and are enabled (lock held):
+     * FD_READ and FD_ACCEPT are level-triggered (re-enabled by a receive / an accept), FD_WRITE
+     * fires once per arming, FD_CLOSE once, after the data before the FIN was read.
+     */
+    private void evaluate(Sock s) {
+        if (s.selectedEvents == 0 || s.closed) {
+            return;
+        }
+        int ready = s.net.readiness();
+        int fire = 0;
+        if (s.isStream()) {
+            if ((ready & NetSocket.READABLE) != 0) {
+                fire |= Wsa.FD_READ;
+            }
+            if (s.listening && (ready & NetSocket.ACCEPTABLE) != 0) {
+                fire |= Wsa.FD_ACCEPT;
+            }
+            if (s.connected && s.writeArmed && (ready & NetSocket.WRITABLE) != 0) {
+                fire |= Wsa.FD_WRITE;
+            }
+            if (s.connected && !s.closeNotified && (ready & NetSocket.PEER_CLOSED) != 0
+                    && (ready & NetSocket.READABLE) == 0) {
+                fire |= Wsa.FD_CLOSE;
+            }
+        } else {
+            if ((ready & (NetSocket.READABLE | NetSocket.ERROR)) != 0) {
+                fire |= Wsa.FD_READ;
+            }
+            if (s.writeArmed && (ready & NetSocket.WRITABLE) != 0) {
+                fire |= Wsa.FD_WRITE;
+            }
+        }
+        fire &= s.selectedEvents & s.enabledEvents;
+        if (fire == 0) {
+            return;
+        }
+        if ((fire & Wsa.FD_WRITE) != 0) {
+            s.writeArmed = false;
+        }
+        if ((fire & Wsa.FD_CLOSE) != 0) {
+            s.closeNotified = true;
+        }
+        s.enabledEvents &= ~fire;
+        for (int bit = 0; bit < Wsa.FD_MAX_EVENTS; bit++) {
+            if ((fire & (1 << bit)) != 0) {
+                // A reset ends the connection with FD_CLOSE carrying WSAECONNABORTED (observed).
+                int error = bit == Wsa.FD_CLOSE_BIT && (ready & NetSocket.ERROR) != 0 ? WsaError.WSAECONNABORTED : 0;
+                signal(s, bit, error);
+            }
+        }
+    }
+
+    /** Records one network event for WSAEventSelect or posts it for WSAAsyncSelect. Lock held. */
+    private void signal(Sock s, int bit, int error) {
+        if (s.selectEvent != null) {
+            s.recordedEvents |= 1 << bit;
+            s.eventErrors[bit] = error;
+            upcalls.setEvent(s.selectEvent, new IntRef());
+        } else if (s.window != null) {
+            upcalls.postMessage(s.window, s.windowMsg, s.anyHandle(), Wsa.makeSelectReply(1 << bit, error));
+        }
+    }
+
+    /** A call to a re-enabling function re-enables its event, even if the call failed. */
+    private void reEnable(Sock s, int events) {
+        lock.lock();
+        try {
+            s.enabledEvents |= events & ~Wsa.FD_WRITE;
+            evaluate(s);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** FD_WRITE is recorded when a datagram socket is bound or connected, and after WSAEWOULDBLOCK. */
+    private void armWrite(Sock s) {
+        lock.lock();
+        try {
+            s.writeArmed = true;
+            s.enabledEvents |= Wsa.FD_WRITE;
+            evaluate(s);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void rearmWriteAfterWouldBlock(Sock s) {
+        lock.lock();
+        try {
+            s.writeArmed = true;
+            s.enabledEvents |= Wsa.FD_WRITE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int eventSelect(long h, WsaEvent event, int events, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (events != 0 && event == null) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        lock.lock();
+        try {
+            s.window = null;
+            s.selectEvent = events == 0 ? null : event;
+            s.selectedEvents = events & Wsa.FD_ALL_EVENTS;
+            s.enabledEvents = Wsa.FD_ALL_EVENTS;
+            // Re-registering does not re-signal events already recorded (observed Windows).
+            s.nonBlocking |= events != 0;
+            s.writeArmed = true;
+            evaluate(s);
+        } finally {
+            lock.unlock();
+        }
+        return 0;
+    }
+
+    @Override
+    public int asyncSelect(long h, AsyncWindow window, int msg, int events, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (events != 0 && window == null) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        lock.lock();
+        try {
+            s.selectEvent = null;
+            s.recordedEvents = 0;
+            s.window = events == 0 ? null : window;
+            s.windowMsg = msg;
+            s.selectedEvents = events & Wsa.FD_ALL_EVENTS;
+            s.enabledEvents = Wsa.FD_ALL_EVENTS;
+            s.nonBlocking |= events != 0;
+            s.writeArmed = true;
+            evaluate(s);
+        } finally {
+            lock.unlock();
+        }
+        return 0;
+    }
+
+    @Override
+    public int enumNetworkEvents(long h, WsaEvent event, NetworkEvents out, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (out == null) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        lock.lock();
+        try {
+            out.networkEvents = s.recordedEvents;
+            System.arraycopy(s.eventErrors, 0, out.errorCode, 0, Wsa.FD_MAX_EVENTS);
+            s.recordedEvents = 0;
+            java.util.Arrays.fill(s.eventErrors, 0);
+        } finally {
+            lock.unlock();
+        }
+        if (event != null) {
+            upcalls.resetEvent(event, new IntRef());
+        }
+        return 0;
+    }
+
+    /**
+     * WSPSelect: readable = a datagram or an error waits (or the socket was shut for receiving);
+     * writable = always for a datagram socket; nothing is exceptional. A handle that is not one of
+     * this provider's sockets fails the call with WSAENOTSOCK and leaves the sets unchanged.
+     */
+    @Override
+    public int select(FdSet read, FdSet write, FdSet except, Duration timeout, IntRef errno) {
+        List<FdSet> sets = java.util.Arrays.asList(read, write, except);
+        int total = 0;
+        for (FdSet set : sets) {
+            if (set != null) {
+                total += set.count();
+                for (long h : set.handles()) {
+                    if (sock(h, errno) == null) {
+                        return Wsa.SOCKET_ERROR;
+                    }
+                }
+            }
+        }
+        if (total == 0) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long g = generation;
+            Set<Long> r = new HashSet<>();
+            Set<Long> w = new HashSet<>();
+            Set<Long> x = new HashSet<>();
+            lock.lock();
+            try {
+                if (read != null) {
+                    for (long h : read.handles()) {
+                        Sock s = handles.get(h);
+                        if (s == null || s.receiveShut || readable(s)) {
+                            r.add(h);
+                        }
+                    }
+                }
+                if (write != null) {
+                    for (long h : write.handles()) {
+                        Sock s = handles.get(h);
+                        if (s == null || writable(s)) {
+                            w.add(h);
+                        }
+                    }
+                }
+                if (except != null) {
+                    for (long h : except.handles()) {
+                        Sock s = handles.get(h);
+                        if (s != null && s.connectFailed) {
+                            x.add(h);
+                        }
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            int n = r.size() + w.size() + x.size();
+            if (n > 0 || (timeout != null && System.nanoTime() >= deadline)) {
+                if (read != null) {
+                    read.retain(r);
+                }
+                if (write != null) {
+                    write.retain(w);
+                }
+                if (except != null) {
+                    except.retain(x);
+                }
+                return n;
+            }
+            lock.lock();
+            try {
+                while (generation == g) {
+                    if (timeout == null) {
+                        changed.await();
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            break;
+                        }
+                        changed.awaitNanos(left);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return fail(errno, WsaError.WSAEINTR);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** select's read set: data, a datagram or an error waits, the peer closed, or a connection to accept. */
+    private static boolean readable(Sock s) {
+        int ready = s.net.readiness();
+        if (s.isStream()) {
+            return s.listening ? (ready & NetSocket.ACCEPTABLE) != 0
+                    : s.connected && (ready & (NetSocket.READABLE | NetSocket.PEER_CLOSED | NetSocket.ERROR)) != 0;
+        }
+        return (ready & (NetSocket.READABLE | NetSocket.ERROR)) != 0;
+    }
+
+    /** select's write set: a datagram socket always; a stream socket once connected and not full. */
+    private static boolean writable(Sock s) {
+        int ready = s.net.readiness();
+        if (s.isStream()) {
+            return s.connected && (ready & NetSocket.WRITABLE) != 0;
+        }
+        return (ready & NetSocket.WRITABLE) != 0;
+    }
+
+    // ================================================================== options
+
+    private static int readInt(byte[] v, int len) {
+        if (len == 1) {
+            return v[0] & 0xFF;
+        }
+        return (v[0] & 0xFF) | (v[1] & 0xFF) << 8 | (v[2] & 0xFF) << 16 | (v[3] & 0xFF) << 24;
+    }
+
+    private static void writeInt(byte[] v, int x) {
+        v[0] = (byte) x;
+        v[1] = (byte) (x >>> 8);
+        v[2] = (byte) (x >>> 16);
+        v[3] = (byte) (x >>> 24);
+    }
+
+    private static boolean isBoolean(int level, int name) {
+        return level == Wsa.SOL_SOCKET && (name == Wsa.SO_BROADCAST || name == Wsa.SO_REUSEADDR
+                || name == Wsa.SO_EXCLUSIVEADDRUSE || name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
+                || name == Wsa.SO_KEEPALIVE || name == Wsa.SO_OOBINLINE || name == Wsa.SO_CONDITIONAL_ACCEPT
+                || name == Wsa.SO_DONTLINGER)
+                || level == Wsa.IPPROTO_IP && (name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_DONTFRAGMENT
+                || name == Wsa.IP_HDRINCL || name == Wsa.IP_PKTINFO)
+                || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY;
+    }
+
+    /** Options the backend implements; the others are kept here. */
+    private static boolean isBackendOption(Sock s, int level, int name) {
+        if (s.isStream()) {
+            return level == Wsa.SOL_SOCKET && (name == Wsa.SO_REUSEADDR || name == Wsa.SO_RCVBUF
+                    || name == Wsa.SO_SNDBUF || name == Wsa.SO_KEEPALIVE)
+                    || level == Wsa.IPPROTO_IP && (name == Wsa.IP_TTL || name == Wsa.IP_TOS)
+                    || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY;
+        }
+        return level == Wsa.SOL_SOCKET && (name == Wsa.SO_BROADCAST || name == Wsa.SO_REUSEADDR
+                || name == Wsa.SO_RCVBUF || name == Wsa.SO_SNDBUF)
+                || level == Wsa.IPPROTO_IP && (name == Wsa.IP_TTL || name == Wsa.IP_TOS
+                || name == Wsa.IP_MULTICAST_TTL || name == Wsa.IP_MULTICAST_LOOP);
+    }
+
+    private static boolean isKeptOption(Sock s, int level, int name) {
+        return level == Wsa.SOL_SOCKET && (name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
+                || name == Wsa.SO_OOBINLINE || name == Wsa.SO_GROUP_PRIORITY
+                || name == Wsa.SO_CONDITIONAL_ACCEPT && s.isStream())
+                || level == Wsa.IPPROTO_IP && (name == Wsa.IP_DONTFRAGMENT || name == Wsa.IP_PKTINFO);
+    }
+
+    private static boolean knownLevel(int level) {
+        return level == Wsa.SOL_SOCKET || level == Wsa.IPPROTO_IP || level == Wsa.IPPROTO_IPV6
+                || level == Wsa.IPPROTO_TCP || level == Wsa.IPPROTO_UDP;
+    }
+
+    @Override
+    public int setSockOpt(long h, int level, int name, byte[] optval, int optlen, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (!knownLevel(level)) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (optval == null || optlen > optval.length) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        int min = isBoolean(level, name) ? 1 : 4;
+        if (optlen < min) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        int v = readInt(optval, Math.min(optlen, 4) == 4 ? 4 : 1);
+        if (level == Wsa.SOL_SOCKET) {
+            switch (name) {
+                case Wsa.SO_TYPE, Wsa.SO_ERROR, Wsa.SO_ACCEPTCONN, Wsa.SO_MAX_MSG_SIZE, Wsa.SO_PROTOCOL_INFOW,
+                     Wsa.SO_GROUP_ID -> {
+                    return fail(errno, WsaError.WSAENOPROTOOPT);
+                }
+                case Wsa.SO_LINGER, Wsa.SO_DONTLINGER -> {
+                    // Lingering is a connection's affair: datagram sockets refuse it (Windows).
+                    if (!s.isStream()) {
+                        return fail(errno, WsaError.WSAENOPROTOOPT);
+                    }
+                    lock.lock();
+                    try {
+                        if (name == Wsa.SO_LINGER) {
+                            s.lingerOn = (v & 0xFFFF) != 0;
+                            s.lingerSeconds = v >>> 16;
+                        } else {
+                            s.lingerOn = v == 0;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    return 0;
+                }
+                case Wsa.SO_RCVTIMEO -> {
+                    s.rcvTimeout = v;
+                    return 0;
+                }
+                case Wsa.SO_SNDTIMEO -> {
+                    s.sndTimeout = v;
+                    return 0;
+                }
+                case Wsa.SO_EXCLUSIVEADDRUSE -> {
+                    s.exclusive = v != 0;
+                    return 0;
+                }
+                default -> { }
+            }
+        }
+        if (isBackendOption(s, level, name)) {
+            int e = s.net.setOption(level, name, isBoolean(level, name) ? (v != 0 ? 1 : 0) : v);
+            return e == 0 ? 0 : fail(errno, e);
+        }
+        if (isKeptOption(s, level, name)) {
+            lock.lock();
+            try {
+                s.plainOptions.put(((long) level << 32) | (name & 0xFFFFFFFFL), v);
+            } finally {
+                lock.unlock();
+            }
+            return 0;
+        }
+        return fail(errno, WsaError.WSAENOPROTOOPT);
+    }
+
+    @Override
+    public int getSockOpt(long h, int level, int name, byte[] optval, IntRef optlen, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (!knownLevel(level)) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (optval == null || optlen == null) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        if (level == Wsa.SOL_SOCKET && name == Wsa.SO_PROTOCOL_INFOW) {
+            byte[] info = ProtocolInfoCodec.encode(s.info);
+            if (optlen.value < info.length || optval.length < info.length) {
+                return fail(errno, WsaError.WSAEFAULT);
+            }
+            System.arraycopy(info, 0, optval, 0, info.length);
+            optlen.value = info.length;
+            return 0;
+        }
+        if (optlen.value < 4 && !isBoolean(level, name) || optlen.value < 1 || optval.length < optlen.value) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        int v;
+        if (level == Wsa.SOL_SOCKET && name == Wsa.SO_TYPE) {
+            v = s.info.socketType();
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_ERROR) {
+            lock.lock();
+            try {
+                v = s.soError;
+                if (!s.soErrorSticky) {
+                    s.soError = 0;
+                }
+            } finally {
+                lock.unlock();
+            }
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_ACCEPTCONN) {
+            v = s.listening ? 1 : 0;
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_MAX_MSG_SIZE) {
+            v = s.info.messageSize();
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_GROUP_ID) {
+            v = 0;
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_RCVTIMEO) {
+            v = s.rcvTimeout;
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_SNDTIMEO) {
+            v = s.sndTimeout;
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_EXCLUSIVEADDRUSE) {
+            v = s.exclusive ? 1 : 0;
+        } else if (level == Wsa.SOL_SOCKET && (name == Wsa.SO_LINGER || name == Wsa.SO_DONTLINGER)) {
+            if (!s.isStream()) {
+                return fail(errno, WsaError.WSAENOPROTOOPT);
+            }
+            v = name == Wsa.SO_LINGER ? (s.lingerOn ? 1 : 0) | s.lingerSeconds << 16 : (s.lingerOn ? 0 : 1);
+        } else if (isBackendOption(s, level, name)) {
+            IntRef out = new IntRef();
+            int e = s.net.getOption(level, name, out);
+            if (e != 0) {
+                return fail(errno, e);
+            }
+            v = out.value;
+        } else if (isKeptOption(s, level, name)) {
+            lock.lock();
+            try {
+                v = s.plainOptions.getOrDefault(((long) level << 32) | (name & 0xFFFFFFFFL), 0);
+            } finally {
+                lock.unlock();
+            }
+        } else {
+            return fail(errno, WsaError.WSAENOPROTOOPT);
+        }
+        if (optlen.value >= 4) {
+            writeInt(optval, v);
+            optlen.value = 4;
+        } else {
+            optval[0] = (byte) v;
+            optlen.value = 1;
+        }
+        return 0;
+    }
+
+    // ================================================================== ioctl
+
+    @Override
+    public int ioctl(long h, int code, byte[] in, byte[] out, IntRef bytesReturned, Overlapped ov,
+                     CompletionRoutine cr, Thread thread, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        Op op = () -> control(s, h, code, in, out);
+        return run(h, s, op, bytesReturned, null, ov, cr, thread, 0, 0, errno);
+    }
+
+    private Attempt control(Sock s, long h, int code, byte[] in, byte[] out) {
+        switch (code) {
+            case Wsa.FIONBIO -> {
+                if (in == null || in.length < 4) {
+                    return new Attempt(WsaError.WSAEFAULT, 0, 0);
+                }
+                boolean nb = readInt(in, 4) != 0;
+                lock.lock();
+                try {
+                    if (!nb && s.selectedEvents != 0) {
+                        // A socket under WSAAsyncSelect/WSAEventSelect cannot become blocking.
+                        return new Attempt(WsaError.WSAEINVAL, 0, 0);
+                    }
+                    s.nonBlocking = nb;
+                } finally {
+                    lock.unlock();
+                }
+                return new Attempt(0, 0, 0);
+            }
+            case Wsa.FIONREAD -> {
+                return intResult(out, s.net.queuedBytes());
+            }
+            case Wsa.SIOCATMARK -> {
+                // No urgent data on a datagram socket: "at the mark" is TRUE.
+                return intResult(out, 1);
+            }
+            case Wsa.SIO_UDP_CONNRESET -> {
+                if (in == null || in.length < 4) {
+                    return new Attempt(WsaError.WSAEFAULT, 0, 0);
+                }
+                lock.lock();
+                try {
+                    s.udpConnReset = readInt(in, 4) != 0;
+                } finally {
+                    lock.unlock();
+                }
+                return new Attempt(0, 0, 0);
+            }
+            case Wsa.SIO_BASE_HANDLE, Wsa.SIO_BSP_HANDLE, Wsa.SIO_BSP_HANDLE_SELECT, Wsa.SIO_BSP_HANDLE_POLL -> {
+                if (out == null || out.length < 8) {
+                    return new Attempt(WsaError.WSAEFAULT, 0, 0);
+                }
+                for (int i = 0; i < 8; i++) {
+                    out[i] = (byte) (h >>> (8 * i));
+                }
+                return new Attempt(0, 8, 0);
+            }
+            case Wsa.SIO_GET_QOS, Wsa.SIO_SET_QOS, Wsa.SIO_GET_GROUP_QOS, Wsa.SIO_SET_GROUP_QOS,
+                 Wsa.SIO_KEEPALIVE_VALS, Wsa.SIO_MULTIPOINT_LOOPBACK, Wsa.SIO_MULTICAST_SCOPE, Wsa.SIO_RCVALL -> {
+                return new Attempt(WsaError.WSAEOPNOTSUPP, 0, 0);
+            }
+            default -> {
+                // SIO_GET_EXTENSION_FUNCTION_POINTER included: the extension functions (AcceptEx,
+                // ConnectEx, WSARecvMsg, ...) are the API module's, built on the SPI calls.
+                return new Attempt(WsaError.WSAEINVAL, 0, 0);
+            }
+        }
+    }
+
+    private static Attempt intResult(byte[] out, int v) {
+        if (out == null || out.length < 4) {
+            return new Attempt(WsaError.WSAEFAULT, 0, 0);
+        }
+        writeInt(out, v);
+        return new Attempt(0, 4, 0);
+    }
+
+    // ================================================================== duplication, text, QoS
+
+    @Override
+    public int duplicateSocket(long h, long processId, Ref<ProtocolInfo> info, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (processId == 0 || processId == -1 || processId == 0xFFFFFFFFL) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        if (info == null) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        long key = dupKeys.getAndIncrement();
+        lock.lock();
+        try {
+            duplicates.put(key, s);
+        } finally {
+            lock.unlock();
+        }
+        info.value = s.info.withProviderReserved(key);
+        return 0;
+    }
+
+    @Override
+    public int addressToString(SockAddr address, ProtocolInfo info, Ref<String> text, IntRef errno) {
+        if (address == null || text == null) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        String t = AddressText.format(address);
+        if (t == null) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        text.value = t;
+        return 0;
+    }
+
+    @Override
+    public int stringToAddress(String text, int af, ProtocolInfo info, Ref<SockAddr> address, IntRef errno) {
+        if (text == null || address == null) {
+            return fail(errno, WsaError.WSAEFAULT);
+        }
+        int family = af != Wsa.AF_UNSPEC ? af : info != null ? info.addressFamily() : Wsa.AF_UNSPEC;
+        SockAddr a = AddressText.parse(text, family);
+        if (a == null) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        address.value = a;
+        return 0;
+    }
+
+    @Override
+    public boolean getQosByName(long h, String name, Ref<Qos> qos, IntRef errno) {
+        Sock s = sock(h, errno);
+        if (s == null) {
+            return false;
+        }
+        // No entry is XP1_QOS_SUPPORTED: there are no QoS templates.
+        errno.value = WsaError.WSAEINVAL;
+        return false;
+    }
+
+    @Override
+    public int cancelBlockingCall(IntRef errno) {
+        return fail(errno, WsaError.WSAEOPNOTSUPP);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + backend.name() + "]";
+    }
+}

@@ -1,0 +1,43 @@
+package org.sockstack.spi.provider;
+
+import org.sockstack.spi.wsa.IntRef;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * A stream (TCP) socket of a backend: the seam the stack's TCP sockets plug into (the host
+ * backend implements it over JDK channels). Every call is non-blocking; the provider waits.
+ */
+public interface NetStreamSocket extends NetSocket {
+
+    /** Starts listening (the socket is bound). */
+    int listen(int backlog);
+
+    /** A connection from the backlog, or null with WSAEWOULDBLOCK (or another error) in errno. */
+    NetStreamSocket accept(IntRef errno);
+
+    /**
+     * Starts the active open: 0 if already connected, WSAEWOULDBLOCK while in progress (then
+     * readiness gains CONNECTED, or ERROR with the reason in {@link #takeError()}), or an error.
+     */
+    int connect(InetSocketAddress peer);
+
+    /** The pending asynchronous error (a failed connect, a reset), consumed; 0 if none. */
+    int takeError();
+
+    /** Writes what fits now: the count in {@code written}; WSAEWOULDBLOCK if nothing fits. */
+    int send(ByteBuffer[] data, IntRef written);
+
+    /**
+     * Reads what is there (or with {@code peek} copies it): the count in {@code read}, 0 meaning the
+     * peer closed; WSAEWOULDBLOCK if nothing is there yet.
+     */
+    int receive(ByteBuffer[] into, IntRef read, boolean peek);
+
+    /** SD_RECEIVE, SD_SEND (sends FIN) or SD_BOTH. */
+    int shutdown(int how);
+
+    /** Graceful close (queued data, then FIN) or abortive (RST: SO_LINGER on with time 0). */
+    void close(boolean abortive);
+}

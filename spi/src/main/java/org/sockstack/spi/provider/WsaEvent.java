@@ -1,0 +1,87 @@
+package org.sockstack.spi.provider;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A manual-reset event object (WSAEVENT): set stays set until reset. Waiting works for platform
+ * and virtual threads alike (a lock and a condition, no monitors held while parked).
+ */
+public final class WsaEvent {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition signalled = lock.newCondition();
+    private final String name;
+    private boolean set;
+    private volatile boolean closed;
+
+    public WsaEvent() {
+        this("event");
+    }
+
+    public WsaEvent(String name) {
+        this.name = name;
+    }
+
+    public void set() {
+        lock.lock();
+        try {
+            set = true;
+            signalled.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void reset() {
+        lock.lock();
+        try {
+            set = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isSet() {
+        lock.lock();
+        try {
+            return set;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until set; false on time-out ({@code millis} &lt; 0: forever). */
+    public boolean await(long millis) throws InterruptedException {
+        lock.lock();
+        try {
+            long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+            while (!set) {
+                if (millis < 0) {
+                    signalled.await();
+                } else {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = signalled.awaitNanos(nanos);
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "WsaEvent[" + name + (isSet() ? " set" : "") + "]";
+    }
+}

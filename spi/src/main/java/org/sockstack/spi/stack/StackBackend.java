@@ -1,0 +1,79 @@
+package org.sockstack.spi.stack;
+
+import org.sockstack.stack.Stack;
+import org.sockstack.stack.loop.EventLoop;
+import org.sockstack.stack.udp.UdpSocket;
+import org.sockstack.spi.provider.NetBackend;
+import org.sockstack.spi.provider.NetSocket;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * The user-space stack as a provider backend. Every call is marshalled onto the stack's event
+ * loop ({@link EventLoop#submit}) and the calling thread waits for the result (DESIGN rule 4: no
+ * stack object is touched off the loop thread; waiting on a future works for virtual threads too).
+ *
+ * <p>UDP over IPv4 is offered. SOCK_STREAM answers WSAESOCKTNOSUPPORT until the stack's TCP sockets
+ * are wired in here as a {@link org.sockstack.spi.provider.NetStreamSocket} (the provider above
+ * already serves stream sockets: see the host backend); raw sockets likewise; IPv6 answers
+ * WSAEAFNOSUPPORT until the stack has IPv6.
+ */
+public final class StackBackend implements NetBackend {
+    private final Stack stack;
+
+    public StackBackend(Stack stack) {
+        this.stack = stack;
+    }
+
+    public Stack stack() {
+        return stack;
+    }
+
+    @Override
+    public String name() {
+        return "Sockstack user-space stack provider" + (stack != null ? " (" + stack.config().name() + ")" : "");
+    }
+
+    /** Runs {@code call} on the loop thread and waits for it. */
+    <T> T onLoop(Supplier<T> call) {
+        EventLoop loop = stack.loop();
+        if (loop.inEventLoop()) {
+            return call.get();
+        }
+        try {
+            return loop.submit(call).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public NetSocket open(int af, int type, int protocol, IntRef errno) {
+        if (type != Wsa.SOCK_DGRAM) {
+            errno.value = WsaError.WSAESOCKTNOSUPPORT;
+            return null;
+        }
+        if (protocol != Wsa.IPPROTO_UDP) {
+            errno.value = WsaError.WSAEPROTONOSUPPORT;
+            return null;
+        }
+        if (af != Wsa.AF_INET) {
+            errno.value = WsaError.WSAEAFNOSUPPORT;
+            return null;
+        }
+        UdpSocket s = onLoop(() -> stack.udp().open());
+        return new StackUdpSocket(this, s);
+    }
+
+    @Override
+    public void shutdown() {
+        // The stack belongs to whoever built it; the provider only stops using it.
+    }
+}

@@ -1,0 +1,235 @@
+package org.sockstack.spi.stack;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.socket.SocketEvents;
+import org.sockstack.stack.udp.UdpDatagram;
+import org.sockstack.stack.udp.UdpSocket;
+import org.sockstack.stack.wire.IpAddress;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
+import org.sockstack.spi.provider.NetDatagramSocket;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+
+/**
+ * A stack {@link UdpSocket} seen from the provider. Every method hops onto the loop; the
+ * readiness snapshot is refreshed there after each call and on each event of the socket.
+ */
+final class StackUdpSocket implements NetDatagramSocket {
+    private final StackBackend backend;
+    private final UdpSocket socket;
+    private volatile int readiness = WRITABLE;
+    private volatile Runnable listener = () -> { };
+    private int sendBuffer = 64 * 1024;
+
+    StackUdpSocket(StackBackend backend, UdpSocket socket) {
+        this.backend = backend;
+        this.socket = socket;
+        backend.onLoop(() -> {
+            socket.setListener(events -> {
+                refresh();
+                listener.run();
+            });
+            return null;
+        });
+    }
+
+    /** Loop thread. */
+    private void refresh() {
+        int r = socket.readiness();
+        int n = 0;
+        if ((r & SocketEvents.READABLE) != 0) {
+            n |= READABLE;
+        }
+        if ((r & SocketEvents.WRITABLE) != 0) {
+            n |= WRITABLE;
+        }
+        if ((r & SocketEvents.ERROR) != 0) {
+            n |= ERROR;
+        }
+        readiness = n;
+    }
+
+    @Override
+    public void setListener(Runnable listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public int readiness() {
+        return readiness;
+    }
+
+    static Endpoint endpoint(InetSocketAddress a) {
+        byte[] b = a.getAddress().getAddress();
+        IpAddress ip = b.length == 4 ? Ipv4Address.of(b) : Ipv6Address.of(b);
+        return new Endpoint(ip, a.getPort());
+    }
+
+    static InetSocketAddress inet(Endpoint e) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(e.address().octets()), e.port());
+        } catch (UnknownHostException x) {
+            throw new AssertionError(x);
+        }
+    }
+
+    @Override
+    public int bind(InetSocketAddress local) {
+        Endpoint e = endpoint(local);
+        return backend.onLoop(() -> StackErrors.toWsa(socket.bind(e)));
+    }
+
+    @Override
+    public int connect(InetSocketAddress peer) {
+        Endpoint e = peer == null ? null : endpoint(peer);
+        return backend.onLoop(() -> {
+            SocketError r = socket.connect(e);
+            refresh();
+            return StackErrors.toWsa(r);
+        });
+    }
+
+    @Override
+    public int sendTo(byte[] data, InetSocketAddress dst) {
+        Endpoint e = endpoint(dst);
+        return backend.onLoop(() -> {
+            ByteBuf buf = Unpooled.wrappedBuffer(data);
+            try {
+                return StackErrors.toWsa(socket.sendTo(buf, e, backend.stack().loop().clock().nanos()));
+            } finally {
+                buf.release();
+            }
+        });
+    }
+
+    @Override
+    public int receive(Datagram out, boolean peek) {
+        return backend.onLoop(() -> {
+            try {
+                SocketError err = socket.takeError();
+                if (err != SocketError.OK) {
+                    // An ICMP port unreachable on a connected UDP socket: Winsock says WSAECONNRESET.
+                    return err == SocketError.CONNECTION_REFUSED ? WsaError.WSAECONNRESET : StackErrors.toWsa(err);
+                }
+                UdpDatagram d = peek ? socket.peek() : socket.receive();
+                if (d == null) {
+                    return WsaError.WSAEWOULDBLOCK;
+                }
+                ByteBuf data = d.data();
+                out.data = new byte[data.readableBytes()];
+                data.getBytes(data.readerIndex(), out.data);
+                out.from = inet(d.source());
+                if (!peek) {
+                    data.release();
+                }
+                return 0;
+            } finally {
+                refresh();
+            }
+        });
+    }
+
+    @Override
+    public int queuedBytes() {
+        return backend.onLoop(socket::queuedBytes);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return backend.onLoop(() -> socket.isBound() ? inet(socket.localEndpoint()) : null);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return backend.onLoop(() -> socket.remoteEndpoint() == null ? null : inet(socket.remoteEndpoint()));
+    }
+
+    @Override
+    public int setOption(int level, int name, int value) {
+        return backend.onLoop(() -> {
+            if (level == Wsa.SOL_SOCKET) {
+                switch (name) {
+                    case Wsa.SO_BROADCAST -> socket.setBroadcast(value != 0);
+                    case Wsa.SO_REUSEADDR -> socket.setReuseAddress(value != 0);
+                    case Wsa.SO_RCVBUF -> {
+                        if (value < 1) {
+                            return WsaError.WSAEINVAL;
+                        }
+                        socket.setReceiveBufferSize(value);
+                    }
+                    case Wsa.SO_SNDBUF -> sendBuffer = Math.max(1, value);
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP) {
+                if ((name == Wsa.IP_TTL || name == Wsa.IP_MULTICAST_TTL) && (value < 0 || value > 255)) {
+                    return WsaError.WSAEINVAL;
+                }
+                switch (name) {
+                    case Wsa.IP_TTL -> socket.setTtl(value);
+                    case Wsa.IP_TOS -> socket.setTos(value);
+                    case Wsa.IP_MULTICAST_TTL -> socket.setMulticastTtl(value);
+                    case Wsa.IP_MULTICAST_LOOP -> socket.setMulticastLoop(value != 0);
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            return WsaError.WSAENOPROTOOPT;
+        });
+    }
+
+    @Override
+    public int getOption(int level, int name, IntRef value) {
+        return backend.onLoop(() -> {
+            if (level == Wsa.SOL_SOCKET) {
+                switch (name) {
+                    case Wsa.SO_BROADCAST -> value.value = socket.broadcast() ? 1 : 0;
+                    case Wsa.SO_REUSEADDR -> value.value = socket.reuseAddress() ? 1 : 0;
+                    case Wsa.SO_RCVBUF -> value.value = socket.receiveBufferSize();
+                    case Wsa.SO_SNDBUF -> value.value = sendBuffer;
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP) {
+                switch (name) {
+                    case Wsa.IP_TTL -> value.value = socket.ttl() >= 0 ? socket.ttl() : Ipv4.DEFAULT_TTL;
+                    case Wsa.IP_TOS -> value.value = socket.tos();
+                    case Wsa.IP_MULTICAST_TTL -> value.value = socket.multicastTtl();
+                    case Wsa.IP_MULTICAST_LOOP -> value.value = socket.multicastLoop() ? 1 : 0;
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            return WsaError.WSAENOPROTOOPT;
+        });
+    }
+
+    @Override
+    public void close() {
+        backend.onLoop(() -> {
+            socket.close();
+            refresh();
+            return null;
+        });
+    }
+}
