@@ -69,6 +69,7 @@ public final class Stack implements Pollable {
     private final Counter rxFrames;
     private final Counter dropNotForUs;
     private final Counter dropUnknownType;
+    private final Counter dropVlan;
     private final Counter[] dropMalformed;
 
     // The frame sink is one object reused for every frame (no lambda per poll): it reads the
@@ -89,6 +90,7 @@ public final class Stack implements Pollable {
         rxFrames = counters.counter("link.rx.frames");
         dropNotForUs = counters.drop("link", "not_for_us");
         dropUnknownType = counters.drop("link", "unknown_ethertype");
+        dropVlan = counters.drop("link", "vlan_mismatch");
         dropMalformed = new Counter[WireError.values().length];
         for (WireError e : WireError.values()) {
             dropMalformed[e.ordinal()] = counters.drop("link", e.reason());
@@ -316,6 +318,12 @@ public final class Stack implements Pollable {
             drop(dropMalformed[e.ordinal()], "link", e.reason(), now);
             return;
         }
+        int vlan = eth.vlanId();
+        if (vlan > 0) {
+            // The interface is not configured for VLANs: a tagged frame belongs to another LAN.
+            drop(dropVlan, "link", "vlan_mismatch", now);
+            return;
+        }
         if (!iface.accepts(eth.dstAddr())) {
             drop(dropNotForUs, "link", "not_for_us", now);
             return;
@@ -323,8 +331,9 @@ public final class Stack implements Pollable {
         int offset = eth.payloadOffset();
         int length = eth.payloadLength();
         switch (eth.etherType()) {
-            case EtherType.ARP -> arp(iface).receive(frame, offset, length, now);
-            case EtherType.IPV4 -> ipv4.receive(iface, frame, offset, length, now);
+            case EtherType.ARP -> arp(iface).receive(frame, offset, length, eth.dstAddr() == iface.mac(), now);
+            case EtherType.IPV4 -> ipv4.receive(iface, frame, offset, length, (eth.dstAddr() & 0x0100_0000_0000L) != 0,
+                    now);
             case EtherType.IPV6 -> ipv6.receive(iface, frame, offset, length, (eth.dstAddr() & 0x0100_0000_0000L) != 0,
                     now);
             default -> drop(dropUnknownType, "link", "unknown_ethertype", now);
@@ -336,6 +345,23 @@ public final class Stack implements Pollable {
         if (trace.enabled()) {
             trace.drop(now, layer, reason);
         }
+    }
+
+    /**
+     * Releases what the stack holds for packets in flight: frames queued for address resolution
+     * and fragments under reassembly. Loop thread; the devices are closed by their owner.
+     */
+    public void close() {
+        assert loop.inEventLoop();
+        for (Arp a : arp) {
+            a.cache().clear();
+        }
+        for (Ndp n : ndp.values()) {
+            n.cache().clear();
+        }
+        ipv4.reassembler().clear();
+        ipv6.reassembler().clear();
+        loop.unregister(this);
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class FdPollWaiter implements Waiter {
     private final NativeBuffer one = new NativeBuffer(8);
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private volatile boolean closed;
+    private int failedDevices;
 
     /** Watches {@code deviceFds} for input. */
     public FdPollWaiter(int... deviceFds) {
@@ -56,10 +57,26 @@ public final class FdPollWaiter implements Waiter {
             spec = scratch.address();
         }
         int n = libc.ppoll(pollFds.address(), fds.length + 1, spec, 0);
-        if (n > 0 && (b.getShort(fds.length * POLLFD_SIZE + 6) & LibC.POLLIN) != 0) {
-            drainEventFd();
+        if (n > 0) {
+            if ((b.getShort(fds.length * POLLFD_SIZE + 6) & LibC.POLLIN) != 0) {
+                drainEventFd();
+            }
+            for (int i = 0; i < fds.length; i++) {
+                short revents = b.getShort(i * POLLFD_SIZE + 6);
+                if ((revents & (LibC.POLLERR | LibC.POLLHUP | LibC.POLLNVAL)) != 0) {
+                    // The device went away (interface deleted, descriptor closed): stop watching
+                    // it, or ppoll would return at once forever and the loop would spin.
+                    b.putInt(i * POLLFD_SIZE, -1);
+                    failedDevices++;
+                }
+            }
         }
         wakeupPending.set(false);
+    }
+
+    /** Devices no longer watched because their descriptor reported an error or hang-up. */
+    public int failedDevices() {
+        return failedDevices;
     }
 
     private void drainEventFd() {
@@ -68,13 +85,18 @@ public final class FdPollWaiter implements Waiter {
 
     @Override
     public void wakeup() {
-        if (wakeupPending.compareAndSet(false, true) && !closed) {
-            libc.write(eventFd, one.address(), 8);
+        if (wakeupPending.compareAndSet(false, true)) {
+            synchronized (this) {
+                // Under the lock so close() cannot free the descriptor number in between.
+                if (!closed) {
+                    libc.write(eventFd, one.address(), 8);
+                }
+            }
         }
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             libc.close(eventFd);

@@ -19,6 +19,9 @@ public interface LibC {
     int EFD_CLOEXEC = 0x80000;
     short POLLIN = 0x1;
     short POLLOUT = 0x4;
+    short POLLERR = 0x8;
+    short POLLHUP = 0x10;
+    short POLLNVAL = 0x20;
     int EAGAIN = 11;
     int EINTR = 4;
     int ENOENT = 2;

@@ -87,6 +87,14 @@ public final class Arp implements NeighborProtocol<Ipv4Address> {
 
     /** Handles an ARP packet at {@code offset} in a received frame (the frame is borrowed). */
     public void receive(ByteBuf frame, int offset, int length, long now) {
+        receive(frame, offset, length, false, now);
+    }
+
+    /**
+     * As above; {@code unicastToUs} says the frame was addressed to our MAC, which is what makes a
+     * reply an answer to our request (a broadcast reply confirms nothing: RFC 4861 7.2.5 spirit).
+     */
+    public void receive(ByteBuf frame, int offset, int length, boolean unicastToUs, long now) {
         rxPackets.increment();
         WireError e = view.wrap(frame, offset, length).check();
         if (!e.ok()) {
@@ -127,7 +135,10 @@ public final class Arp implements NeighborProtocol<Ipv4Address> {
             cache.onUnsolicited(sender, sha, forUs, now);
             answerIfOurs(tpa, sha, spa, now);
         } else {
-            cache.onAdvertisement(sender, sha, true, true, now);
+            // Only a reply unicast to us and naming us as its target answers our request; other
+            // replies update an existing entry without vouching for reachability.
+            boolean solicited = unicastToUs && forUs;
+            cache.onAdvertisement(sender, sha, solicited, true, now);
         }
     }
 
@@ -161,7 +172,10 @@ public final class Arp implements NeighborProtocol<Ipv4Address> {
         }
     }
 
-    /** RFC 5227 2.4 (b): defend with one announcement unless we already did within DEFEND_INTERVAL. */
+    /**
+     * RFC 5227 2.4 (c): a configured address is defended for as long as it is configured, with
+     * at most one announcement per DEFEND_INTERVAL (rate limit of 2.4 (b)), never given up.
+     */
     private void defend(Ipv4InterfaceAddress a, long now) {
         if (AddressConflictDetection.mayDefend(a, now, DEFEND_INTERVAL)) {
             announce(a.address(), now);

@@ -133,7 +133,8 @@ public final class Icmpv4 implements Ipv4ProtocolHandler, Ipv4ErrorSink {
         frame.setByte(Ipv4.PAYLOAD_OFFSET, Icmpv4Packet.TYPE_ECHO_REPLY);
         frame.setByte(Ipv4.PAYLOAD_OFFSET + 1, 0);
         setChecksum(frame, Ipv4.PAYLOAD_OFFSET, length);
-        if (ipv4.send(path, frame, IpProtocol.ICMP, Ipv4.DEFAULT_TTL, ip.tos(), false, now) == SocketError.OK) {
+        // The reply keeps the DSCP but not the ECN bits: ICMP is not ECN-capable (RFC 3168 section 5).
+        if (ipv4.send(path, frame, IpProtocol.ICMP, Ipv4.DEFAULT_TTL, ip.tos() & 0xFC, false, now) == SocketError.OK) {
             txEchoReplies.increment();
         }
     }
@@ -168,6 +169,12 @@ public final class Icmpv4 implements Ipv4ProtocolHandler, Ipv4ErrorSink {
         int protocol = b.getUnsignedByte(q + 9);
         int src = b.getInt(q + 12);
         int dst = b.getInt(q + 16);
+        if (!ipv4.isLocalAddress(src)) {
+            // RFC 5927 section 4: an error must quote a datagram we sent; anything else is
+            // forged or misdirected and must not change our state (e.g. the path MTU).
+            drop(dropBadQuote, "bad_quoted_datagram", now);
+            return;
+        }
         int type = p.msgType();
         int code = p.code();
         int mtu = 0;
@@ -244,11 +251,16 @@ public final class Icmpv4 implements Ipv4ProtocolHandler, Ipv4ErrorSink {
         ByteBuf rebuilt = Unpooled.buffer(firstHeader.length + quoteData);
         rebuilt.writeBytes(firstHeader);
         rebuilt.writeBytes(firstData, firstData.readerIndex(), quoteData);
-        Ipv4Packet p = new Ipv4Packet().wrap(rebuilt, 0, rebuilt.readableBytes());
-        // The first fragment's header claims its own total length; quote what we have.
-        rebuilt.setShort(2, rebuilt.readableBytes());
-        if (p.check().ok()) {
-            sendError(p, Icmpv4Packet.TYPE_TIME_EXCEEDED, Icmpv4Packet.CODE_FRAGMENT_REASSEMBLY_TIME_EXCEEDED, 0, now);
+        try {
+            Ipv4Packet p = new Ipv4Packet().wrap(rebuilt, 0, rebuilt.readableBytes());
+            // The first fragment's header claims its own total length; quote what we have.
+            rebuilt.setShort(2, rebuilt.readableBytes());
+            if (p.check().ok()) {
+                sendError(p, Icmpv4Packet.TYPE_TIME_EXCEEDED, Icmpv4Packet.CODE_FRAGMENT_REASSEMBLY_TIME_EXCEEDED, 0,
+                        now);
+            }
+        } finally {
+            rebuilt.release();
         }
     }
 

@@ -91,7 +91,7 @@ public final class NetworkInterface {
         return ipv4.removeIf(a -> a.address().equals(address));
     }
 
-    /** The assigned entry for {@code addr} on this interface, or null. */
+    /** The entry for {@code addr} on this interface in any state (tentative, assigned, conflict), or null. */
     public Ipv4InterfaceAddress findIpv4(int addr) {
         for (int i = 0; i < ipv4.size(); i++) {
             Ipv4InterfaceAddress a = ipv4.get(i);

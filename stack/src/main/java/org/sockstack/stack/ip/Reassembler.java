@@ -61,6 +61,7 @@ public final class Reassembler<K> {
     private final Counter dropBadLength;
     private final Counter dropLimit;
     private final Counter duplicates;
+    private final Counter dropDiscarded;
 
     public Reassembler(String layer, TimerWheel timers, ReassemblyConfig config, ByteBufAllocator allocator,
                        Counters counters, TimeoutListener<K> timeoutListener) {
@@ -75,6 +76,7 @@ public final class Reassembler<K> {
         dropBadLength = counters.drop(layer, "fragment_bad_length");
         dropLimit = counters.drop(layer, "reassembly_limit");
         duplicates = counters.counter(layer + ".reassembly.duplicate_fragments");
+        dropDiscarded = counters.drop(layer, "fragment_of_discarded_datagram");
     }
 
     private final class Datagram {
@@ -137,6 +139,7 @@ public final class Reassembler<K> {
             }
         }
         if (d.discarded) {
+            dropDiscarded.increment();
             return Outcome.DISCARDED;
         }
         int end = offset + length;

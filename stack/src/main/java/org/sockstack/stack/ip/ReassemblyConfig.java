@@ -16,7 +16,8 @@ import java.time.Duration;
 public record ReassemblyConfig(Duration timeout, int maxDatagramBytes, int maxConcurrent, long maxTotalBytes,
                                int maxFragments) {
 
-    public static final ReassemblyConfig IPV4 = new ReassemblyConfig(Duration.ofSeconds(30), 65_535, 256,
+    /** RFC 791: Total Length, header included, is at most 65,535, so the data at most 65,515. */
+    public static final ReassemblyConfig IPV4 = new ReassemblyConfig(Duration.ofSeconds(30), 65_515, 256,
             4L * 1024 * 1024, 128);
     public static final ReassemblyConfig IPV6 = new ReassemblyConfig(Duration.ofSeconds(60), 65_535, 256,
             4L * 1024 * 1024, 128);

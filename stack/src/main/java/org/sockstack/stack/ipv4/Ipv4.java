@@ -70,6 +70,8 @@ public final class Ipv4 {
     private final Counter dropNotForUs;
     private final Counter dropUnknownProtocol;
     private final Counter dropNoRoute;
+    private final Counter dropLinkBroadcast;
+    private final Counter dropTooBig;
 
     public Ipv4(List<NetworkInterface> interfaces, IntFunction<Arp> arpOf, TimerWheel timers, ByteBufAllocator allocator,
                 RandomGenerator random, Counters counters, EventTrace trace) {
@@ -96,6 +98,8 @@ public final class Ipv4 {
         dropNotForUs = counters.drop(LAYER, "not_for_us");
         dropUnknownProtocol = counters.drop(LAYER, "unknown_protocol");
         dropNoRoute = counters.drop(LAYER, "no_route");
+        dropLinkBroadcast = counters.drop(LAYER, "unicast_in_link_broadcast");
+        dropTooBig = counters.drop(LAYER, "fragment_too_big");
     }
 
     /** Registers the handler of an upper-layer protocol number. */
@@ -118,8 +122,18 @@ public final class Ipv4 {
 
     // ------------------------------------------------------------------ input
 
-    /** Handles an IPv4 packet at {@code offset} in a received frame (borrowed). */
+    /** Handles an IPv4 packet at {@code offset} in a received frame (borrowed), sent to our unicast MAC. */
     public void receive(NetworkInterface iface, ByteBuf frame, int offset, int length, long now) {
+        receive(iface, frame, offset, length, false, now);
+    }
+
+    /**
+     * Handles an IPv4 packet at {@code offset} in a received frame (borrowed).
+     *
+     * @param linkMulticast the frame was sent to a broadcast or multicast MAC address
+     */
+    public void receive(NetworkInterface iface, ByteBuf frame, int offset, int length, boolean linkMulticast,
+                        long now) {
         lastNow = now;
         rxPackets.increment();
         Ipv4Packet p = view.wrap(frame, offset, length);
@@ -141,6 +155,12 @@ public final class Ipv4 {
         Cast cast = classify(iface, p.dstAddr());
         if (cast == null) {
             drop(dropNotForUs, "not_for_us", now);
+            return;
+        }
+        if (cast == Cast.UNICAST && linkMulticast) {
+            // RFC 1122 3.3.6: a unicast datagram received as a link-layer broadcast SHOULD be
+            // discarded (and 3.2.2 forbids answering it with an ICMP error).
+            drop(dropLinkBroadcast, "unicast_in_link_broadcast", now);
             return;
         }
         if (p.optionsLength() > 0) {
@@ -192,13 +212,21 @@ public final class Ipv4 {
         }
         ByteBuf whole = reassembler.takeCompleted();
         try {
+            if (whole.readableBytes() > Ipv4Packet.MAX_TOTAL_LENGTH) {
+                // A first fragment with options leaves less room than the reassembler allows.
+                drop(dropTooBig, "fragment_too_big", now);
+                return;
+            }
             // Rewrite the first fragment's header as that of an unfragmented datagram: the
             // whole length, no MF, offset 0. The header checksum is not needed past this point.
             whole.setShort(2, whole.readableBytes());
             whole.setShort(6, whole.getUnsignedShort(6) & 0x4000);
             Ipv4Packet r = reassembledView.wrap(whole, 0, whole.readableBytes());
-            if (r.check().ok()) {
+            WireError e = r.check();
+            if (e.ok()) {
                 deliver(iface, r, cast, now);
+            } else {
+                drop(dropMalformed[e.ordinal()], e, now);
             }
         } finally {
             whole.release();
@@ -228,6 +256,12 @@ public final class Ipv4 {
      * @return the path, or null if there is no route (or no usable source address)
      */
     public Ipv4Path path(int dst, int boundSrc, NetworkInterface via) {
+        int first = dst >>> 24;
+        if (first == 0 || first == 127 || (dst != -1 && (dst >>> 28) == 0xF)) {
+            // RFC 1122 3.2.1.3 (a), (g): "this network", loopback and class E addresses never
+            // leave the host (and there is no loopback interface here).
+            return null;
+        }
         if (dst == -1) {
             NetworkInterface out = via != null ? via : firstWithAddress(boundSrc);
             if (out == null) {
@@ -430,6 +464,16 @@ public final class Ipv4 {
     public int pathMtu(int dst, long now) {
         Route<Ipv4Address> r = routes.lookup(new Ipv4Address(dst));
         return pathMtu.mtu(dst, r == null ? 1500 : r.iface().mtu(), now);
+    }
+
+    /** True if {@code addr} is one of our usable unicast addresses, on any interface. */
+    public boolean isLocalAddress(int addr) {
+        for (int i = 0; i < interfaces.size(); i++) {
+            if (interfaces.get(i).hasIpv4(addr)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True if {@code addr} is a broadcast address of any of our interfaces. */

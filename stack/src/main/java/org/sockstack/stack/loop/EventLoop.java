@@ -36,6 +36,8 @@ public final class EventLoop implements Executor, AutoCloseable {
 
     private volatile Thread owner;
     private volatile boolean running;
+    /** Set before the final drain of the task queue: from then on submissions are refused. */
+    private volatile boolean stopped;
     private Thread thread;
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
@@ -87,10 +89,15 @@ public final class EventLoop implements Executor, AutoCloseable {
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task);
-        if (terminated.isDone()) {
+        if (stopped) {
             throw new RejectedExecutionException("event loop " + name + " has stopped");
         }
         tasks.add(task);
+        if (stopped && tasks.remove(task)) {
+            // The loop stopped between the check and the add, and its final drain missed the
+            // task: refuse it rather than leave a caller waiting forever.
+            throw new RejectedExecutionException("event loop " + name + " has stopped");
+        }
         waiter.wakeup();
     }
 
@@ -205,6 +212,7 @@ public final class EventLoop implements Executor, AutoCloseable {
     }
 
     private void drainTasksAfterStop() {
+        stopped = true;
         Runnable task;
         while ((task = tasks.poll()) != null) {
             try {
@@ -231,9 +239,12 @@ public final class EventLoop implements Executor, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (t == null) {
+            drainTasksAfterStop();
             terminated.complete(null);
         }
-        waiter.close();
+        if (t == null || !t.isAlive()) {
+            waiter.close(); // only once nobody can be sleeping in it
+        }
     }
 
     /** Completes when the loop thread has ended (exceptionally if it died of an error). */

@@ -6,10 +6,11 @@ package org.sockstack.stack.loop;
  * the wheel carries a count of remaining rounds.
  *
  * <p>The wheel also answers "when is the next deadline?" cheaply, so the event loop can sleep
- * exactly until work is due: a bitmap of non-empty slots finds the first occupied slot in a few
- * word operations, and the earliest exact deadline of that slot's current-round timers is
- * returned (a slot that holds only later-round timers yields its tick boundary, costing at most
- * one early wake-up per turn).
+ * exactly until work is due: a bitmap of non-empty slots finds occupied slots in a few word
+ * operations, a per-slot count of timers in their last round skips slots that hold only
+ * later-round timers, and the earliest exact deadline of the first slot with a due timer is
+ * returned (with no timer due this turn, the start of the next turn: at most one early wake-up
+ * per turn of the wheel).
  *
  * <p>Timers fire when {@code now >= deadline}, never early. Not thread-safe: the event loop owns it.
  */
@@ -20,6 +21,8 @@ public final class TimerWheel {
     private final long tickNanos;
     private final Timer[] heads = new Timer[SLOTS];
     private final long[] occupied = new long[SLOTS / 64];
+    /** Per slot, how many of its timers are in their last round (due when the slot's tick comes). */
+    private final int[] due = new int[SLOTS];
     private final Timer[] firing = new Timer[64];
 
     /** The tick whose slot has been processed up to (all timers with earlier ticks have fired). */
@@ -94,8 +97,8 @@ public final class TimerWheel {
         if (!isNowSlot) {
             // The slot's tick has fully passed: timers still here belong to later rounds.
             for (Timer t = heads[slot]; t != null; t = t.next) {
-                if (t.remainingRounds > 0) {
-                    t.remainingRounds--;
+                if (t.remainingRounds > 0 && --t.remainingRounds == 0) {
+                    due[slot]++;
                 }
             }
         }
@@ -109,9 +112,13 @@ public final class TimerWheel {
     private int fireAfterLongPause(long now, long nowTick) {
         int fired = 0;
         for (int slot = 0; slot < SLOTS; slot++) {
+            due[slot] = 0;
             for (Timer t = heads[slot]; t != null; t = t.next) {
                 long tick = Math.floorDiv(t.deadline, tickNanos);
                 t.remainingRounds = tick <= nowTick ? 0 : (tick - nowTick) / SLOTS;
+                if (t.remainingRounds == 0) {
+                    due[slot]++;
+                }
             }
         }
         currentTick = nowTick;
@@ -160,30 +167,28 @@ public final class TimerWheel {
         int start = (int) (currentTick & MASK);
         for (int step = 0; step < SLOTS; ) {
             int slot = (start + step) & MASK;
-            int word = slot >>> 6;
-            long bits = occupied[word] >>> (slot & 63);
+            long bits = occupied[slot >>> 6] >>> (slot & 63);
             if (bits == 0) {
                 step += 64 - (slot & 63);
                 continue;
             }
-            int skip = Long.numberOfTrailingZeros(bits);
-            step += skip;
+            step += Long.numberOfTrailingZeros(bits);
             if (step >= SLOTS) {
                 break;
             }
             int found = (start + step) & MASK;
-            long earliest = Long.MAX_VALUE;
-            for (Timer t = heads[found]; t != null; t = t.next) {
-                if (t.remainingRounds == 0) {
-                    earliest = Math.min(earliest, t.deadline);
+            if (due[found] > 0) {
+                long earliest = Long.MAX_VALUE;
+                for (Timer t = heads[found]; t != null; t = t.next) {
+                    if (t.remainingRounds == 0) {
+                        earliest = Math.min(earliest, t.deadline);
+                    }
                 }
-            }
-            if (earliest != Long.MAX_VALUE) {
                 return earliest;
             }
-            // Only later-round timers: wake at the start of the next tick after this slot.
-            return (currentTick + step + 1) * tickNanos;
+            step++; // only later-round timers here: look further
         }
+        // No timer falls in this turn: every armed one is at least a turn away.
         return (currentTick + SLOTS) * tickNanos;
     }
 
@@ -197,11 +202,17 @@ public final class TimerWheel {
         heads[slot] = t;
         t.slot = slot;
         occupied[slot >>> 6] |= 1L << (slot & 63);
+        if (t.remainingRounds == 0) {
+            due[slot]++;
+        }
         armed++;
     }
 
     private void unlink(Timer t) {
         int slot = t.slot;
+        if (t.remainingRounds == 0) {
+            due[slot]--;
+        }
         if (t.prev != null) {
             t.prev.next = t.next;
         } else {

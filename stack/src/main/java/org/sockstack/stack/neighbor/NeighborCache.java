@@ -33,6 +33,8 @@ import java.util.random.RandomGenerator;
  * @param <A> the protocol address type
  */
 public final class NeighborCache<A> {
+    /** Octets held for one unresolved neighbour: one 64 KiB datagram in 1500-octet fragments fits. */
+    static final int MAX_QUEUED_BYTES = 96 * 1024;
     private final String layer;
     private final TimerWheel timers;
     private final NeighborProtocol<A> protocol;
@@ -232,6 +234,11 @@ public final class NeighborCache<A> {
     }
 
     private NeighborEntry<A> create(A address, NeighborState state, long now) {
+        if (state == NeighborState.INCOMPLETE && incomplete() >= Math.max(1, config.maxEntries() / 4)) {
+            // A flood that makes us resolve many addresses (spoofed sources) must not fill the
+            // cache with entries being resolved and push out working ones: recycle the oldest.
+            evictOldestIncomplete();
+        }
         if (entries.size() >= config.maxEntries() && !evictOne()) {
             return null;
         }
@@ -239,6 +246,30 @@ public final class NeighborCache<A> {
         e.timer = timers.newTimer(layer + ".neighbor", t -> onTimer(e, t));
         entries.put(address, e);
         return e;
+    }
+
+    private int incomplete() {
+        int n = 0;
+        for (NeighborEntry<A> e : entries.values()) {
+            if (e.state == NeighborState.INCOMPLETE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void evictOldestIncomplete() {
+        Iterator<NeighborEntry<A>> it = entries.values().iterator();
+        while (it.hasNext()) {
+            NeighborEntry<A> e = it.next();
+            if (e.state == NeighborState.INCOMPLETE) {
+                it.remove();
+                dropResolutionFailed.add(e.pending.size());
+                discard(e);
+                evicted.increment();
+                return;
+            }
+        }
     }
 
     /** Evicts the least recently used entry that is not resolving; false if every entry is. */
@@ -256,22 +287,38 @@ public final class NeighborCache<A> {
         return false;
     }
 
+    /**
+     * Holds a frame until resolution. Bounded in frames and in octets (so the fragments of one
+     * maximum-size datagram fit, but nothing much more); when full, the oldest frames go first,
+     * they are the likeliest to be stale for the sender.
+     */
     private void enqueue(NeighborEntry<A> e, ByteBuf frame) {
-        if (e.pending.size() >= config.maxQueuedPerEntry()) {
-            // Keep the newest packets: the oldest are the likeliest to be stale for the sender.
-            e.pending.pollFirst().release();
+        int size = frame.readableBytes();
+        while (!e.pending.isEmpty()
+                && (e.pending.size() >= config.maxQueuedPerEntry() || e.pendingBytes + size > MAX_QUEUED_BYTES)) {
+            ByteBuf old = e.pending.pollFirst();
+            e.pendingBytes -= old.readableBytes();
+            old.release();
             dropQueueFull.increment();
         }
         e.pending.addLast(frame);
+        e.pendingBytes += size;
         queued.increment();
     }
 
     private void flushPending(NeighborEntry<A> e, long now) {
+        boolean sent = !e.pending.isEmpty();
         ByteBuf f;
         while ((f = e.pending.pollFirst()) != null) {
             sender.sendFrame(f, e.mac);
         }
+        e.pendingBytes = 0;
         e.lastUsed = now;
+        if (sent && e.state == NeighborState.STALE) {
+            // RFC 4861 7.3.3: sending to a STALE neighbour moves it to DELAY.
+            transition(e, NeighborState.DELAY, now);
+            e.timer.scheduleAfter(now, config.delayFirstProbe().toNanos());
+        }
     }
 
     private void solicit(NeighborEntry<A> e, long now) {
@@ -334,7 +381,8 @@ public final class NeighborCache<A> {
             e.solicitations = 0;
             e.timer.scheduleAfter(now, reachableNanos);
         } else if (to == NeighborState.STALE) {
-            e.timer.cancel();
+            // An unused STALE entry is collected after staleLifetime (a send moves it to DELAY).
+            e.timer.scheduleAfter(now, config.staleLifetime().toNanos());
         }
         if (from != to) {
             traceState(e, from + " -> " + to, now);
@@ -350,6 +398,7 @@ public final class NeighborCache<A> {
     private void discard(NeighborEntry<A> e) {
         e.timer.cancel();
         ByteBuf f;
+        e.pendingBytes = 0;
         while ((f = e.pending.pollFirst()) != null) {
             f.release();
         }

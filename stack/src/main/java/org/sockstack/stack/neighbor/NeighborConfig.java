@@ -8,8 +8,9 @@ import java.time.Duration;
  *
  * @param maxEntries         cache bound; a full cache evicts the least recently used
  *                           non-INCOMPLETE entry, or refuses new ones if all are resolving
- * @param maxQueuedPerEntry  packets held while an entry is INCOMPLETE (RFC 1122 2.3.2.2: "SHOULD
- *                           save at least one"); older ones are dropped first
+ * @param maxQueuedPerEntry  frames held while an entry is INCOMPLETE (RFC 1122 2.3.2.2: "SHOULD
+ *                           save at least one"); older ones are dropped first (also bounded in
+ *                           octets by the cache)
  * @param maxMulticastSolicit solicitations before resolution fails (MAX_MULTICAST_SOLICIT = 3)
  * @param maxUnicastSolicit  probes before a PROBE entry is removed (MAX_UNICAST_SOLICIT = 3)
  * @param retransTimer       time between solicitations (RETRANS_TIMER = 1 s)
@@ -22,7 +23,7 @@ public record NeighborConfig(int maxEntries, int maxQueuedPerEntry, int maxMulti
                              int maxUnicastSolicit, Duration retransTimer, Duration reachableTime,
                              Duration delayFirstProbe, Duration staleLifetime) {
 
-    public static final NeighborConfig DEFAULT = new NeighborConfig(1024, 16, 3, 3,
+    public static final NeighborConfig DEFAULT = new NeighborConfig(1024, 64, 3, 3,
             Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMinutes(10));
 
     public NeighborConfig {

@@ -20,6 +20,7 @@ public final class NeighborEntry<A> {
     long stateSince;
     Timer timer;
     final ArrayDeque<ByteBuf> pending = new ArrayDeque<>(2);
+    int pendingBytes;
 
     NeighborEntry(A address, NeighborState state, long now) {
         this.address = address;

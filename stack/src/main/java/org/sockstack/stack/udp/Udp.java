@@ -67,7 +67,6 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     /** Each socket's groups with its source filter (RFC 3376 section 3.1 socket state). */
     private final Map<UdpSocket, Map<Membership, SourceFilter<Ipv4Address>>> memberships = new HashMap<>();
     private final UdpPacket view = new UdpPacket();
-    private final List<UdpSocket> matches = new ArrayList<>();
     private PortUnreachableSender portUnreachable = (iface, packet, now) -> { };
     private SocketFilterListener<Ipv4Address> filterListener = SocketFilterListener.none();
 
@@ -241,8 +240,8 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             if (iface == null) {
                 return false;
             }
-            if (iface.findIpv4(addr) != null) {
-                return true;
+            if (iface.hasIpv4(addr)) {
+                return true; // usable only: not while probing, not after a conflict (RFC 5227 2.1)
             }
         }
     }
@@ -504,7 +503,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         if (list == null) {
             return 0;
         }
-        matches.clear();
+        // A fresh list per call: delivering can run a socket's listener, which may send (and loop
+        // back) multicast and so re-enter this method.
+        List<UdpSocket> matches = new ArrayList<>(list.size());
         for (UdpSocket s : list) {
             if (!(s.local.address() instanceof Ipv4Address local)) {
                 continue;
@@ -530,7 +531,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         if (list == null) {
             return 0;
         }
-        matches.clear();
+        // A fresh list per call: delivering can run a socket's listener, which may send (and loop
+        // back) multicast and so re-enter this method.
+        List<UdpSocket> matches = new ArrayList<>(list.size());
         int dst = ((Ipv4Address) to.address()).bits();
         for (UdpSocket s : list) {
             if (!(s.local.address() instanceof Ipv4Address local)) {
@@ -788,7 +791,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         if (list == null) {
             return 0;
         }
-        matches.clear();
+        // A fresh list per call: delivering can run a socket's listener, which may send (and loop
+        // back) multicast and so re-enter this method.
+        List<UdpSocket> matches = new ArrayList<>(list.size());
         for (UdpSocket s : list) {
             if (!(s.local.address() instanceof Ipv6Address local)) {
                 continue;

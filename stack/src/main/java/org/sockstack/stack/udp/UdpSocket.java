@@ -40,6 +40,12 @@ public final class UdpSocket {
     boolean dontFragment;
     private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER;
     private int queuedBytes;
+    /**
+     * What the queue is charged against the receive buffer: payload plus a fixed overhead per
+     * datagram (as a kernel charges an skb's truesize), so even empty datagrams fill it.
+     */
+    private int chargedBytes;
+    static final int PER_DATAGRAM_OVERHEAD = 256;
     private long receiveDrops;
     private final ArrayDeque<UdpDatagram> queue = new ArrayDeque<>();
     private SocketError pendingError = SocketError.OK;
@@ -110,6 +116,7 @@ public final class UdpSocket {
         UdpDatagram d = queue.pollFirst();
         if (d != null) {
             queuedBytes -= d.data().readableBytes();
+            chargedBytes -= d.data().readableBytes() + PER_DATAGRAM_OVERHEAD;
         }
         return d;
     }
@@ -154,6 +161,7 @@ public final class UdpSocket {
                 d.data().release();
             }
             queuedBytes = 0;
+            chargedBytes = 0;
         }
     }
 
@@ -309,7 +317,8 @@ public final class UdpSocket {
     /** Queues a received datagram (takes ownership); false if the buffer was full. */
     boolean enqueue(UdpDatagram d) {
         int size = d.data().readableBytes();
-        if (queuedBytes + size > receiveBufferSize && !queue.isEmpty()) {
+        int charge = size + PER_DATAGRAM_OVERHEAD;
+        if (chargedBytes + charge > receiveBufferSize && !queue.isEmpty()) {
             receiveDrops++;
             d.data().release();
             return false;
@@ -317,6 +326,7 @@ public final class UdpSocket {
         boolean wasEmpty = queue.isEmpty();
         queue.addLast(d);
         queuedBytes += size;
+        chargedBytes += charge;
         if (wasEmpty) {
             listener.onEvents(SocketEvents.READABLE);
         }

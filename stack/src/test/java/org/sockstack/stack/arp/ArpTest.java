@@ -227,4 +227,43 @@ class ArpTest {
         assertTrue(h.stack.arp(h.iface).cache().size() <= 1024, "size " + h.stack.arp(h.iface).cache().size());
         assertTrue(h.stack.counters().get("arp.neighbor.evicted") > 0);
     }
+
+    /** A reply broadcast, or not naming us as target, updates the entry but does not vouch for reachability. */
+    @Test
+    void broadcastReplyDoesNotConfirmReachability() {
+        var cache = h.stack.arp(h.iface).cache();
+        cache.send(PEER_IP, h.iface.newFrame(EtherType.IPV4, 20), h.clock.nanos());
+        StackHarness.releaseAll(h.sent());
+        h.inject(arpFrame(ArpRepr.reply(PEER_MAC, PEER_IP, MacAddress.BROADCAST, STACK_IP), MacAddress.BROADCAST));
+        StackHarness.releaseAll(h.sent());
+        assertTrue(cache.entry(PEER_IP).state() != NeighborState.REACHABLE, "state " + cache.entry(PEER_IP).state());
+        assertEquals(PEER_MAC.bits(), cache.entry(PEER_IP).mac());
+    }
+
+    /** Resolving many addresses at once cannot fill the cache with INCOMPLETE entries. */
+    @Test
+    void incompleteEntriesAreCapped() {
+        var cache = h.stack.arp(h.iface).cache();
+        for (int i = 0; i < 2_000; i++) {
+            Ipv4Address dst = new Ipv4Address(Ipv4Address.parse("192.0.2.0").bits() + 3 + (i % 250));
+            cache.send(new Ipv4Address(dst.bits() + (i / 250 << 8)), h.iface.newFrame(EtherType.IPV4, 20), h.clock.nanos());
+            if (i % 100 == 0) {
+                StackHarness.releaseAll(h.sent());
+            }
+        }
+        StackHarness.releaseAll(h.sent());
+        assertTrue(cache.size() <= 256, "INCOMPLETE entries capped at a quarter of the cache: " + cache.size());
+    }
+
+    /** The frames held for one unresolved neighbour are bounded in octets too. */
+    @Test
+    void queuedFramesAreBoundedInOctets() {
+        var cache = h.stack.arp(h.iface).cache();
+        for (int i = 0; i < 100; i++) {
+            cache.send(Ipv4Address.parse("192.0.2.77"), h.iface.newFrame(EtherType.IPV4, 1500), h.clock.nanos());
+        }
+        StackHarness.releaseAll(h.sent());
+        assertTrue(cache.entry(Ipv4Address.parse("192.0.2.77")).pendingPackets() * 1514 <= 96 * 1024);
+        assertTrue(h.stack.counters().get("arp.drop.neighbor_queue_full") > 0);
+    }
 }

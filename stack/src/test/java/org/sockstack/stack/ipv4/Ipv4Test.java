@@ -171,4 +171,32 @@ class Ipv4Test {
         assertEquals(1500, h.stack.ipv4().path(Ipv4Address.parse("192.0.2.3").bits(), 0, null).mtu());
         assertEquals(1400, h.stack.ipv4().updatePathMtu(dst, 1450, h.clock.nanos()), "never raised by a report");
     }
+
+    /** RFC 1122 3.3.6: a unicast datagram in a link-layer broadcast frame is discarded, unanswered. */
+    @Test
+    void rfc1122_3_3_6_unicastDatagramInABroadcastFrameIsDiscarded() {
+        Ipv4Repr ip = new Ipv4Repr(PEER_IP, STACK_IP, IpProtocol.ICMP, 16, 64);
+        h.inject(Frames.ipv4(PEER_MAC, MacAddress.BROADCAST, ip, Frames.icmpEcho(8, 1, 1, new byte[8])));
+        assertNothingSentAndCounted("ipv4.drop.unicast_in_link_broadcast");
+    }
+
+    /** A frame tagged for a VLAN this interface is not on is not ours. */
+    @Test
+    void frameTaggedForAnotherVlanIsDropped() {
+        ByteBuf untagged = echo();
+        ByteBuf tagged = io.netty.buffer.Unpooled.buffer(untagged.readableBytes() + 4);
+        tagged.writeBytes(untagged, 0, 12).writeShort(0x8100).writeShort(42).writeBytes(untagged, 12,
+                untagged.readableBytes() - 12);
+        h.inject(tagged);
+        assertNothingSentAndCounted("link.drop.vlan_mismatch");
+    }
+
+    /** RFC 1122 3.2.1.3: 0/8, 127/8 and class E destinations never leave the host. */
+    @Test
+    void rfc1122_3_2_1_3_specialDestinationsHaveNoRoute() {
+        h.stack.ipv4().addDefaultRoute(h.iface, PEER_IP);
+        for (String dst : new String[] {"0.1.2.3", "127.0.0.1", "240.0.0.1"}) {
+            assertNull(h.stack.ipv4().path(Ipv4Address.parse(dst).bits(), 0, null), dst);
+        }
+    }
 }

@@ -133,4 +133,17 @@ class TimerWheelTest {
             assertEquals(i, fired.size(), "on time at step " + i);
         }
     }
+
+    /** Timers more than a turn away do not wake an idle loop every tick. */
+    @Test
+    void farTimersInEverySlotDoNotCauseTickWakeUps() {
+        TimerWheel wheel = new TimerWheel(START, MS);
+        for (int i = 0; i < 512; i++) {
+            wheel.newTimer("far" + i, n -> { }).schedule(START + 10_000 * MS + i * MS);
+        }
+        long next = wheel.nextDeadline();
+        assertTrue(next >= START - 123 + 512 * MS, "the next wake-up is a turn away, not the next tick: "
+                + (next - START) / MS + " ms");
+        assertTrue(next <= START + 10_000 * MS, "never later than the earliest timer");
+    }
 }

@@ -98,6 +98,7 @@ public final class StackHarness implements AutoCloseable {
 
     @Override
     public void close() {
+        stack.close();
         releaseAll(sent());
         releaseAll(taken);
         device.close();

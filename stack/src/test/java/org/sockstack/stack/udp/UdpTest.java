@@ -224,7 +224,8 @@ class UdpTest {
     void receiveBufferOverflowIsDroppedAndCounted() {
         UdpSocket s = udp.open();
         s.bind(new Endpoint(Ipv4Address.ANY, 7));
-        s.setReceiveBufferSize(3000);
+        // Each datagram is charged its payload plus a fixed overhead: room for exactly three.
+        s.setReceiveBufferSize(3 * (1000 + UdpSocket.PER_DATAGRAM_OVERHEAD));
         for (int i = 0; i < 5; i++) {
             h.inject(datagramFromPeer(1, 7, new byte[1000]));
         }
@@ -232,6 +233,23 @@ class UdpTest {
         assertEquals(2, h.stack.counters().get("udp.drop.receive_buffer_full"));
         s.close();
         assertEquals(0, s.queuedDatagrams(), "close releases the queue");
+    }
+
+    /** Empty datagrams cost queue space too, so a flood of them cannot grow the queue without bound. */
+    @Test
+    void aFloodOfEmptyDatagramsIsBounded() {
+        UdpSocket s = udp.open();
+        s.bind(new Endpoint(Ipv4Address.ANY, 7));
+        for (int i = 0; i < 5_000; i++) {
+            h.device.inject(datagramFromPeer(1, 7, new byte[0]));
+            if (i % 500 == 0) {
+                h.run();
+            }
+        }
+        h.run();
+        assertEquals(UdpSocket.DEFAULT_RECEIVE_BUFFER / UdpSocket.PER_DATAGRAM_OVERHEAD, s.queuedDatagrams());
+        assertTrue(h.stack.counters().get("udp.drop.receive_buffer_full") > 0);
+        s.close();
     }
 
     @Test
