@@ -25,6 +25,7 @@ import org.sockstack.stack.stats.Counter;
 import org.sockstack.stack.stats.Counters;
 import org.sockstack.stack.stats.EventTrace;
 import org.sockstack.stack.tcp.Ipv4TcpNetwork;
+import org.sockstack.stack.tcp.Ipv6TcpNetwork;
 import org.sockstack.stack.tcp.Tcp;
 import org.sockstack.stack.tcp.TcpConfig;
 import org.sockstack.stack.wire.EtherType;
@@ -136,6 +137,10 @@ public final class Stack implements Pollable {
         udp.setIpv6SocketFilterListener(mld);
         udp.attachIpv6(ipv6, icmpv6::portUnreachable);
         ipv6.register(IpProtocol.UDP, udp.ipv6Handler());
+        // TCP over IPv6 (RFC 8200 section 8): the same TCP, a second network.
+        Ipv6TcpNetwork tcpOverIpv6 = new Ipv6TcpNetwork(ipv6, tcp);
+        tcp.addNetwork(tcpOverIpv6);
+        ipv6.register(IpProtocol.TCP, tcpOverIpv6);
         icmpv6.registerTransport(IpProtocol.UDP, udp.ipv6ErrorListener());
         loop.register(this);
     }

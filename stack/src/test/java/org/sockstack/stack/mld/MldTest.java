@@ -37,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sockstack.stack.ipv6.V6.ROUTER_LL;
 import static org.sockstack.stack.ipv6.V6.ROUTER_MAC;
-import static org.sockstack.stack.ipv6.V6.STACK;
 import static org.sockstack.stack.ipv6.V6.STACK_LL;
 
 /** The MLD host side (RFC 3810 with RFC 2710 compatibility) on the manual clock. */
