@@ -12,6 +12,7 @@ import org.sockstack.stack.ipv4.Ipv4;
 import org.sockstack.stack.iface.Ipv6InterfaceAddress;
 import org.sockstack.stack.icmpv6.Icmpv6;
 import org.sockstack.stack.ipv6.Ipv6;
+import org.sockstack.stack.mld.Mld;
 import org.sockstack.stack.ndp.Ndp;
 import org.sockstack.stack.ndp.NdpConfig;
 import org.sockstack.stack.wire.Icmpv6Packet;
@@ -24,6 +25,7 @@ import org.sockstack.stack.stats.Counter;
 import org.sockstack.stack.stats.Counters;
 import org.sockstack.stack.stats.EventTrace;
 import org.sockstack.stack.tcp.Ipv4TcpNetwork;
+import org.sockstack.stack.tcp.Ipv6TcpNetwork;
 import org.sockstack.stack.tcp.Tcp;
 import org.sockstack.stack.tcp.TcpConfig;
 import org.sockstack.stack.wire.EtherType;
@@ -63,6 +65,7 @@ public final class Stack implements Pollable {
     // IPv6 (RFC 8200), ICMPv6 (RFC 4443) and Neighbor Discovery (RFC 4861) per enabled interface.
     private final Ipv6 ipv6;
     private final Icmpv6 icmpv6;
+    private final Mld mld;
     private final java.util.Map<NetworkInterface, Ndp> ndp = new java.util.HashMap<>();
     private NdpConfig ndpConfig = NdpConfig.DEFAULT;
 
@@ -125,8 +128,21 @@ public final class Stack implements Pollable {
                 }
             });
         }
+        // MLD (RFC 3810): told of every IPv6 group joined (solicited-node groups included) and
+        // of the sockets' source filters; answers queries.
+        mld = new Mld(ipv6, loop.timers(), random, counters, trace);
+        for (int type : new int[] {Icmpv6Packet.TYPE_MLD_QUERY, Icmpv6Packet.TYPE_MLD_REPORT,
+                Icmpv6Packet.TYPE_MLD_DONE, Icmpv6Packet.TYPE_MLDV2_REPORT}) {
+            icmpv6.registerMessageHandler(type, mld);
+        }
+        ipv6.setGroupListener(mld);
+        udp.setIpv6SocketFilterListener(mld);
         udp.attachIpv6(ipv6, icmpv6::portUnreachable);
         ipv6.register(IpProtocol.UDP, udp.ipv6Handler());
+        // TCP over IPv6 (RFC 8200 section 8): the same TCP, a second network.
+        Ipv6TcpNetwork tcpOverIpv6 = new Ipv6TcpNetwork(ipv6, tcp);
+        tcp.addNetwork(tcpOverIpv6);
+        ipv6.register(IpProtocol.TCP, tcpOverIpv6);
         icmpv6.registerTransport(IpProtocol.UDP, udp.ipv6ErrorListener());
         loop.register(this);
     }
@@ -236,6 +252,11 @@ public final class Stack implements Pollable {
 
     public Icmpv6 icmpv6() {
         return icmpv6;
+    }
+
+    /** MLD: listener reports and the per-interface IPv6 membership state. */
+    public Mld mld() {
+        return mld;
     }
 
     /** Neighbor Discovery on an interface, or null if IPv6 is not enabled there. */

@@ -69,6 +69,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     private final UdpPacket view = new UdpPacket();
     private PortUnreachableSender portUnreachable = (iface, packet, now) -> { };
     private SocketFilterListener<Ipv4Address> filterListener = SocketFilterListener.none();
+    private SocketFilterListener<Ipv6Address> filterListener6 = SocketFilterListener.none();
 
     private final Counter rxDatagrams;
     private final Counter txDatagrams;
@@ -80,7 +81,8 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     // IPv6 (attached by the stack when it has an IPv6 layer).
     private Ipv6 ipv6;
     private Ipv6PortUnreachableSender portUnreachable6 = (iface, packet, now) -> { };
-    private final Map<UdpSocket, Set<Membership6>> memberships6 = new HashMap<>();
+    /** The IPv6 groups of each socket with its source filter (RFC 3810 section 4.1 socket state). */
+    private final Map<UdpSocket, Map<Membership6, SourceFilter<Ipv6Address>>> memberships6 = new HashMap<>();
 
     /** Sends ICMP Port Unreachable for a datagram (ICMP implements it). */
     @FunctionalInterface
@@ -140,6 +142,11 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     /** Who merges the sockets' source filters into interface state (IGMP). */
     public void setSocketFilterListener(SocketFilterListener<Ipv4Address> listener) {
         this.filterListener = listener;
+    }
+
+    /** Who merges the sockets' IPv6 source filters into interface state (MLD). */
+    public void setIpv6SocketFilterListener(SocketFilterListener<Ipv6Address> listener) {
+        this.filterListener6 = listener;
     }
 
     /** A new, unbound socket. */
@@ -223,12 +230,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
                 }
             }
         }
-        Set<Membership6> joined6 = memberships6.remove(s);
+        Map<Membership6, SourceFilter<Ipv6Address>> joined6 = memberships6.remove(s);
         if (joined6 != null) {
-            for (Membership6 m : joined6) {
+            for (Membership6 m : joined6.keySet()) {
                 NetworkInterface iface = interfaceByIndex.apply(m.ifindex());
                 if (iface != null) {
-                    ipv6.leaveGroup(iface, m.group());
+                    leave6(s, iface, m.group());
                 }
             }
         }
@@ -289,6 +296,9 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
      */
     SocketError setSourceFilter(UdpSocket s, IpAddress group, int ifindex, FilterMode mode,
                                 Collection<? extends IpAddress> sources) {
+        if (group instanceof Ipv6Address g6) {
+            return setSourceFilterIpv6(s, g6, ifindex, mode, sources);
+        }
         NetworkInterface iface = groupInterface(group, ifindex);
         if (iface == null) {
             return group instanceof Ipv4Address g && g.isMulticast()
@@ -319,7 +329,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     /** The socket's source filter for {@code group}, or null if it has not joined it. */
-    SourceFilter<Ipv4Address> sourceFilter(UdpSocket s, IpAddress group, int ifindex) {
+    SourceFilter<? extends IpAddress> sourceFilter(UdpSocket s, IpAddress group, int ifindex) {
+        if (group instanceof Ipv6Address g6) {
+            NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface6(g6);
+            Map<Membership6, SourceFilter<Ipv6Address>> joined = memberships6.get(s);
+            return iface == null || joined == null ? null : joined.get(new Membership6(g6, iface.index()));
+        }
         NetworkInterface iface = groupInterface(group, ifindex);
         Map<Membership, SourceFilter<Ipv4Address>> joined = memberships.get(s);
         if (iface == null || joined == null) {
@@ -642,20 +657,70 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         if (iface == null) {
             return SocketError.ADDRESS_NOT_AVAILABLE;
         }
-        if (!memberships6.computeIfAbsent(s, k -> new HashSet<>()).add(new Membership6(g, iface.index()))) {
+        Map<Membership6, SourceFilter<Ipv6Address>> joined = memberships6.computeIfAbsent(s, k -> new LinkedHashMap<>());
+        Membership6 m = new Membership6(g, iface.index());
+        if (joined.containsKey(m)) {
             return SocketError.ADDRESS_IN_USE;
         }
-        ipv6.joinGroup(iface, g);
+        join6(s, iface, m, joined, SourceFilter.anySource());
         return SocketError.OK;
+    }
+
+    /** {@link #setSourceFilter} for an IPv6 group (RFC 3810 section 3 IPv6MulticastListen). */
+    private SocketError setSourceFilterIpv6(UdpSocket s, Ipv6Address g, int ifindex, FilterMode mode,
+                                            Collection<? extends IpAddress> sources) {
+        if (ipv6 == null || !g.isMulticast()) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface6(g);
+        if (iface == null) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        List<Ipv6Address> v6 = new ArrayList<>(sources.size());
+        for (IpAddress a : sources) {
+            if (!(a instanceof Ipv6Address src) || src.isMulticast() || src.isUnspecified()) {
+                return SocketError.INVALID_ARGUMENT;
+            }
+            v6.add(src);
+        }
+        SourceFilter<Ipv6Address> filter = SourceFilter.of(mode, v6);
+        Membership6 m = new Membership6(g, iface.index());
+        Map<Membership6, SourceFilter<Ipv6Address>> joined = memberships6.computeIfAbsent(s, k -> new LinkedHashMap<>());
+        if (!joined.containsKey(m)) {
+            if (!filter.isEmpty()) {
+                join6(s, iface, m, joined, filter);
+            }
+        } else if (filter.isEmpty()) {
+            joined.remove(m);
+            leave6(s, iface, g);
+        } else {
+            joined.put(m, filter);
+            filterListener6.socketFilterChanged(s, iface, g, filter);
+        }
+        return SocketError.OK;
+    }
+
+    /** As for IPv4: the filter first, then the IP-level join, so MLD sees the final state at once. */
+    private void join6(UdpSocket s, NetworkInterface iface, Membership6 m,
+                       Map<Membership6, SourceFilter<Ipv6Address>> joined, SourceFilter<Ipv6Address> filter) {
+        joined.put(m, filter);
+        filterListener6.socketFilterChanged(s, iface, m.group(), filter);
+        ipv6.joinGroup(iface, m.group());
+    }
+
+    /** The IP-level leave first: the last listener leaving is reported as a leave, not a change. */
+    private void leave6(UdpSocket s, NetworkInterface iface, Ipv6Address group) {
+        ipv6.leaveGroup(iface, group);
+        filterListener6.socketFilterChanged(s, iface, group, SourceFilter.includeNone());
     }
 
     private SocketError leaveGroupIpv6(UdpSocket s, Ipv6Address g, int ifindex) {
         NetworkInterface iface = ifindex >= 0 ? interfaceByIndex.apply(ifindex) : groupInterface6(g);
-        Set<Membership6> joined = memberships6.get(s);
-        if (iface == null || joined == null || !joined.remove(new Membership6(g, iface.index()))) {
+        Map<Membership6, SourceFilter<Ipv6Address>> joined = memberships6.get(s);
+        if (iface == null || joined == null || joined.remove(new Membership6(g, iface.index())) == null) {
             return SocketError.ADDRESS_NOT_AVAILABLE;
         }
-        ipv6.leaveGroup(iface, g);
+        leave6(s, iface, g);
         return SocketError.OK;
     }
 
@@ -798,8 +863,10 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             if (!(s.local.address() instanceof Ipv6Address local)) {
                 continue;
             }
-            Set<Membership6> joined = memberships6.get(s);
-            boolean member = joined != null && joined.contains(new Membership6(group, iface.index()));
+            Map<Membership6, SourceFilter<Ipv6Address>> joined = memberships6.get(s);
+            SourceFilter<Ipv6Address> filter = joined == null ? null : joined.get(new Membership6(group, iface.index()));
+            // RFC 3810 section 3: a socket receives only from the sources its filter accepts.
+            boolean member = filter != null && filter.accepts((Ipv6Address) from.address());
             if ((local.isUnspecified() || local.equals(group)) && member && peerMatches(s, from)) {
                 matches.add(s);
             }

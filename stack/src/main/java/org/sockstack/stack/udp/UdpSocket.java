@@ -279,7 +279,7 @@ public final class UdpSocket {
     }
 
     /** The source filter for a joined group (EXCLUDE {} after joinGroup), or null if not joined. */
-    public SourceFilter<Ipv4Address> sourceFilter(IpAddress group, int ifindex) {
+    public SourceFilter<? extends IpAddress> sourceFilter(IpAddress group, int ifindex) {
         return udp.sourceFilter(this, group, ifindex);
     }
 

@@ -133,6 +133,25 @@ public final class V6 {
         return h;
     }
 
+    /**
+     * The frames that are not MLD reports (IPv6 with a Hop-by-Hop header first, which only MLD
+     * sends): tests of other protocols ignore the listener reports of the groups they join.
+     * MLD frames are released.
+     */
+    public static List<ByteBuf> withoutMld(List<ByteBuf> frames) {
+        List<ByteBuf> out = new ArrayList<>();
+        for (ByteBuf f : frames) {
+            EthernetFrame eth = new EthernetFrame().wrap(f);
+            if (eth.check().ok() && eth.etherType() == EtherType.IPV6
+                    && f.getUnsignedByte(EthernetFrame.HEADER_LENGTH + 6) == IpProtocol.HOP_BY_HOP) {
+                f.release();
+            } else {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
     public static byte[] concat(byte[]... parts) {
         int n = 0;
         for (byte[] p : parts) {

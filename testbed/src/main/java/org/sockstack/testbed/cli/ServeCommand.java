@@ -36,8 +36,9 @@ public final class ServeCommand implements Callable<Integer> {
         PrintStream out = System.out;
         List<String> names = services.equals(List.of("none")) ? List.of() : services;
         try (StackHost host = stackOptions.open("sockstack", out)) {
-            UdpServices udp = host.call(() -> UdpServices.start(host.stack(), names, ZonedDateTime::now));
-            TcpServices tcp = host.call(() -> TcpServices.start(host.stack(), names));
+            UdpServices udp = host.call(() -> UdpServices.start(host.stack(), names, ZonedDateTime::now,
+                    stackOptions.ipv6()));
+            TcpServices tcp = host.call(() -> TcpServices.start(host.stack(), names, stackOptions.ipv6()));
             CountDownLatch stop = new CountDownLatch(1);
             // SIGINT/SIGTERM end the run normally (counters printed, exit 0) rather than killing the JVM.
             for (String signal : new String[] {"INT", "TERM"}) {
@@ -46,7 +47,8 @@ public final class ServeCommand implements Callable<Integer> {
             host.start();
             out.println("sockstack ready on " + stackOptions.interfaceName()
                     + (stackOptions.netns != null ? " in netns " + stackOptions.netns : "") + ": "
-                    + stackOptions.addr + " mac " + host.iface().macAddress() + ", services " + names);
+                    + stackOptions.addr + (stackOptions.addr6 != null ? " " + stackOptions.addr6 : "")
+                    + (stackOptions.ipv6() ? " ipv6" : "") + " mac " + host.iface().macAddress() + ", services " + names);
             out.flush();
             stop.await();
             host.run(() -> {

@@ -2,6 +2,7 @@ package org.sockstack.testbed.cli;
 
 import org.sockstack.stack.StackConfig;
 import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.lab.Lab;
 import picocli.CommandLine.ArgGroup;
@@ -35,6 +36,14 @@ public final class StackOptions {
     @Option(names = "--gateway", paramLabel = "ADDR", description = "default gateway")
     String gateway;
 
+    @Option(names = "--addr6", paramLabel = "ADDR/LEN",
+            description = "static IPv6 address, e.g. 2001:db8::2/64 (used after DAD)")
+    String addr6;
+
+    @Option(names = "--no-ipv6", description = "leave IPv6 off (by default the link-local address is formed "
+            + "and SLAAC addresses come from router advertisements)")
+    boolean noIpv6;
+
     @Option(names = "--mtu", defaultValue = "1500", description = "link MTU (default ${DEFAULT-VALUE})")
     int mtu;
 
@@ -50,6 +59,10 @@ public final class StackOptions {
     /** Validates the options, opens the device and configures the stack (loop not started). */
     StackHost open(String name, PrintStream out) {
         Cidr cidr = Cidr.parse(addr);
+        Cidr6 cidr6 = addr6 == null ? null : Cidr6.parse(addr6);
+        if (cidr6 != null && noIpv6) {
+            throw new IllegalArgumentException("--addr6 and --no-ipv6 contradict each other");
+        }
         Ipv4Address gw = null;
         if (gateway != null) {
             gw = Ipv4Address.tryParse(gateway);
@@ -81,6 +94,13 @@ public final class StackOptions {
             if (gw != null) {
                 host.stack().ipv4().addDefaultRoute(host.iface(), gw);
             }
+            if (ipv6()) {
+                // RFC 4862 5.3 and 5.5: the link-local address after DAD, SLAAC from RAs.
+                host.stack().enableIpv6(host.iface());
+                if (cidr6 != null) {
+                    host.stack().addIpv6Address(host.iface(), cidr6.address(), cidr6.prefixLength());
+                }
+            }
         } catch (RuntimeException e) {
             host.close();
             throw e;
@@ -88,8 +108,41 @@ public final class StackOptions {
         return host;
     }
 
+    /** IPv6 is on unless {@code --no-ipv6}. */
+    boolean ipv6() {
+        return !noIpv6;
+    }
+
     String interfaceName() {
         return device.tap != null ? device.tap : device.pcap;
+    }
+
+    /** An IPv6 address with a prefix length, e.g. 2001:db8::2/64 (64 if omitted). */
+    record Cidr6(Ipv6Address address, int prefixLength) {
+        static Cidr6 parse(String text) {
+            int slash = text.indexOf('/');
+            Ipv6Address a = Ipv6Address.tryParse(slash < 0 ? text : text.substring(0, slash));
+            if (a == null || a.isMulticast() || a.isUnspecified()) {
+                throw new IllegalArgumentException("not a unicast IPv6 address: " + text);
+            }
+            int len = 64;
+            if (slash >= 0) {
+                try {
+                    len = Integer.parseInt(text.substring(slash + 1));
+                } catch (NumberFormatException e) {
+                    len = -1;
+                }
+                if (len < 0 || len > 128) {
+                    throw new IllegalArgumentException("bad prefix length in " + text);
+                }
+            }
+            return new Cidr6(a, len);
+        }
+
+        @Override
+        public String toString() {
+            return address + "/" + prefixLength;
+        }
     }
 
     /** An address with a prefix length, e.g. 192.0.2.2/24. */

@@ -33,6 +33,11 @@ public final class HttpServer {
         return TcpServer.listen(stack, port, 128, socket -> new Session());
     }
 
+    /** Starts listening on {@code port} of {@code address} (0.0.0.0 or ::). Event loop thread. */
+    public static TcpServer start(Stack stack, org.sockstack.stack.wire.IpAddress address, int port) {
+        return TcpServer.listen(stack, address, port, 128, socket -> new Session());
+    }
+
     /** One HTTP connection: read a request head, send the response (streaming large bodies), repeat. */
     static final class Session extends TcpServer.Session {
         private final ByteBuf in = PooledByteBufAllocator.DEFAULT.heapBuffer(1024, MAX_HEAD);

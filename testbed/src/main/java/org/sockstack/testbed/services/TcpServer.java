@@ -5,6 +5,7 @@ import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.socket.SocketEvents;
 import org.sockstack.stack.tcp.TcpSocket;
+import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.Ipv4Address;
 
 import java.util.function.Function;
@@ -57,9 +58,18 @@ public final class TcpServer implements AutoCloseable {
      * @throws IllegalArgumentException if the port cannot be bound
      */
     public static TcpServer listen(Stack stack, int port, int backlog, Function<TcpSocket, Session> factory) {
+        return listen(stack, Ipv4Address.ANY, port, backlog, factory);
+    }
+
+    /**
+     * Listens on {@code port} of {@code address} (0.0.0.0 or :: for all addresses of that
+     * family: IPv4 and IPv6 have separate port spaces). Event loop thread.
+     */
+    public static TcpServer listen(Stack stack, IpAddress address, int port, int backlog,
+                                   Function<TcpSocket, Session> factory) {
         TcpSocket s = stack.tcp().open();
         s.setReuseAddress(true);
-        SocketError e = s.bind(new Endpoint(Ipv4Address.ANY, port));
+        SocketError e = s.bind(new Endpoint(address, port));
         if (e == SocketError.OK) {
             e = s.listen(backlog);
         }

@@ -8,7 +8,9 @@ import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.socket.SocketEvents;
 import org.sockstack.stack.udp.UdpDatagram;
 import org.sockstack.stack.udp.UdpSocket;
+import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
 
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
@@ -46,16 +48,30 @@ public final class UdpServices implements AutoCloseable {
      * @throws IllegalArgumentException for an unknown name or a port already in use
      */
     public static UdpServices start(Stack stack, List<String> names, Supplier<ZonedDateTime> wallClock) {
+        return start(stack, names, wallClock, false);
+    }
+
+    /** As above, on 0.0.0.0 and, if {@code ipv6}, on :: as well (separate port spaces). */
+    public static UdpServices start(Stack stack, List<String> names, Supplier<ZonedDateTime> wallClock,
+                                    boolean ipv6) {
         UdpServices s = new UdpServices(stack, wallClock);
-        for (String name : names) {
-            switch (name) {
-                case "echo" -> s.open(ECHO, s::echo);
-                case "discard" -> s.open(DISCARD, (sock, d) -> { });
-                case "daytime" -> s.open(DAYTIME, s::daytime);
-                case "chargen" -> s.open(CHARGEN, s::chargen);
-                case "http" -> { } // TCP only
-                default -> throw new IllegalArgumentException("unknown UDP service: " + name);
+        List<IpAddress> addresses = ipv6 ? List.of(Ipv4Address.ANY, Ipv6Address.UNSPECIFIED) : List.of(Ipv4Address.ANY);
+        try {
+            for (IpAddress any : addresses) {
+                for (String name : names) {
+                    switch (name) {
+                        case "echo" -> s.open(any, ECHO, s::echo);
+                        case "discard" -> s.open(any, DISCARD, (sock, d) -> { });
+                        case "daytime" -> s.open(any, DAYTIME, s::daytime);
+                        case "chargen" -> s.open(any, CHARGEN, s::chargen);
+                        case "http" -> { } // TCP only
+                        default -> throw new IllegalArgumentException("unknown UDP service: " + name);
+                    }
+                }
             }
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
         }
         return s;
     }
@@ -65,9 +81,9 @@ public final class UdpServices implements AutoCloseable {
         void handle(UdpSocket socket, UdpDatagram datagram);
     }
 
-    private void open(int port, Handler handler) {
+    private void open(IpAddress any, int port, Handler handler) {
         UdpSocket socket = stack.udp().open();
-        SocketError e = socket.bind(new Endpoint(Ipv4Address.ANY, port));
+        SocketError e = socket.bind(new Endpoint(any, port));
         if (e != SocketError.OK) {
             socket.close();
             throw new IllegalArgumentException("cannot bind UDP port " + port + ": " + e);

@@ -58,7 +58,10 @@ class SockstackCliTest {
         assertTrue(r.err().contains("not an IPv4 address"), r.err());
         Result p = run("ping", "--tap", "x0", "--addr", "192.0.2.2/24", "not-an-address");
         assertNotEquals(0, p.code());
-        assertTrue(p.err().contains("not an IPv4 address"), p.err());
+        assertTrue(p.err().contains("not an IPv4 or IPv6 address"), p.err());
+        Result six = run("serve", "--tap", "x0", "--addr", "192.0.2.2/24", "--addr6", "2001:db8::2/129");
+        assertNotEquals(0, six.code());
+        assertTrue(six.err().contains("bad prefix length"), six.err());
     }
 
     @Test
