@@ -39,7 +39,9 @@ public record ScenarioResult(Scenario scenario, List<FlowResult> flows, long end
                 s.bytes() > 0 ? s.bytes() + " bytes each" : "for " + Units.formatTime(s.duration()), s.seed()));
         sb.append(String.format(Locale.ROOT, "bottleneck: %s, %s one-way, queue %d octets, loss %s, reorder %s,"
                         + " duplicate %s, corrupt %s, jitter %s%n", Units.formatRate(s.rate()), Units.formatTime(s.delay()),
-                s.queueBytes(), s.loss(), s.reorder(), s.duplicate(), s.corrupt(), Units.formatTime(s.jitter())));
+                s.queueBytes(), Units.formatProbability(s.loss()), Units.formatProbability(s.reorder()),
+                Units.formatProbability(s.duplicate()), Units.formatProbability(s.corrupt()),
+                Units.formatTime(s.jitter())));
         sb.append(String.format(Locale.ROOT, "virtual time: %.3f s%n", endNanos / 1e9));
         sb.append(FlowResult.tableHeader()).append('\n');
         long bytes = 0;

@@ -27,7 +27,8 @@ import java.util.List;
  *   <li>{@code flow-N.csv}: the sender's cwnd, ssthresh, srtt, rttvar, rto, bytes acked,
  *       retransmissions and bytes in flight, every {@code sampleInterval} of virtual time;</li>
  *   <li>{@code flow-N-cwnd.svg} and {@code flow-N-rtt.svg}: those series drawn;</li>
- *   <li>{@code ladder.svg}: the first packets of flow 1 as a sequence diagram;</li>
+ *   <li>{@code ladder.svg}: the first packets of flow 1 as a sequence diagram, times measured
+ *       in both captures (a lost packet ends in a cross);</li>
  *   <li>{@code summary.txt}: {@link ScenarioResult#summary()}.</li>
  * </ul>
  *
@@ -242,7 +243,8 @@ public final class ScenarioRunner {
             files.add(write(base + "-rtt.svg", TcpPlots.rtt(table, "Smoothed RTT, " + who)));
         }
         SimHost first = senders.get(0);
-        LadderDiagram ladder = TcpLadder.fromCapture(first.captureFile(), scenario.ladderPackets());
+        LadderDiagram ladder = TcpLadder.fromCaptures(first.captureFile(), receiver.captureFile(),
+                scenario.ladderPackets());
         files.add(write("ladder.svg", ladder.toSvg()));
         ScenarioResult result = new ScenarioResult(scenario, results, end - base, files);
         files.add(write("summary.txt", result.summary()));

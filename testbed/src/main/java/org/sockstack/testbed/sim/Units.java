@@ -68,13 +68,18 @@ public final class Units {
         return trim(bitsPerSecond) + " bit/s";
     }
 
+    /** Text for a probability as a percentage, e.g. {@code 1%}. */
+    public static String formatProbability(double p) {
+        return trim(p * 100) + "%";
+    }
+
     /** Text for a time, e.g. {@code 10 ms}. */
     public static String formatTime(Duration d) {
         long n = d.toNanos();
         if (n >= 1_000_000_000L) {
             return trim(n / 1e9) + " s";
         }
-        if (n >= 1_000_000L) {
+        if (n >= 1_000_000L || n == 0) {
             return trim(n / 1e6) + " ms";
         }
         return trim(n / 1e3) + " us";

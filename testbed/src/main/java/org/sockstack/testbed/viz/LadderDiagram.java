@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * below it; time runs downwards; every packet is an arrow from the sender's line, at the time it
  * left, to the receiver's line, at the time it arrived, so it slopes down by its one-way delay.
  * Each arrow carries a tcpdump-like label ({@code SYN [S] seq 0, win 65535}; data, ACK, FIN...;
- * retransmissions in red) and, when hovered in a browser, the full tcpdump-style line. The
+ * retransmissions in red; a lost packet stops half-way at a red cross) and, when hovered in a browser, the full tcpdump-style line. The
  * departure time (milliseconds since the first packet) is written beside the sender's line.
  *
  * <p>The time axis is stretched where packets are dense, so labels never overlap: consecutive
@@ -43,9 +43,10 @@ public final class LadderDiagram {
      * @param label        the short label on the arrow
      * @param detail       the full description shown on hover
      * @param retransmission drawn in red
+     * @param lost         never arrived: drawn half-way, ending in a cross
      */
     public record Arrow(boolean leftToRight, long departNanos, long arriveNanos, String label, String detail,
-                        boolean retransmission) {
+                        boolean retransmission, boolean lost) {
         public Arrow {
             if (arriveNanos < departNanos) {
                 throw new IllegalArgumentException("a packet cannot arrive before it leaves");
@@ -120,12 +121,20 @@ public final class LadderDiagram {
         double x2 = a.leftToRight() ? RIGHT_X : LEFT_X;
         double y1 = scale.y(a.departNanos());
         double y2 = scale.y(a.arriveNanos());
-        String[] c = a.retransmission() ? COLORS[2] : a.leftToRight() ? COLORS[0] : COLORS[1];
+        String[] c = a.retransmission() || a.lost() ? COLORS[2] : a.leftToRight() ? COLORS[0] : COLORS[1];
         String color = c[1];
         svg.open("g", "class", "packet");
         svg.text("title", a.detail());
-        svg.line(x1, y1, x2, y2, "class", "arrow", "stroke", color, "stroke-width", "1.5", "marker-end",
-                "url(#arrowhead-" + c[0] + ")");
+        if (a.lost()) {
+            double xe = x1 + (x2 - x1) * 0.6;
+            double ye = y1 + (y2 - y1) * 0.6;
+            svg.line(x1, y1, xe, ye, "class", "arrow lost", "stroke", color, "stroke-width", "1.5");
+            svg.label(xe, ye + 5, "\u2715", "class", "lost-mark", "text-anchor", "middle", "fill", "#c0392b",
+                    "font-size", "16");
+        } else {
+            svg.line(x1, y1, x2, y2, "class", "arrow", "stroke", color, "stroke-width", "1.5", "marker-end",
+                    "url(#arrowhead-" + c[0] + ")");
+        }
         svg.label((x1 + x2) / 2, (y1 + y2) / 2 - 4, a.label(), "class", "label", "text-anchor", "middle",
                 "fill", color, "font-size", "12", "stroke", "white", "stroke-width", "3", "paint-order", "stroke");
         String time = String.format(Locale.ROOT, "%.3f ms", (a.departNanos() - t0) / 1e6);

@@ -8,7 +8,7 @@ import java.util.Objects;
  * A line chart as SVG. What a reader sees: a title on top; a framed plot area with grey grid
  * lines; the x axis at the bottom and the y axis on the left, each with ticks at "nice" values
  * and a label saying what and in which unit; one coloured line per series (a gap where a value
- * is missing); and a legend in the top right corner naming each line.
+ * is missing); and a legend between the title and the plot naming each line.
  *
  * <p>Structure, for tools and tests: each series is one or more
  * {@code <polyline class="series" data-series="NAME">}, one per unbroken run of points; tick
@@ -20,7 +20,7 @@ public final class LinePlot {
     static final int HEIGHT = 460;
     private static final int LEFT = 90;
     private static final int RIGHT = 30;
-    private static final int TOP = 50;
+    private static final int TOP = 75;
     private static final int BOTTOM = 70;
 
     /**
@@ -163,20 +163,24 @@ public final class LinePlot {
         svg.empty("polyline", s.dashed() ? Svg.concat(attrs, new String[] {"stroke-dasharray", "6 4"}) : attrs);
     }
 
+    /** One row under the title: a short line in each series' colour and style, then its name. */
     private void drawLegend(Svg svg) {
-        double w = 20 + 7.2 * series.stream().mapToInt(s -> s.name().length()).max().orElse(4) + 40;
-        double x0 = LEFT + plotWidth() - w - 10;
-        double y0 = TOP + 10;
+        double[] widths = new double[series.size()];
+        double total = 0;
+        for (int i = 0; i < series.size(); i++) {
+            widths[i] = 40 + 7 * series.get(i).name().length() + 20;
+            total += widths[i];
+        }
+        double x = LEFT + (plotWidth() - total) / 2;
+        double y = TOP - 22;
         svg.open("g", "class", "legend-box");
-        svg.empty("rect", "x", Svg.num(x0), "y", Svg.num(y0), "width", Svg.num(w), "height",
-                Svg.num(10 + 20 * series.size()), "fill", "white", "fill-opacity", "0.9", "stroke", "#999");
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
-            double yy = y0 + 20 + 20 * i;
             String[] line = {"stroke", s.color(), "stroke-width", "2.5"};
-            svg.line(x0 + 10, yy - 4, x0 + 40, yy - 4,
+            svg.line(x, y - 4, x + 30, y - 4,
                     s.dashed() ? Svg.concat(line, new String[] {"stroke-dasharray", "6 4"}) : line);
-            svg.label(x0 + 48, yy, s.name(), "class", "legend");
+            svg.label(x + 38, y, s.name(), "class", "legend");
+            x += widths[i];
         }
         svg.close("g");
     }

@@ -17,10 +17,17 @@ import org.sockstack.stack.wire.Ipv6Packet;
 import org.sockstack.stack.wire.TcpSegment;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a capture into a {@link LadderDiagram} of its first TCP connection: the connection of
@@ -47,7 +54,7 @@ public final class TcpLadder {
 
     /** One TCP segment of the capture, the fields the ladder needs. */
     record Segment(long time, String src, int srcPort, String dst, int dstPort, int flags, long seq, long ack,
-                   int window, int length, FrameDirection direction, String tcpdump) {
+                   int window, int length, FrameDirection direction, String tcpdump, byte[] frame) {
         boolean has(int flag) {
             return (flags & flag) != 0;
         }
@@ -63,8 +70,72 @@ public final class TcpLadder {
         }
     }
 
-    /** Reads {@code file} (pcap or pcapng) and draws its first connection. */
+    /** One packet's trip: when it left, when it arrived (or that it never did). */
+    private record Trip(Segment segment, boolean leftToRight, long depart, long arrive, boolean lost) {
+    }
+
+    /** Reads {@code file} (pcap or pcapng) and draws its first connection, arrival times estimated. */
     public static LadderDiagram fromCapture(Path file, int maxPackets) throws IOException {
+        return fromSegments(read(file), maxPackets, file.getFileName().toString());
+    }
+
+    /**
+     * Draws the first connection from two captures of it, one taken at the client and one at the
+     * server: every time is measured (departure in the sender's capture, arrival in the other),
+     * so queueing and serialization show as steeper arrows, and a packet sent but never received
+     * is drawn as lost. Frames are matched by their bytes.
+     */
+    public static LadderDiagram fromCaptures(Path clientSide, Path serverSide, int maxPackets) throws IOException {
+        List<Segment> atClient = read(clientSide);
+        List<Segment> atServer = read(serverSide);
+        List<Segment> conn = firstConnection(atClient, Integer.MAX_VALUE);
+        if (conn.isEmpty()) {
+            return new LadderDiagram("?", "?", List.of(), "no TCP connection in " + clientSide.getFileName());
+        }
+        Segment first = conn.get(0);
+        List<Trip> trips = new ArrayList<>();
+        addTrips(trips, conn, sameConnection(atServer, first), first, true);
+        addTrips(trips, sameConnection(atServer, first), conn, first, false);
+        String note = "times measured in " + clientSide.getFileName() + " (left) and " + serverSide.getFileName()
+                + " (right)";
+        return draw(trips, first, maxPackets, note);
+    }
+
+    /** Trips of the packets the client ({@code fromClient}) or the server sent, arrivals matched by bytes. */
+    private static void addTrips(List<Trip> trips, List<Segment> senderSide, List<Segment> receiverSide, Segment first,
+                                 boolean fromClient) {
+        Map<ByteBuffer, ArrayDeque<Long>> arrivals = new HashMap<>();
+        for (Segment s : receiverSide) {
+            if (isFromClient(s, first) == fromClient) {
+                arrivals.computeIfAbsent(ByteBuffer.wrap(s.frame), k -> new ArrayDeque<>()).add(s.time);
+            }
+        }
+        for (Segment s : senderSide) {
+            if (isFromClient(s, first) != fromClient) {
+                continue;
+            }
+            ArrayDeque<Long> times = arrivals.get(ByteBuffer.wrap(s.frame));
+            Long arrive = times == null ? null : times.poll();
+            boolean lost = arrive == null || arrive < s.time;
+            trips.add(new Trip(s, fromClient, s.time, lost ? s.time : arrive, lost));
+        }
+    }
+
+    private static List<Segment> sameConnection(List<Segment> all, Segment first) {
+        List<Segment> out = new ArrayList<>();
+        for (Segment s : all) {
+            if (s.sameConnection(first)) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isFromClient(Segment s, Segment first) {
+        return s.src.equals(first.src) && s.srcPort == first.srcPort;
+    }
+
+    static List<Segment> read(Path file) throws IOException {
         List<Segment> segments = new ArrayList<>();
         try (CaptureReader reader = CaptureReader.open(file)) {
             CapturedFrame f;
@@ -75,7 +146,7 @@ public final class TcpLadder {
                 }
             }
         }
-        return fromSegments(segments, maxPackets, file.getFileName().toString());
+        return segments;
     }
 
     // ------------------------------------------------------------------ parsing
@@ -121,7 +192,7 @@ public final class TcpLadder {
         }
         return new Segment(f.timestampNanos(), src, t.srcPort(), dst, t.dstPort(), t.flags(),
                 Integer.toUnsignedLong(t.seqNumber()), Integer.toUnsignedLong(t.ackNumber()), t.window(),
-                t.payloadLength(), f.direction(), PacketFormatter.describe(buf));
+                t.payloadLength(), f.direction(), PacketFormatter.describe(buf), f.data());
     }
 
     // ------------------------------------------------------------------ building the diagram
@@ -132,15 +203,50 @@ public final class TcpLadder {
             return new LadderDiagram("?", "?", List.of(), "no TCP connection in " + source);
         }
         Segment first = conn.get(0);
-        String client = first.src;
-        int clientPort = first.srcPort;
-        boolean capturedAtClient = capturedAtClient(conn, client, clientPort);
+        boolean capturedAtClient = capturedAtClient(conn, first);
         long oneWay = oneWayDelay(conn, capturedAtClient);
-        List<LadderDiagram.Arrow> arrows = arrows(conn, client, clientPort, capturedAtClient, oneWay);
+        List<Trip> trips = new ArrayList<>();
+        for (Segment s : conn) {
+            boolean leftToRight = isFromClient(s, first);
+            boolean sentByCapturingHost = leftToRight == capturedAtClient;
+            long depart = sentByCapturingHost ? s.time : s.time - oneWay;
+            long arrive = sentByCapturingHost ? s.time + oneWay : s.time;
+            trips.add(new Trip(s, leftToRight, depart, arrive, false));
+        }
         String at = capturedAtClient ? "the client (left)" : "the server (right)";
         String note = String.format(Locale.ROOT, "%s: captured at %s; the other end of each arrow assumes a one-way"
                 + " delay of %.3f ms (half the handshake RTT)", source, at, oneWay / 1e6);
+        return draw(trips, first, maxPackets, note);
+    }
+
+    /**
+     * The diagram of the first {@code max} trips by departure. Packets leaving at the same instant
+     * are drawn 1 ns apart (invisible in the labels) so that each gets its own row.
+     */
+    private static LadderDiagram draw(List<Trip> trips, Segment first, int max, String note) {
+        List<Trip> sorted = new ArrayList<>(trips);
+        sorted.sort(Comparator.comparingLong(Trip::depart));
+        SequenceNumbers numbers = new SequenceNumbers();
+        Set<Long> used = new HashSet<>();
+        List<LadderDiagram.Arrow> arrows = new ArrayList<>();
+        for (Trip t : sorted.subList(0, Math.min(max, sorted.size()))) {
+            Segment s = t.segment();
+            boolean retransmission = numbers.isRetransmission(s, t.leftToRight());
+            String label = label(s, numbers, t.leftToRight()) + (retransmission ? " (retransmission)" : "")
+                    + (t.lost() ? " (lost)" : "");
+            long depart = unique(used, t.depart());
+            long arrive = unique(used, Math.max(t.arrive(), depart + 1));
+            arrows.add(new LadderDiagram.Arrow(t.leftToRight(), depart, arrive, label, s.tcpdump,
+                    retransmission, t.lost()));
+        }
         return new LadderDiagram(first.src + "." + first.srcPort, first.dst + "." + first.dstPort, arrows, note);
+    }
+
+    private static long unique(Set<Long> used, long t) {
+        while (!used.add(t)) {
+            t++;
+        }
+        return t;
     }
 
     /** The segments of the first connection: the first SYN's (else the first segment's), at most {@code max}. */
@@ -166,16 +272,10 @@ public final class TcpLadder {
         return conn;
     }
 
-    private static boolean fromClient(Segment s, String client, int clientPort) {
-        return s.src.equals(client) && s.srcPort == clientPort;
-    }
-
     /** pcapng direction flags tell; otherwise the longer handshake gap is where the capture waited an RTT. */
-    private static boolean capturedAtClient(List<Segment> conn, String client, int clientPort) {
-        Segment first = conn.get(0);
+    private static boolean capturedAtClient(List<Segment> conn, Segment first) {
         if (first.direction() == FrameDirection.OUTBOUND || first.direction() == FrameDirection.INBOUND) {
-            boolean outbound = first.direction() == FrameDirection.OUTBOUND;
-            return outbound == fromClient(first, client, clientPort);
+            return first.direction() == FrameDirection.OUTBOUND;
         }
         long[] gaps = handshakeGaps(conn);
         return gaps == null || gaps[0] >= gaps[1];
@@ -196,23 +296,6 @@ public final class TcpLadder {
             return 0;
         }
         return Math.max(0, (capturedAtClient ? gaps[0] : gaps[1]) / 2);
-    }
-
-    private static List<LadderDiagram.Arrow> arrows(List<Segment> conn, String client, int clientPort,
-                                                    boolean capturedAtClient, long oneWay) {
-        SequenceNumbers numbers = new SequenceNumbers();
-        List<LadderDiagram.Arrow> arrows = new ArrayList<>();
-        for (Segment s : conn) {
-            boolean leftToRight = fromClient(s, client, clientPort);
-            boolean sentByCapturingHost = leftToRight == capturedAtClient;
-            long depart = sentByCapturingHost ? s.time : s.time - oneWay;
-            long arrive = sentByCapturingHost ? s.time + oneWay : s.time;
-            boolean retransmission = numbers.isRetransmission(s, leftToRight);
-            String label = label(s, numbers, leftToRight) + (retransmission ? " (retransmission)" : "");
-            arrows.add(new LadderDiagram.Arrow(leftToRight, depart, arrive, label, s.tcpdump, retransmission));
-        }
-        arrows.sort((a, b) -> Long.compare(a.departNanos(), b.departNanos()));
-        return arrows;
     }
 
     /** What the segment is, in one word: SYN, SYN-ACK, RST, FIN, data, ACK. */
