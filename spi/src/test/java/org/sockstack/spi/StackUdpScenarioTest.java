@@ -23,12 +23,4 @@ class StackUdpScenarioTest extends UdpScenarios {
         assertEquals(Wsa.INVALID_SOCKET, env.a().socket(Wsa.AF_INET, Wsa.SOCK_RAW, Wsa.IPPROTO_ICMP, null, 0, 0, e));
         assertEquals(WsaError.WSAESOCKTNOSUPPORT, e.value);
     }
-
-    /** Until the stack's TCP is wired in as a NetStreamSocket. */
-    @Test
-    void streamSocketsAreNotOfferedYet() {
-        IntRef e = new IntRef();
-        assertEquals(Wsa.INVALID_SOCKET, env.a().socket(Wsa.AF_INET, Wsa.SOCK_STREAM, 0, null, 0, 0, e));
-        assertEquals(WsaError.WSAESOCKTNOSUPPORT, e.value);
-    }
 }

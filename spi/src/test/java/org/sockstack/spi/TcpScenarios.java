@@ -306,6 +306,33 @@ abstract class TcpScenarios {
         assertEquals(0, ne.errorCode[Wsa.FD_CLOSE_BIT]);
     }
 
+    /**
+     * Non-blocking sends to a peer that does not read: partial counts, then WSAEWOULDBLOCK; once
+     * the peer reads, FD_WRITE comes again (it is re-armed by the WSAEWOULDBLOCK).
+     */
+    @Test
+    void nonBlockingSendsFillUpThenWouldBlockAndFdWriteFollows() throws InterruptedException {
+        Net[] p = pair();
+        WsaEvent ev = new WsaEvent();
+        IntRef e = new IntRef();
+        NetworkEvents ne = new NetworkEvents();
+        assertEquals(0, p[0].provider().eventSelect(p[0].handle, ev, Wsa.FD_WRITE, e));
+        awaitEvents(p[0], ev, ne, Wsa.FD_WRITE);
+        byte[] chunk = new byte[256 * 1024];
+        long total = 0;
+        int r = 0;
+        for (int i = 0; i < 1000 && r != -WsaError.WSAEWOULDBLOCK; i++) {
+            r = send(p[0], chunk);
+            assertTrue(r > 0 || r == -WsaError.WSAEWOULDBLOCK, WsaError.name(-r));
+            total += Math.max(r, 0);
+        }
+        assertEquals(-WsaError.WSAEWOULDBLOCK, r);
+        assertTrue(total > 0);
+        byte[] got = readFully(p[1], (int) total);
+        assertEquals(total, got.length);
+        awaitEvents(p[0], ev, ne, Wsa.FD_WRITE);
+    }
+
     /** Collects events until {@code expected} were all seen (they may come in separate records). */
     static void awaitEvents(Net s, WsaEvent ev, NetworkEvents ne, int expected) throws InterruptedException {
         int seen = 0;

@@ -9,6 +9,7 @@ import org.sockstack.stack.device.ChannelDevice;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.loop.Clock;
 import org.sockstack.stack.loop.EventLoop;
+import org.sockstack.stack.tcp.TcpConfig;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.MacAddress;
 
@@ -35,6 +36,11 @@ public final class TestNetworks {
         InetAddress addrA();
 
         InetAddress addrB();
+
+        /** Peer A's stack, in the stack world (null over the host). */
+        default StackNode nodeA() {
+            return null;
+        }
 
         @Override
         void close();
@@ -94,8 +100,12 @@ public final class TestNetworks {
     public record StackNode(EventLoop loop, Stack stack, ChannelDevice device) { }
 
     public static StackNode node(String name, String mac, long seed) {
+        return node(name, mac, seed, TcpConfig.DEFAULT);
+    }
+
+    public static StackNode node(String name, String mac, long seed, TcpConfig tcp) {
         EventLoop loop = new EventLoop(name, Clock.system());
-        Stack stack = new Stack(loop, StackConfig.defaults(name).withSeed(seed));
+        Stack stack = new Stack(loop, StackConfig.defaults(name).withSeed(seed), tcp);
         ChannelDevice dev = new ChannelDevice(name + "0", MacAddress.parse(mac), 1500);
         return new StackNode(loop, stack, dev);
     }
@@ -110,8 +120,14 @@ public final class TestNetworks {
      */
     public static Env stacks(java.util.function.Consumer<Catalog> configureA,
                              org.sockstack.spi.provider.TransportProviderFactory... extraA) {
-        StackNode na = node("stackA", "02:00:00:00:0a:01", 1);
-        StackNode nb = node("stackB", "02:00:00:00:0b:02", 2);
+        return stacks(TcpConfig.DEFAULT, configureA, extraA);
+    }
+
+    /** Two stacks whose TCP runs with {@code tcp} (short timers for time-out tests). */
+    public static Env stacks(TcpConfig tcp, java.util.function.Consumer<Catalog> configureA,
+                             org.sockstack.spi.provider.TransportProviderFactory... extraA) {
+        StackNode na = node("stackA", "02:00:00:00:0a:01", 1, tcp);
+        StackNode nb = node("stackB", "02:00:00:00:0b:02", 2, tcp);
         ChannelDevice.pair(na.device, nb.device);
         NetworkInterface ia = na.stack.addInterface(na.device);
         na.stack.addIpv4Address(ia, Ipv4Address.parse("192.0.2.1"), 24);
@@ -132,6 +148,10 @@ public final class TestNetworks {
         return new Env() {
             public String name() {
                 return "stack";
+            }
+
+            public StackNode nodeA() {
+                return na;
             }
 
             public Ws2Process a() {

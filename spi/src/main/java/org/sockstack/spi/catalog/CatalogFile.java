@@ -1,5 +1,9 @@
 package org.sockstack.spi.catalog;
 
+import org.sockstack.spi.namespace.HostsFileProvider;
+import org.sockstack.spi.namespace.NamespaceCatalog;
+import org.sockstack.spi.namespace.Ns;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -17,7 +21,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Persists a {@link Catalog} as a properties file (the registry of this world). Its location is
+ * Persists a {@link Catalog} (and the {@link NamespaceCatalog}, see {@link #loadNamespaces}) as a
+ * properties file (the registry of this world). Its location is
  * configurable: the system property {@value #LOCATION_PROPERTY}, else
  * {@code ~/.sockstack/protocol-catalog.properties}. Writes go to a temporary file that is then
  * moved into place, so a reader never sees half a catalog.
@@ -45,8 +50,18 @@ public final class CatalogFile {
         return Files.exists(path);
     }
 
+    /**
+     * Writes the protocol catalog. A namespace catalog already in the file is kept (see
+     * {@link #saveNamespaces}).
+     */
     public void save(Catalog catalog) throws IOException {
         Properties p = new Properties();
+        Properties old = exists() ? read() : new Properties();
+        for (String k : old.stringPropertyNames()) {
+            if (k.startsWith("namespace.")) {
+                p.setProperty(k, old.getProperty(k));
+            }
+        }
         int i = 0;
         for (Map.Entry<UUID, String> e : new TreeMap<>(catalog.providers()).entrySet()) {
             p.setProperty("provider." + i + ".id", e.getKey().toString());
@@ -57,6 +72,10 @@ public final class CatalogFile {
         for (int n = 0; n < entries.size(); n++) {
             p.setProperty("entry." + n, encode(entries.get(n)));
         }
+        write(p);
+    }
+
+    private void write(Properties p) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "catalog", ".tmp");
@@ -66,11 +85,70 @@ public final class CatalogFile {
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    public Catalog load() throws IOException {
+    private Properties read() throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             p.load(r);
         }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ the namespace catalog
+
+    /** What a system without a saved namespace catalog has: the hosts-file provider for NS_DNS. */
+    public static NamespaceCatalog defaultNamespaces() {
+        NamespaceCatalog ns = new NamespaceCatalog();
+        ns.install("Sockstack hosts file", Ns.NS_DNS, 1, HostsFileProvider.PROVIDER_ID);
+        return ns;
+    }
+
+    /**
+     * The namespace catalog kept in the same file ({@code namespace.N} lines: id, name space,
+     * active, version, identifier); {@link #defaultNamespaces()} if the file has none.
+     */
+    public NamespaceCatalog loadNamespaces() throws IOException {
+        if (!exists()) {
+            return defaultNamespaces();
+        }
+        Properties p = read();
+        if (!p.containsKey("namespace.0")) {
+            return defaultNamespaces();
+        }
+        NamespaceCatalog ns = new NamespaceCatalog();
+        for (int n = 0; p.containsKey("namespace." + n); n++) {
+            String line = p.getProperty("namespace." + n);
+            String[] f = line.split(",", 5);
+            try {
+                if (f.length != 5) {
+                    throw new IllegalArgumentException();
+                }
+                UUID id = UUID.fromString(f[0]);
+                if (ns.install(f[4], Integer.parseInt(f[1]), Integer.parseInt(f[3]), id) != 0) {
+                    throw new IllegalArgumentException();
+                }
+                ns.enable(id, Boolean.parseBoolean(f[2]));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("malformed namespace entry: " + line, e);
+            }
+        }
+        return ns;
+    }
+
+    /** Writes the namespace catalog, keeping the protocol catalog in the file as it is. */
+    public void saveNamespaces(NamespaceCatalog ns) throws IOException {
+        Properties p = exists() ? read() : new Properties();
+        p.keySet().removeIf(k -> k.toString().startsWith("namespace."));
+        List<NamespaceCatalog.Entry> entries = ns.enumerate();
+        for (int n = 0; n < entries.size(); n++) {
+            NamespaceCatalog.Entry e = entries.get(n);
+            p.setProperty("namespace." + n, e.providerId() + "," + e.nameSpace() + "," + e.active() + ","
+                    + e.version() + "," + e.identifier());
+        }
+        write(p);
+    }
+
+    public Catalog load() throws IOException {
+        Properties p = read();
         List<ProtocolInfo> entries = new ArrayList<>();
         for (int n = 0; p.containsKey("entry." + n); n++) {
             entries.add(decode(p.getProperty("entry." + n)));

@@ -2,6 +2,7 @@ package org.sockstack.spi.stack;
 
 import org.sockstack.stack.Stack;
 import org.sockstack.stack.loop.EventLoop;
+import org.sockstack.stack.tcp.TcpSocket;
 import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.spi.provider.NetBackend;
 import org.sockstack.spi.provider.NetSocket;
@@ -17,10 +18,9 @@ import java.util.function.Supplier;
  * loop ({@link EventLoop#submit}) and the calling thread waits for the result (DESIGN rule 4: no
  * stack object is touched off the loop thread; waiting on a future works for virtual threads too).
  *
- * <p>UDP over IPv4 is offered. SOCK_STREAM answers WSAESOCKTNOSUPPORT until the stack's TCP sockets
- * are wired in here as a {@link org.sockstack.spi.provider.NetStreamSocket} (the provider above
- * already serves stream sockets: see the host backend); raw sockets likewise; IPv6 answers
- * WSAEAFNOSUPPORT until the stack has IPv6.
+ * <p>UDP ({@link StackUdpSocket}) and TCP ({@link StackTcpSocket}) over IPv4 are offered. Raw
+ * sockets answer WSAESOCKTNOSUPPORT; AF_INET6 answers WSAEAFNOSUPPORT: the stack's TCP has no IPv6
+ * network yet (only {@code Ipv4TcpNetwork} is added to it), and UDP over IPv6 is not wired here.
  */
 public final class StackBackend implements NetBackend {
     private final Stack stack;
@@ -56,17 +56,22 @@ public final class StackBackend implements NetBackend {
 
     @Override
     public NetSocket open(int af, int type, int protocol, IntRef errno) {
-        if (type != Wsa.SOCK_DGRAM) {
+        if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_STREAM) {
             errno.value = WsaError.WSAESOCKTNOSUPPORT;
             return null;
         }
-        if (protocol != Wsa.IPPROTO_UDP) {
+        if (protocol != (type == Wsa.SOCK_STREAM ? Wsa.IPPROTO_TCP : Wsa.IPPROTO_UDP)) {
             errno.value = WsaError.WSAEPROTONOSUPPORT;
             return null;
         }
         if (af != Wsa.AF_INET) {
+            // The stack's TCP has only an IPv4 network (Tcp.addNetwork); UDP is offered over IPv4 here.
             errno.value = WsaError.WSAEAFNOSUPPORT;
             return null;
+        }
+        if (type == Wsa.SOCK_STREAM) {
+            TcpSocket t = onLoop(() -> stack.tcp().open());
+            return new StackTcpSocket(this, t, false);
         }
         UdpSocket s = onLoop(() -> stack.udp().open());
         return new StackUdpSocket(this, s);

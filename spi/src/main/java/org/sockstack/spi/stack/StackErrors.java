@@ -3,7 +3,10 @@ package org.sockstack.spi.stack;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.spi.wsa.WsaError;
 
-/** The stack's socket errors as WSA codes: translated here, once (DESIGN rule 7). */
+/**
+ * The stack's socket errors as WSA codes: translated here, once (DESIGN rule 7). The switch has
+ * no default, so a new {@link SocketError} value does not compile until it is given a code.
+ */
 public final class StackErrors {
     private StackErrors() {
     }
@@ -32,7 +35,6 @@ public final class StackErrors {
             case ADDRESS_FAMILY_NOT_SUPPORTED -> WsaError.WSAEAFNOSUPPORT;
             case IN_PROGRESS -> WsaError.WSAEINPROGRESS;
             case ALREADY -> WsaError.WSAEALREADY;
-            default -> WsaError.WSAEINVAL;
         };
     }
 }

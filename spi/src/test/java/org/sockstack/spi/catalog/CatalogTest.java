@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CatalogTest {
@@ -219,6 +220,32 @@ class CatalogTest {
         // Ids continue after the highest restored one.
         back.installProvider(OTHER, "o", ProtocolInfo.ipEntries(OTHER, "O"));
         assertEquals(Catalog.FIRST_ENTRY_ID + 8, back.allEntries().get(8).catalogEntryId());
+    }
+
+    @Test
+    void theNamespaceCatalogSharesTheFile(@TempDir Path dir) throws Exception {
+        CatalogFile f = new CatalogFile(dir.resolve("catalog.properties"));
+        // Nothing saved yet: the default, the hosts-file provider for NS_DNS.
+        assertEquals(CatalogFile.defaultNamespaces().enumerate(), f.loadNamespaces().enumerate());
+        org.sockstack.spi.namespace.NamespaceCatalog ns = CatalogFile.defaultNamespaces();
+        assertEquals(0, ns.install("Other, with comma", 15, 2, OTHER));
+        assertEquals(0, ns.enable(OTHER, false));
+        f.saveNamespaces(ns);
+        Catalog c = baseCatalog();
+        f.save(c);
+        // Each save keeps the other catalog.
+        assertEquals(ns.enumerate(), f.loadNamespaces().enumerate());
+        f.saveNamespaces(ns);
+        assertEquals(c.allEntries(), f.load().allEntries());
+    }
+
+    @Test
+    void aMalformedNamespaceEntryIsAnIOException(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("c.properties");
+        java.nio.file.Files.writeString(p, "namespace.0=not-a-uuid,12,true,1,x\n");
+        assertThrows(java.io.IOException.class, () -> new CatalogFile(p).loadNamespaces());
+        java.nio.file.Files.writeString(p, "namespace.0=" + OTHER + ",12,true\n");
+        assertThrows(java.io.IOException.class, () -> new CatalogFile(p).loadNamespaces());
     }
 
     @Test

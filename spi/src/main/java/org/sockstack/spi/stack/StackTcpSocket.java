@@ -1,0 +1,443 @@
+package org.sockstack.spi.stack;
+
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.socket.SocketEvents;
+import org.sockstack.stack.tcp.TcpSocket;
+import org.sockstack.stack.tcp.TcpState;
+import org.sockstack.spi.provider.NetStreamSocket;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A stack {@link TcpSocket} seen from the provider. Every call hops onto the stack's event loop
+ * (DESIGN rule 4) and refreshes a snapshot there (readiness, addresses, queued bytes), so the
+ * provider can read them from any thread without waiting for the loop.
+ *
+ * <p>What the stack's socket does not have is built here:
+ * <ul>
+ *   <li>MSG_PEEK: the stack's receive always consumes, so peeked octets are taken from the stack
+ *       into a small push-back buffer that the next receive empties first (bounded by what the
+ *       application asked to peek at).</li>
+ *   <li>IP_TTL and IP_TOS are remembered for getsockopt but not applied: the stack's TCP has no
+ *       per-socket TTL or TOS (its segments carry {@code TcpConfig.ttl()}).</li>
+ *   <li>SO_KEEPALIVE answers WSAENOPROTOOPT: the stack's TCP has no keep-alive yet.</li>
+ * </ul>
+ */
+final class StackTcpSocket implements NetStreamSocket {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final StackBackend backend;
+    private final TcpSocket socket;
+    private volatile Runnable listener = () -> { };
+
+    // Loop thread only.
+    private byte[] pushback = EMPTY;
+    /** The connection reached a synchronized state once (RFC 9293 3.3.2): connect succeeded. */
+    private boolean established;
+    private int ttl = -1;
+    private int tos;
+
+    // The snapshot, written on the loop after every call and event.
+    private volatile int readiness;
+    private volatile InetSocketAddress local;
+    private volatile InetSocketAddress remote;
+    private volatile int queued;
+
+    StackTcpSocket(StackBackend backend, TcpSocket socket, boolean accepted) {
+        this.backend = backend;
+        this.socket = socket;
+        backend.onLoop(() -> {
+            established = accepted;
+            socket.setListener(events -> {
+                refresh();
+                listener.run();
+            });
+            refresh();
+            return null;
+        });
+    }
+
+    private long now() {
+        return backend.stack().loop().clock().nanos();
+    }
+
+    // ------------------------------------------------------------------ readiness (loop thread)
+
+    private static boolean synchronizedOrLater(TcpState s) {
+        return s != TcpState.CLOSED && s != TcpState.LISTEN && s != TcpState.SYN_SENT && s != TcpState.SYN_RECEIVED;
+    }
+
+    /**
+     * Maps the stack's {@link SocketEvents} onto the provider's readiness: READABLE only while
+     * octets wait (the provider raises FD_CLOSE once they are read), CONNECTED and WRITABLE only
+     * after the handshake (a failed connect shows ERROR without CONNECTED).
+     */
+    private void refresh() {
+        if (!established && synchronizedOrLater(socket.state())) {
+            established = true;
+        }
+        int r = socket.readiness();
+        int bytes = pushback.length + socket.readableBytes();
+        int n = 0;
+        if (bytes > 0) {
+            n |= READABLE;
+        }
+        if ((r & SocketEvents.CLOSED) != 0) {
+            n |= PEER_CLOSED;
+        }
+        if ((r & SocketEvents.ACCEPTABLE) != 0) {
+            n |= ACCEPTABLE;
+        }
+        if ((r & SocketEvents.ERROR) != 0) {
+            n |= ERROR;
+        }
+        if (established) {
+            n |= CONNECTED;
+            if ((r & SocketEvents.WRITABLE) != 0) {
+                n |= WRITABLE;
+            }
+        }
+        Endpoint l = socket.localEndpoint();
+        Endpoint p = socket.remoteEndpoint();
+        local = l == null ? null : StackUdpSocket.inet(l);
+        remote = p == null || !established ? null : StackUdpSocket.inet(p);
+        queued = bytes;
+        readiness = n;
+    }
+
+    /** Runs {@code call} on the loop, then refreshes the snapshot. */
+    private <T> T call(java.util.function.Supplier<T> call) {
+        return backend.onLoop(() -> {
+            try {
+                return call.get();
+            } finally {
+                refresh();
+            }
+        });
+    }
+
+    @Override
+    public void setListener(Runnable l) {
+        this.listener = l;
+    }
+
+    @Override
+    public int readiness() {
+        return readiness;
+    }
+
+    // ------------------------------------------------------------------ set-up
+
+    @Override
+    public int bind(InetSocketAddress a) {
+        Endpoint e = StackUdpSocket.endpoint(a);
+        return call(() -> StackErrors.toWsa(socket.bind(e)));
+    }
+
+    @Override
+    public int listen(int backlog) {
+        return call(() -> StackErrors.toWsa(socket.listen(backlog)));
+    }
+
+    @Override
+    public NetStreamSocket accept(IntRef errno) {
+        TcpSocket child = call(() -> {
+            TcpSocket c = socket.accept();
+            if (c == null) {
+                errno.value = StackErrors.toWsa(socket.lastError());
+            }
+            return c;
+        });
+        return child == null ? null : new StackTcpSocket(backend, child, true);
+    }
+
+    /** RFC 9293 3.10.1 active OPEN: the SYN goes out now, the outcome arrives as an event. */
+    @Override
+    public int connect(InetSocketAddress peer) {
+        Endpoint e = StackUdpSocket.endpoint(peer);
+        return call(() -> {
+            SocketError r = socket.connect(e, now());
+            return r == SocketError.IN_PROGRESS ? WsaError.WSAEWOULDBLOCK : StackErrors.toWsa(r);
+        });
+    }
+
+    @Override
+    public int takeError() {
+        return call(() -> {
+            SocketError e = socket.error();
+            return e == SocketError.OK ? 0 : StackErrors.toWsa(e);
+        });
+    }
+
+    // ------------------------------------------------------------------ data
+
+    @Override
+    public int send(ByteBuffer[] data, IntRef written) {
+        return call(() -> {
+            long now = now();
+            int total = 0;
+            for (ByteBuffer b : data) {
+                while (b.hasRemaining()) {
+                    int n = sendOne(b, now);
+                    if (n < 0) {
+                        written.value = total;
+                        return total > 0 ? 0 : sendError(socket.lastError());
+                    }
+                    total += n;
+                    if (b.hasRemaining()) {
+                        written.value = total;
+                        return 0;
+                    }
+                }
+            }
+            written.value = total;
+            return 0;
+        });
+    }
+
+    /** Queues what fits of {@code b}, advancing its position: the count, or -1. */
+    private int sendOne(ByteBuffer b, long now) {
+        int n;
+        if (b.hasArray()) {
+            n = socket.send(b.array(), b.arrayOffset() + b.position(), b.remaining(), now);
+        } else {
+            byte[] chunk = new byte[Math.min(b.remaining(), 64 * 1024)];
+            b.get(b.position(), chunk);
+            n = socket.send(chunk, 0, chunk.length, now);
+        }
+        if (n > 0) {
+            b.position(b.position() + n);
+        }
+        return n;
+    }
+
+    /** A failed send in Winsock's words: a connection that ended without an error was reset. */
+    private int sendError(SocketError e) {
+        if (e == SocketError.NOT_CONNECTED && established) {
+            return WsaError.WSAECONNRESET;
+        }
+        return StackErrors.toWsa(e);
+    }
+
+    @Override
+    public int receive(ByteBuffer[] into, IntRef read, boolean peek) {
+        return call(() -> peek ? peek(into, read) : take(into, read));
+    }
+
+    /** Reads what is there: the push-back octets first, then straight from the stack. */
+    private int take(ByteBuffer[] into, IntRef read) {
+        int n = copyPushback(into, true);
+        long now = now();
+        for (ByteBuffer b : into) {
+            while (b.hasRemaining()) {
+                int k = receiveInto(b, now);
+                if (k == 0) {
+                    // End of stream (the peer's FIN was read): what came before it is the answer.
+                    read.value = n;
+                    return 0;
+                }
+                if (k < 0) {
+                    read.value = n;
+                    return n > 0 ? 0 : StackErrors.toWsa(socket.lastError());
+                }
+                n += k;
+            }
+        }
+        read.value = n;
+        return 0;
+    }
+
+    private int receiveInto(ByteBuffer b, long now) {
+        if (b.hasArray()) {
+            int k = socket.receive(b.array(), b.arrayOffset() + b.position(), b.remaining(), now);
+            if (k > 0) {
+                b.position(b.position() + k);
+            }
+            return k;
+        }
+        byte[] chunk = new byte[Math.min(b.remaining(), 64 * 1024)];
+        int k = socket.receive(chunk, 0, chunk.length, now);
+        if (k > 0) {
+            b.put(chunk, 0, k);
+        }
+        return k;
+    }
+
+    /**
+     * MSG_PEEK: moves up to the requested count from the stack into the push-back buffer and
+     * copies from there without consuming.
+     */
+    private int peek(ByteBuffer[] into, IntRef read) {
+        int want = 0;
+        for (ByteBuffer b : into) {
+            want += b.remaining();
+        }
+        int more = Math.min(want - pushback.length, socket.readableBytes());
+        if (more > 0) {
+            byte[] got = new byte[more];
+            int k = socket.receive(got, 0, more, now());
+            if (k > 0) {
+                byte[] joined = Arrays.copyOf(pushback, pushback.length + k);
+                System.arraycopy(got, 0, joined, pushback.length, k);
+                pushback = joined;
+            }
+        }
+        if (pushback.length == 0 && want > 0) {
+            // Nothing buffered: the stack tells whether that is end of stream, an error or "not yet".
+            byte[] probe = new byte[1];
+            int k = socket.receive(probe, 0, 1, now());
+            if (k < 0) {
+                return StackErrors.toWsa(socket.lastError());
+            }
+            if (k > 0) {
+                pushback = new byte[] {probe[0]};
+            }
+        }
+        read.value = copyPushback(into, false);
+        return 0;
+    }
+
+    /** Copies push-back octets into {@code into} (consuming them if asked): the count. */
+    private int copyPushback(ByteBuffer[] into, boolean consume) {
+        int n = 0;
+        for (ByteBuffer b : into) {
+            int k = Math.min(b.remaining(), pushback.length - n);
+            b.put(pushback, n, k);
+            n += k;
+        }
+        if (consume && n > 0) {
+            pushback = Arrays.copyOfRange(pushback, n, pushback.length);
+        }
+        return n;
+    }
+
+    @Override
+    public int shutdown(int how) {
+        if (how == Wsa.SD_RECEIVE) {
+            // Winsock only stops delivering to the application; nothing goes on the wire.
+            return 0;
+        }
+        return call(() -> {
+            SocketError e = socket.shutdownSend(now());
+            return e == SocketError.OK ? 0 : StackErrors.toWsa(e);
+        });
+    }
+
+    /**
+     * Graceful: RFC 9293 3.10.4 CLOSE (queued data, then FIN; the connection finishes as an
+     * orphan). Abortive (SO_LINGER on with time 0): RFC 9293 3.10.5 ABORT, a RST.
+     */
+    @Override
+    public void close(boolean abortive) {
+        call(() -> {
+            if (abortive) {
+                socket.abort(now());
+            } else {
+                socket.close(now());
+            }
+            pushback = EMPTY;
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    // ------------------------------------------------------------------ state and options
+
+    @Override
+    public int queuedBytes() {
+        return queued;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    /** The largest buffer the stack accepts; larger requests are clamped, as Windows does. */
+    private int clampBuffer(int value) {
+        return Math.max(1, Math.min(value, backend.stack().tcp().config().maxBuffer()));
+    }
+
+    @Override
+    public int setOption(int level, int name, int value) {
+        return call(() -> {
+            if (level == Wsa.SOL_SOCKET) {
+                switch (name) {
+                    case Wsa.SO_REUSEADDR -> socket.setReuseAddress(value != 0);
+                    case Wsa.SO_RCVBUF -> {
+                        return StackErrors.toWsa(socket.setReceiveBufferSize(clampBuffer(value)));
+                    }
+                    case Wsa.SO_SNDBUF -> {
+                        return StackErrors.toWsa(socket.setSendBufferSize(clampBuffer(value)));
+                    }
+                    default -> {
+                        // SO_KEEPALIVE included: the stack's TCP has no keep-alive timer.
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY) {
+                socket.setNoDelay(value != 0);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
+                if (value < 0 || value > 255) {
+                    return WsaError.WSAEINVAL;
+                }
+                ttl = value;
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
+                tos = value & 0xFF;
+                return 0;
+            }
+            return WsaError.WSAENOPROTOOPT;
+        });
+    }
+
+    @Override
+    public int getOption(int level, int name, IntRef value) {
+        return call(() -> {
+            if (level == Wsa.SOL_SOCKET) {
+                switch (name) {
+                    case Wsa.SO_REUSEADDR -> value.value = socket.reuseAddress() ? 1 : 0;
+                    case Wsa.SO_RCVBUF -> value.value = socket.receiveBufferSize();
+                    case Wsa.SO_SNDBUF -> value.value = socket.sendBufferSize();
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY) {
+                value.value = socket.noDelay() ? 1 : 0;
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
+                value.value = ttl >= 0 ? ttl : backend.stack().tcp().config().ttl();
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
+                value.value = tos;
+                return 0;
+            }
+            return WsaError.WSAENOPROTOOPT;
+        });
+    }
+}
