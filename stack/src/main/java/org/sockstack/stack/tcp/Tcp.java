@@ -58,6 +58,8 @@ public final class Tcp {
     final Counter zeroWindowProbes;
     final Counter timeouts;
     final Counter fastRetransmits;
+    final Counter sackRecoveries;
+    final Counter dsacksReceived;
 
     public Tcp(TcpConfig config, TimerWheel timers, RandomGenerator random, Counters counters, EventTrace trace) {
         this.config = config;
@@ -80,6 +82,8 @@ public final class Tcp {
         zeroWindowProbes = counters.counter("tcp.zero_window_probes");
         timeouts = counters.counter("tcp.timeouts");
         fastRetransmits = counters.counter("tcp.fast_retransmits");
+        sackRecoveries = counters.counter("tcp.sack_recoveries");
+        dsacksReceived = counters.counter("tcp.dsacks_received");
     }
 
     /** Makes {@code network} carry TCP for its address family. */

@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * @param ephemeralLow        first ephemeral port (Linux ip_local_port_range 32768)
  * @param ephemeralHigh       last ephemeral port (Linux 60999)
  * @param ttl                 IP TTL of our segments
- * @param congestionControl   the congestion control of new connections (DESIGN rule 9)
+ * @param congestionControl   the congestion control of new connections (DESIGN rule 9); CUBIC
+ *                            (RFC 9438) by default, like Linux; see {@link #withCongestionControl(String)}
  */
 public record TcpConfig(long msl, long rtoInitial, long rtoMin, long rtoMax, int synRetries, int dataRetries,
                         long delayedAck, int challengeAckLimit, int sendBuffer, int receiveBuffer, int maxBuffer,
@@ -43,7 +44,7 @@ public record TcpConfig(long msl, long rtoInitial, long rtoMin, long rtoMax, int
             TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(200),
             TimeUnit.SECONDS.toNanos(120), 6, 15, TimeUnit.MILLISECONDS.toNanos(40), 1000,
             256 * 1024, 256 * 1024, 16 * 1024 * 1024, true, true, true, 10, 64,
-            TimeUnit.SECONDS.toNanos(60), 32768, 60999, 64, NewReno::new);
+            TimeUnit.SECONDS.toNanos(60), 32768, 60999, 64, Cubic::new);
 
     public TcpConfig {
         Objects.requireNonNull(congestionControl);
@@ -102,6 +103,15 @@ public record TcpConfig(long msl, long rtoInitial, long rtoMin, long rtoMax, int
         return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, challengeAckLimit,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
                 maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+    }
+
+    /** The congestion control by name: {@code "cubic"} or {@code "newreno"} ({@link CongestionControl#named}). */
+    public TcpConfig withCongestionControl(String name) {
+        CongestionControl.Factory f = CongestionControl.named(name);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown congestion control: " + name);
+        }
+        return withCongestionControl(f);
     }
 
     public TcpConfig withCongestionControl(CongestionControl.Factory factory) {

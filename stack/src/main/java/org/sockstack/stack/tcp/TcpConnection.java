@@ -36,8 +36,8 @@ import java.util.List;
  * The retransmission queue is the send buffer itself: it holds every octet from SND.UNA on. After
  * a retransmission timeout SND.NXT goes back to SND.UNA ("go back N"), so the highest sequence
  * number ever sent is kept separately as {@code sndMax}; it is what the RFC's acceptability tests
- * call SND.NXT. (A SACK scoreboard, RFC 6675, will later sit beside the send buffer and choose
- * which holes {@link #retransmitOne} fills.)
+ * call SND.NXT. With SACK, a {@link SackScoreboard} beside the send buffer records what the peer
+ * holds, and RFC 6675 loss recovery ({@link #sackOutput}) chooses which holes to fill.
  *
  * <p>Receive sequence space: RCV.NXT, and the right edge of the window last advertised
  * ({@code rcvAdv} = RCV.NXT + RCV.WND at the time it was sent).
@@ -48,6 +48,8 @@ final class TcpConnection {
     private static final long PAWS_IDLE = 24L * 24 * 3600 * 1_000_000_000L;   // RFC 7323 5.5: 24 days
     private static final long THREE_SECONDS = 3_000_000_000L;
     private static final long MILLI = 1_000_000L;
+    /** Bound on the SACK scoreboard's ranges (RFC 6675 scoreboard, DESIGN rule 6). */
+    static final int MAX_SACK_SCOREBOARD = 64;
 
     // ---- identity
     private final Tcp tcp;
@@ -123,6 +125,13 @@ final class TcpConnection {
     boolean inRecovery;
     private int recover;
     private int persistBackoff;
+    /** RFC 6675 scoreboard (used when SACK was negotiated). */
+    final SackScoreboard scoreboard;
+    /** RFC 6675 HighRxt: the end of the highest retransmitted range in this recovery. */
+    private int highRxt;
+
+    // ---- receive-buffer auto-tuning (see #autotune)
+    private int rcvSpace;
 
     // ---- ACK generation
     private boolean ackNow;
@@ -157,6 +166,7 @@ final class TcpConnection {
         this.tsOffset = tcp.random().nextInt();
         this.rtt = new RttEstimator(cfg.rtoInitial(), cfg.rtoMin(), cfg.rtoMax());
         this.cc = cfg.congestionControl().create();
+        this.scoreboard = new SackScoreboard(MAX_SACK_SCOREBOARD);
         this.rexmitTimer = tcp.timers().newTimer("tcp-rexmit", this::onRetransmitTimeout);
         this.persistTimer = tcp.timers().newTimer("tcp-persist", this::onPersistTimeout);
         this.delAckTimer = tcp.timers().newTimer("tcp-delack", this::onDelayedAckTimeout);
@@ -568,9 +578,10 @@ final class TcpConnection {
             return false;
         }
         int segWnd = seg.syn() ? seg.window() : seg.window() << sndWscale;
+        boolean sackedNew = sackOk && readSackBlocks(seg.options().sackBlocks(), ack, now);
         if (Seq.gt(ack, sndUna)) {
             newAck(seg, ack, now);
-        } else if (ack == sndUna && isDuplicateAck(seg, segWnd)) {
+        } else if (ack == sndUna && (sackOk ? isSackDuplicateAck(seg, sackedNew) : isDuplicateAck(seg, segWnd))) {
             duplicateAck(now);
         }
         // RFC 9293 3.10.7.4: update the send window from the most recent segment only.
@@ -621,9 +632,86 @@ final class TcpConnection {
                 && segWnd == sndWnd && sndWnd > 0 && state.synchronizedState();
     }
 
+    /**
+     * RFC 6675 section 2 "duplicate acknowledgment" for a SACK connection: outstanding data, no
+     * data, no SYN or FIN, SND.UNA not advanced, and SACK information for new data.
+     */
+    private boolean isSackDuplicateAck(TcpRepr seg, boolean sackedNew) {
+        return sackedNew && Seq.gt(sndMax, sndUna) && seg.payloadLength() == 0 && !seg.syn() && !seg.fin()
+                && state.synchronizedState();
+    }
+
+    /**
+     * RFC 6675 section 5: the SACK blocks of an ACK update the scoreboard. Blocks outside
+     * SEG.ACK..SND.MAX are ignored; a first block below SEG.ACK or inside the second block is a
+     * D-SACK (RFC 2883 section 4), which is counted and otherwise ignored.
+     *
+     * @return true if some octet was SACKed for the first time
+     */
+    private boolean readSackBlocks(List<SackBlock> blocks, int ack, long now) {
+        if (blocks.isEmpty()) {
+            return false;
+        }
+        boolean newData = false;
+        for (int i = 0; i < blocks.size(); i++) {
+            SackBlock b = blocks.get(i);
+            int l = b.leftEdge();
+            int r = b.rightEdge();
+            if (i == 0 && isDsack(blocks, ack)) {
+                scoreboard.countDsack();
+                tcp.dsacksReceived.increment();
+                continue;
+            }
+            if (!Seq.lt(l, r) || Seq.le(r, ack) || Seq.gt(r, sndMax) || Seq.lt(l, sndUna)) {
+                tcp.drop("sack_block_invalid", now);
+                continue;
+            }
+            newData |= scoreboard.add(Seq.max(l, ack), r);
+        }
+        return newData;
+    }
+
+    /** RFC 2883 section 4: how a sender recognises a D-SACK block (always the first). */
+    private static boolean isDsack(List<SackBlock> blocks, int ack) {
+        SackBlock first = blocks.get(0);
+        if (Seq.le(first.rightEdge(), ack)) {
+            return true;
+        }
+        if (blocks.size() > 1) {
+            SackBlock second = blocks.get(1);
+            return Seq.le(second.leftEdge(), first.leftEdge()) && Seq.ge(second.rightEdge(), first.rightEdge());
+        }
+        return false;
+    }
+
+    /**
+     * RFC 6675 section 5 step 4: loss recovery starts. RecoveryPoint = HighData, the
+     * multiplicative decrease (cwnd = ssthresh), and the first segment presumed lost (at
+     * SND.UNA) is retransmitted; {@link #sackOutput} sends the rest as the pipe allows.
+     */
+    private void enterSackRecovery(long now) {
+        inRecovery = true;
+        recover = sndMax;
+        sndNxt = sndMax;
+        highRxt = sndUna;
+        tcp.fastRetransmits.increment();
+        tcp.sackRecoveries.increment();
+        cc.onEnterSackRecovery(sndMax - sndUna, now);
+        int end = scoreboard.isEmpty() ? sndMax : scoreboard.holeEnd(sndUna, sndMax);
+        retransmitRange(sndUna, end, now);
+    }
+
     /** RFC 5681 3.2 / RFC 6582 3.2: counting duplicate ACKs, fast retransmit, fast recovery. */
     private void duplicateAck(long now) {
         dupAcks++;
+        if (sackOk) {
+            // RFC 6675 section 5 steps 2-4: no window inflation; DupThresh ACKs or IsLost(HighACK+1).
+            if (!inRecovery && Seq.gt(sndUna, recover)
+                    && (dupAcks >= SackScoreboard.DUP_THRESH || scoreboard.isLost(sndUna, smss))) {
+                enterSackRecovery(now);
+            }
+            return;
+        }
         if (inRecovery) {
             cc.onDupAckInRecovery(now);
             return;   // output() after the segment sends what the inflated window allows
@@ -653,6 +741,7 @@ final class TcpConnection {
             rtt.sample(now - rttStart);
             rttTiming = false;
         }
+        cc.onRttSample(rtt.srtt(), now);
         int dataAcked = Math.max(0, Math.min(ack - sndBufSeq, sndBuf.size()));
         sndBuf.skip(dataAcked);
         sndBufSeq += dataAcked;
@@ -661,10 +750,16 @@ final class TcpConnection {
             sndNxt = sndUna;
         }
         retransmits = 0;
+        scoreboard.removeBelow(sndUna);
+        if (Seq.lt(highRxt, sndUna)) {
+            highRxt = sndUna;
+        }
         if (inRecovery) {
             if (Seq.ge(ack, recover)) {
-                inRecovery = false;   // RFC 6582 3.2 step 4: full acknowledgment
+                inRecovery = false;   // RFC 6582 3.2 step 4 / RFC 6675 step (B): full acknowledgment
                 cc.onExitRecovery(sndMax - sndUna, now);
+            } else if (sackOk) {
+                // RFC 6675: a partial ACK only updates the scoreboard; sackOutput fills holes.
             } else {
                 // RFC 6582 3.2 step 5: partial acknowledgment, retransmit the next hole.
                 retransmitOne(now);
@@ -674,6 +769,10 @@ final class TcpConnection {
             cc.onAck(dataAcked, sndMax - sndUna, now);
         }
         dupAcks = 0;
+        if (sackOk && !inRecovery && Seq.gt(sndUna, recover) && Seq.gt(sndMax, sndUna)
+                && scoreboard.isLost(sndUna, smss)) {
+            enterSackRecovery(now);   // RFC 6675 section 5 step 4: IsLost(HighACK + 1)
+        }
         // RFC 6298 5.2 and 5.3.
         if (sndUna == sndMax) {
             rexmitTimer.cancel();
@@ -857,7 +956,9 @@ final class TcpConnection {
      * @param force send one segment even if Nagle/SWS would wait (timeouts)
      */
     void output(long now, boolean force) {
-        if (canSend()) {
+        if (canSend() && inRecovery && sackOk) {
+            sackOutput(now);
+        } else if (canSend()) {
             boolean sent = false;
             while (true) {
                 int unsent = unsent();
@@ -907,6 +1008,69 @@ final class TcpConnection {
         if (ackNow && state.synchronizedState() && state != TcpState.CLOSED) {
             sendAck(now);
         }
+    }
+
+    /**
+     * RFC 6675 section 5 step (C): during SACK recovery, while {@code cwnd - pipe >= 1 SMSS},
+     * send the segment NextSeg() chooses. Conservative: the pipe, not an inflated cwnd, limits.
+     */
+    private void sackOutput(long now) {
+        int pipe = scoreboard.pipe(sndUna, sndMax, highRxt, smss);
+        while (cc.cwnd() - pipe >= smss) {
+            int n = nextSeg(now);
+            if (n <= 0) {
+                break;
+            }
+            pipe += n;
+        }
+        if (!rexmitTimer.isArmed() && sndUna != sndMax) {
+            rexmitTimer.scheduleAfter(now, rtt.rto());
+        }
+    }
+
+    /**
+     * RFC 6675 section 4 NextSeg(), sending what it picks: (1) the first unSACKed octet above
+     * HighRxt that is below the highest SACKed one and IsLost; else (2) new data if the receive
+     * window allows; else (3) the first unSACKed octet above HighRxt below the highest SACKed one.
+     * (The optional rescue retransmission, rule 4, is left to the RTO.)
+     *
+     * @return sequence space sent, 0 if nothing
+     */
+    private int nextSeg(long now) {
+        int highSacked = scoreboard.highestSacked(sndUna);
+        int s = scoreboard.nextUnsacked(Seq.max(highRxt, sndUna));
+        boolean belowSacked = Seq.lt(s, highSacked);
+        if (belowSacked && scoreboard.isLost(s, smss)) {
+            return retransmitRange(s, scoreboard.holeEnd(s, sndMax), now);
+        }
+        int n = sendNewSegment(now);
+        if (n > 0) {
+            return n;
+        }
+        if (belowSacked) {
+            return retransmitRange(s, scoreboard.holeEnd(s, sndMax), now);
+        }
+        return 0;
+    }
+
+    /** NextSeg rule 2: one segment of new data (and the FIN after the last), within SND.WND. */
+    private int sendNewSegment(long now) {
+        int unsent = unsent();
+        boolean finPending = finQueued && Seq.le(sndNxt, finSeq());
+        TcpOptions opts = dataOptions(now);
+        int usable = Math.max(0, sndWnd - (sndNxt - sndUna));
+        int len = Math.min(unsent, Math.min(maxData(opts.bufferLength()), usable));
+        boolean fin = finPending && len == unsent;
+        if (len == 0 && !fin) {
+            return 0;
+        }
+        int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (len > 0 && len == unsent ? TcpSegment.PSH : 0);
+        sendSegment(sndNxt, flags, len, opts, now);
+        sndNxt += len + (fin ? 1 : 0);
+        if (Seq.gt(sndNxt, sndMax)) {
+            sndMax = sndNxt;
+        }
+        return len + (fin ? 1 : 0);
     }
 
     /** RFC 3042: with one or two duplicate ACKs, up to two more segments beyond cwnd. */
@@ -1011,19 +1175,33 @@ final class TcpConnection {
 
     /** Resends the segment at SND.UNA (fast retransmit, partial ACK) without moving SND.NXT back. */
     private void retransmitOne(long now) {
-        int avail = Math.max(0, sndBuf.size() - (sndUna - sndBufSeq));
-        TcpOptions opts = dataOptions(now);
-        int len = Math.min(avail, maxData(opts.bufferLength()));
-        boolean fin = finQueued && len == avail && Seq.gt(sndMax, finSeq());
-        if (len == 0 && !fin) {
-            return;
-        }
-        sendSegment(sndUna, TcpSegment.ACK | (fin ? TcpSegment.FIN : 0), len, opts, now);
-        int end = sndUna + len + (fin ? 1 : 0);
+        int end = sndUna + retransmitRange(sndUna, sndMax, now);
         if (Seq.gt(end, sndNxt)) {
             sndNxt = end;
         }
+    }
+
+    /**
+     * Resends one segment of at most SMSS from {@code seq}, not beyond {@code limit} (the FIN
+     * rides along if it is next); HighRxt moves to its end (RFC 6675).
+     *
+     * @return sequence space resent, 0 if nothing
+     */
+    private int retransmitRange(int seq, int limit, long now) {
+        int avail = Math.max(0, sndBuf.size() - (seq - sndBufSeq));
+        TcpOptions opts = dataOptions(now);
+        int len = Math.min(Math.min(avail, maxData(opts.bufferLength())), Math.max(0, limit - seq));
+        boolean fin = finQueued && len == avail && Seq.gt(sndMax, finSeq());
+        if (len == 0 && !fin) {
+            return 0;
+        }
+        sendSegment(seq, TcpSegment.ACK | (fin ? TcpSegment.FIN : 0), len, opts, now);
+        int n = len + (fin ? 1 : 0);
+        if (Seq.gt(seq + n, highRxt)) {
+            highRxt = seq + n;
+        }
         rttTiming = false;   // Karn's algorithm
+        return n;
     }
 
     // =================================================================== timers
@@ -1063,6 +1241,10 @@ final class TcpConnection {
         cc.onRetransmissionTimeout(sndMax - sndUna, now);
         inRecovery = false;
         dupAcks = 0;
+        // RFC 2018 section 8 / RFC 6675 5.1: after a timeout the receiver may have reneged, so
+        // prior SACK information does not steer retransmission.
+        scoreboard.clear();
+        highRxt = sndUna;
         recover = sndMax;
         rtt.backOff();
         rttTiming = false;
@@ -1239,7 +1421,8 @@ final class TcpConnection {
         return new TcpInfo(state, local, remote, cc.name(), cc.cwnd(), cc.ssthresh(), rtt.srtt(), rtt.rttvar(),
                 rtt.rto(), Math.max(0, sndMax - sndUna), totalRetransmits, retransmits, sndBuf.size(), rcvBuf.size(),
                 smss, ourMss, sndWnd, Math.max(0, rcvAdv - rcvNxt), wscaleOk ? sndWscale : -1,
-                wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery);
+                wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery, scoreboard.sackedBytes(),
+                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace);
     }
 
     @Override
