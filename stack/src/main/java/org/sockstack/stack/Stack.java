@@ -92,6 +92,7 @@ public final class Stack implements Pollable {
         Ipv4TcpNetwork tcpOverIpv4 = new Ipv4TcpNetwork(ipv4, interfaces, tcp);
         tcp.addNetwork(tcpOverIpv4);
         ipv4.register(IpProtocol.TCP, tcpOverIpv4);
+        icmpv4.registerTransport(IpProtocol.TCP, tcpOverIpv4);
         loop.register(this);
     }
 

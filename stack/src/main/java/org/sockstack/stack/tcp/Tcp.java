@@ -59,6 +59,8 @@ public final class Tcp {
     final Counter timeouts;
     final Counter fastRetransmits;
     final Counter sackRecoveries;
+    final Counter icmpErrors;
+    final Counter pmtuUpdates;
     final Counter dsacksReceived;
 
     public Tcp(TcpConfig config, TimerWheel timers, RandomGenerator random, Counters counters, EventTrace trace) {
@@ -83,6 +85,8 @@ public final class Tcp {
         timeouts = counters.counter("tcp.timeouts");
         fastRetransmits = counters.counter("tcp.fast_retransmits");
         sackRecoveries = counters.counter("tcp.sack_recoveries");
+        icmpErrors = counters.counter("tcp.icmp_errors");
+        pmtuUpdates = counters.counter("tcp.pmtu_updates");
         dsacksReceived = counters.counter("tcp.dsacks_received");
     }
 
@@ -186,6 +190,22 @@ public final class Tcp {
             return;
         }
         closedArrives(net, src, dst, seg, now);
+    }
+
+    /**
+     * An ICMP error about a segment we sent from {@code local:localPort} to {@code remote:remotePort}
+     * with sequence number {@code seq} (RFC 1122 4.2.3.9, RFC 5927); {@code mtu} is the path MTU now
+     * in force for "fragmentation needed" (RFC 1191), else 0.
+     */
+    public void errorArrives(IpAddress local, int localPort, IpAddress remote, int remotePort, int seq,
+                             SocketError error, int mtu, boolean permanent, long now) {
+        icmpErrors.increment();
+        TcpConnection c = connections.get(new ConnKey(local, localPort, remote, remotePort));
+        if (c == null) {
+            drop("icmp_no_connection", now);
+            return;
+        }
+        c.errorArrives(seq, error, mtu, permanent, now);
     }
 
     /** RFC 9293 3.10.7.1: no TCB. A RST is discarded; anything else is answered with a RST. */

@@ -94,6 +94,12 @@ final class TcpConnection {
     private boolean oooFinValid;
     private int oooFinSeq;
 
+    // ---- path MTU (RFC 1191) and ICMP soft errors (RFC 1122 4.2.3.9)
+    /** The path MTU in force for this connection: starts at the route's, lowered by ICMP. */
+    private int pmtu;
+    /** The last soft error reported by ICMP, told to the application only if we time out. */
+    private SocketError softError;
+
     // ---- options (RFC 9293 3.7.1, RFC 7323, RFC 2018)
     private final int ourMss;
     private int peerMss = DEFAULT_MSS;
@@ -157,7 +163,8 @@ final class TcpConnection {
         this.sndBuf = new ByteRing(socket.sendBufferSize());
         this.rcvBuf = new ByteRing(socket.receiveBufferSize());
         this.ooo = new ReassemblyQueue(cfg.maxReassemblyBlocks());
-        int mss = path.mtu() - net.ipHeaderLength() - TcpSegment.HEADER_LENGTH;
+        this.pmtu = path.mtu();
+        int mss = pmtu - net.ipHeaderLength() - TcpSegment.HEADER_LENGTH;
         if (socket.userMss() > 0) {
             mss = Math.min(mss, socket.userMss());
         }
@@ -263,7 +270,7 @@ final class TcpConnection {
      * {@code optionLength} octets of options - IP options.
      */
     private int maxData(int optionLength) {
-        int mmsS = path.mtu() - net.ipHeaderLength();
+        int mmsS = pmtu - net.ipHeaderLength();
         int limit = Math.min(peerMss + TcpSegment.HEADER_LENGTH, mmsS) - TcpSegment.HEADER_LENGTH - optionLength;
         if (socket.userMss() > 0) {
             limit = Math.min(limit, socket.userMss());
@@ -1204,6 +1211,69 @@ final class TcpConnection {
         return n;
     }
 
+    // =================================================================== ICMP errors
+
+    /**
+     * An ICMP error quoting our segment with sequence number {@code seq}. RFC 5927 section 4.1:
+     * act only if SND.UNA =< SEG.SEQ < SND.NXT (a blind attacker must then guess the window).
+     * <ul>
+     *   <li>"fragmentation needed" (RFC 1191 section 6.1, RFC 8201): the MSS follows the lower
+     *       path MTU and the unacknowledged data is resent in smaller segments; this is not a
+     *       congestion signal, so cwnd stays;</li>
+     *   <li>a hard error (port or protocol unreachable) while in SYN_SENT aborts the attempt with
+     *       CONNECTION_REFUSED (RFC 1122 4.2.3.9); in synchronized states RFC 5927 section 5.2 has
+     *       it treated as a soft error, as Linux does;</li>
+     *   <li>soft errors (host/net unreachable, time exceeded) never abort: they are remembered and
+     *       reported if the connection later times out (RFC 1122 4.2.3.9).</li>
+     * </ul>
+     */
+    void errorArrives(int seq, SocketError error, int mtu, boolean permanent, long now) {
+        if (!(Seq.le(sndUna, seq) && Seq.lt(seq, sndMax))) {
+            tcp.drop("icmp_out_of_window", now);
+            return;
+        }
+        if (error == SocketError.MESSAGE_TOO_BIG) {
+            pathMtuDecreased(mtu, now);
+            return;
+        }
+        if (permanent && state == TcpState.SYN_SENT) {
+            tcp.attemptFails.increment();
+            destroy(SocketError.CONNECTION_REFUSED, now);
+            return;
+        }
+        softError = error;
+    }
+
+    /** RFC 1191 section 6.1 / 6.4: a smaller path MTU: new SMSS, retransmit what was too big. */
+    private void pathMtuDecreased(int mtu, long now) {
+        if (mtu <= 0 || mtu >= pmtu) {
+            return;
+        }
+        pmtu = Math.max(mtu, 68);
+        tcp.pmtuUpdates.increment();
+        tcp.traceEvent(now, TraceEvent.Kind.STATE, this + " pmtu " + pmtu);
+        if (!state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
+            return;   // the SYN is tiny; the MSS is computed when the handshake completes
+        }
+        smss = maxData(tsOk ? TS_OPTION_SPACE : 0);
+        if (canSend() && Seq.gt(sndMax, sndUna)) {
+            // Everything in flight was too big and dropped: go back to SND.UNA (like an RTO
+            // without the backoff or the congestion response).
+            inRecovery = false;
+            dupAcks = 0;
+            scoreboard.clear();
+            highRxt = sndUna;
+            rttTiming = false;
+            sndNxt = sndUna;
+            output(now, true);
+        }
+    }
+
+    /** The error an expiring connection reports: a remembered soft error, else TIMED_OUT. */
+    private SocketError timeoutError() {
+        return softError != null ? softError : SocketError.TIMED_OUT;
+    }
+
     // =================================================================== timers
 
     /** RFC 6298 5.4-5.7: retransmit the earliest unacknowledged segment, back off, give up at the limit. */
@@ -1215,7 +1285,7 @@ final class TcpConnection {
                 if (!passive) {
                     tcp.attemptFails.increment();
                 }
-                destroy(passive ? null : SocketError.TIMED_OUT, now);
+                destroy(passive ? null : timeoutError(), now);
                 return;
             }
             synRetransmitted = true;
@@ -1235,7 +1305,7 @@ final class TcpConnection {
             return;
         }
         if (++retransmits > cfg.dataRetries()) {
-            destroy(SocketError.TIMED_OUT, now);
+            destroy(timeoutError(), now);
             return;
         }
         cc.onRetransmissionTimeout(sndMax - sndUna, now);
