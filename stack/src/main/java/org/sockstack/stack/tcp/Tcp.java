@@ -60,6 +60,12 @@ public final class Tcp {
     final Counter fastRetransmits;
     final Counter sackRecoveries;
     final Counter icmpErrors;
+    final Counter syncookiesSent;
+    final Counter syncookiesOk;
+    final Counter syncookiesFailed;
+    final SynCookies synCookies;
+    /** The TSval offset of SYN,ACKs sent with cookies (and of the connections they become). */
+    final int cookieTsOffset;
     final Counter pmtuUpdates;
     final Counter dsacksReceived;
 
@@ -86,6 +92,11 @@ public final class Tcp {
         fastRetransmits = counters.counter("tcp.fast_retransmits");
         sackRecoveries = counters.counter("tcp.sack_recoveries");
         icmpErrors = counters.counter("tcp.icmp_errors");
+        syncookiesSent = counters.counter("tcp.syncookies_sent");
+        syncookiesOk = counters.counter("tcp.syncookies_ok");
+        syncookiesFailed = counters.counter("tcp.syncookies_failed");
+        synCookies = new SynCookies(random);
+        cookieTsOffset = random.nextInt();
         pmtuUpdates = counters.counter("tcp.pmtu_updates");
         dsacksReceived = counters.counter("tcp.dsacks_received");
     }
@@ -186,7 +197,7 @@ public final class Tcp {
         }
         TcpSocket listener = findListener(dst, seg.dstPort());
         if (listener != null) {
-            listener.listener().segmentArrives(net, src, dst, seg, hasFloor, isnFloor, now);
+            listener.listener().segmentArrives(net, src, dst, seg, buf, dataOffset, hasFloor, isnFloor, now);
             return;
         }
         closedArrives(net, src, dst, seg, now);

@@ -116,7 +116,7 @@ final class TcpConnection {
     private long tsRecentAge;
     private boolean tsRecentValid;
     private int lastAckSent;
-    private final int tsOffset;
+    private int tsOffset;
 
     // ---- retransmission and congestion control
     final RttEstimator rtt;
@@ -181,7 +181,7 @@ final class TcpConnection {
     }
 
     /** RFC 7323 2.3: the smallest shift that lets the whole buffer be advertised (at most 14). */
-    private static int shiftFor(int buffer) {
+    static int shiftFor(int buffer) {
         int s = 0;
         while (s < TcpOptions.MAX_WINDOW_SCALE && (buffer >> s) > 0xFFFF) {
             s++;
@@ -233,6 +233,41 @@ final class TcpConnection {
         setState(TcpState.SYN_RECEIVED, now);
         tcp.passiveOpens.increment();
         sendSyn(now);
+    }
+
+    /**
+     * RFC 4987 section 3.6: the ACK of a SYN cookie arrived at the listener. Rebuild the TCB that
+     * SYN_RECEIVED would have had from what the cookie (and the echoed TSval) carried, then let
+     * the ACK complete the handshake as usual.
+     */
+    void cookieOpen(TcpRepr ack, int cookieIss, int peerMss, int wscale, boolean sack, boolean ts, ByteBuf buf,
+                    int dataOffset, long now) {
+        initSend(cookieIss);
+        sndNxt = cookieIss + 1;
+        sndMax = sndNxt;
+        irs = ack.seqNumber() - 1;
+        rcvNxt = ack.seqNumber();
+        rcvAdv = rcvNxt + Math.min(rcvBuf.free(), 0xFFFF);   // what the SYN,ACK advertised
+        this.peerMss = peerMss;
+        wscaleOk = cfg.windowScaling() && wscale >= 0;
+        sndWscale = wscaleOk ? wscale : 0;
+        rcvWscale = wscaleOk ? rcvWscaleOffer : 0;
+        sackOk = cfg.sack() && sack;
+        tsOk = ts;
+        if (tsOk) {
+            tsOffset = tcp.cookieTsOffset;   // our TSvals continue the SYN,ACK's clock (PAWS at the peer)
+            tsRecent = ack.options().timestamps().tsVal();
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+        smss = maxData(tsOk ? TS_OPTION_SPACE : 0);
+        rcvMss = Math.min(ourMss, DEFAULT_MSS);
+        sndWl1 = irs;
+        sndWl2 = iss;
+        lastAckSent = rcvNxt;
+        setState(TcpState.SYN_RECEIVED, now);
+        tcp.passiveOpens.increment();
+        otherwiseArrives(ack, buf, dataOffset, now);
     }
 
     private void initSend(int isn) {
