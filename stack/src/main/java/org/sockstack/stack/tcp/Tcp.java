@@ -60,6 +60,8 @@ public final class Tcp {
     final Counter fastRetransmits;
     final Counter sackRecoveries;
     final Counter icmpErrors;
+    final Counter keepaliveProbes;
+    final Counter keepaliveTimeouts;
     final Counter syncookiesSent;
     final Counter syncookiesOk;
     final Counter syncookiesFailed;
@@ -92,6 +94,8 @@ public final class Tcp {
         fastRetransmits = counters.counter("tcp.fast_retransmits");
         sackRecoveries = counters.counter("tcp.sack_recoveries");
         icmpErrors = counters.counter("tcp.icmp_errors");
+        keepaliveProbes = counters.counter("tcp.keepalive_probes");
+        keepaliveTimeouts = counters.counter("tcp.keepalive_timeouts");
         syncookiesSent = counters.counter("tcp.syncookies_sent");
         syncookiesOk = counters.counter("tcp.syncookies_ok");
         syncookiesFailed = counters.counter("tcp.syncookies_failed");

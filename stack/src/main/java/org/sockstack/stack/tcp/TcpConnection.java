@@ -148,6 +148,10 @@ final class TcpConnection {
     private final Timer persistTimer;
     private final Timer delAckTimer;
     private final Timer waitTimer;   // TIME_WAIT (2*MSL) or orphaned FIN_WAIT_2
+    private final Timer keepAliveTimer;
+    /** When the peer last sent us an acceptable segment (keep-alive idleness). */
+    private long lastHeard;
+    private int keepAliveProbes;
 
     TcpConnection(Tcp tcp, TcpSocket socket, TcpNetwork net, TcpPath path, int localPort, Endpoint remote,
                   boolean passive) {
@@ -178,6 +182,7 @@ final class TcpConnection {
         this.persistTimer = tcp.timers().newTimer("tcp-persist", this::onPersistTimeout);
         this.delAckTimer = tcp.timers().newTimer("tcp-delack", this::onDelayedAckTimeout);
         this.waitTimer = tcp.timers().newTimer("tcp-wait", this::onWaitTimeout);
+        this.keepAliveTimer = tcp.timers().newTimer("tcp-keepalive", this::onKeepAliveTimeout);
     }
 
     /** RFC 7323 2.3: the smallest shift that lets the whole buffer be advertised (at most 14). */
@@ -479,6 +484,8 @@ final class TcpConnection {
             }
             return;
         }
+        lastHeard = now;
+        keepAliveProbes = 0;
         // Second: the RST bit (RFC 5961 section 3.2).
         if (seg.rst()) {
             if (seq == rcvNxt) {
@@ -947,6 +954,8 @@ final class TcpConnection {
 
     private void establish(long now) {
         setState(TcpState.ESTABLISHED, now);
+        lastHeard = now;
+        keepAliveChanged(now);
         if (synRetransmitted) {
             rtt.resetAfterSynTimeout(THREE_SECONDS);   // RFC 6298 5.7
         }
@@ -1392,6 +1401,48 @@ final class TcpConnection {
         }
     }
 
+    /** The socket switched keep-alive or changed its times: (re)start or stop the timer. */
+    void keepAliveChanged(long now) {
+        if (socket.keepAlive() && state.synchronizedState() && state != TcpState.TIME_WAIT) {
+            keepAliveTimer.schedule(lastHeard + socket.keepAliveIdle());
+        } else {
+            keepAliveTimer.cancel();
+        }
+    }
+
+    /**
+     * RFC 1122 4.2.3.6 keep-alive: after the idle time without hearing from the peer, send a probe
+     * {@code <SEQ=SND.NXT-1><ACK=RCV.NXT>} with no data (an old sequence number, which any live
+     * TCP answers with an ACK, RFC 9293 3.10.7.4); a dead peer (no answer to {@code count}
+     * probes, one per interval) ends the connection with TIMED_OUT. Nothing is probed while data
+     * is outstanding: the retransmission timer watches the peer then.
+     */
+    private void onKeepAliveTimeout(long now) {
+        if (!socket.keepAlive() || !state.synchronizedState() || state == TcpState.TIME_WAIT) {
+            return;
+        }
+        long idle = socket.keepAliveIdle();
+        if (keepAliveProbes == 0 && now - lastHeard < idle) {
+            keepAliveTimer.schedule(lastHeard + idle);
+            return;
+        }
+        if (sndUna != sndMax || unsent() > 0) {
+            keepAliveTimer.scheduleAfter(now, idle);
+            return;
+        }
+        if (keepAliveProbes >= socket.keepAliveCount()) {
+            tcp.keepaliveTimeouts.increment();
+            tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " keepalive: peer dead");
+            abort(timeoutError(), now);
+            return;
+        }
+        tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " keepalive probe " + (keepAliveProbes + 1));
+        tcp.keepaliveProbes.increment();
+        keepAliveProbes++;
+        sendSegment(sndNxt - 1, TcpSegment.ACK, 0, dataOptions(now), now);
+        keepAliveTimer.scheduleAfter(now, socket.keepAliveInterval());
+    }
+
     /** 2*MSL ends TIME_WAIT (RFC 9293 3.10.8); the FIN_WAIT_2 timeout ends an orphan. */
     private void onWaitTimeout(long now) {
         tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " " + (state == TcpState.TIME_WAIT ? "2msl" : "fin_wait_2"));
@@ -1495,6 +1546,7 @@ final class TcpConnection {
         persistTimer.cancel();
         delAckTimer.cancel();
         waitTimer.cancel();
+        keepAliveTimer.cancel();
         setState(TcpState.CLOSED, now);
         tcp.unregister(this);
         if (parent != null) {

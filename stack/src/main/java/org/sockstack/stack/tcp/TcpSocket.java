@@ -24,6 +24,12 @@ import java.util.Objects;
  * with {@link #error()} (like SO_ERROR) and announced with {@link SocketEvents#ERROR}.
  */
 public final class TcpSocket {
+    /** RFC 1122 4.2.3.6: the keep-alive idle time MUST default to no less than two hours (Linux 7200 s). */
+    public static final long DEFAULT_KEEPALIVE_IDLE = 7_200_000_000_000L;
+    /** Between unanswered probes (Linux tcp_keepalive_intvl 75 s). */
+    public static final long DEFAULT_KEEPALIVE_INTERVAL = 75_000_000_000L;
+    /** Unanswered probes before the peer is declared dead (Linux tcp_keepalive_probes 9). */
+    public static final int DEFAULT_KEEPALIVE_COUNT = 9;
     private final Tcp tcp;
     private Endpoint binding;
     private TcpConnection conn;
@@ -34,6 +40,10 @@ public final class TcpSocket {
     private int sendBufferSize;
     private int receiveBufferSize;
     private int userMss;
+    private boolean keepAlive;
+    private long keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
+    private long keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
+    private int keepAliveCount = DEFAULT_KEEPALIVE_COUNT;
     private boolean closed;
     /** A send found the buffer full: WRITABLE is signalled when room appears. */
     boolean writeBlocked;
@@ -54,6 +64,10 @@ public final class TcpSocket {
         child.sendBufferSize = sendBufferSize;
         child.receiveBufferSize = receiveBufferSize;
         child.userMss = userMss;
+        child.keepAlive = keepAlive;
+        child.keepAliveIdle = keepAliveIdle;
+        child.keepAliveInterval = keepAliveInterval;
+        child.keepAliveCount = keepAliveCount;
         return child;
     }
 
@@ -496,6 +510,47 @@ public final class TcpSocket {
         }
         userMss = mss;
         return SocketError.OK;
+    }
+
+    /**
+     * SO_KEEPALIVE (RFC 1122 4.2.3.6): off by default. When on, an idle connection is probed;
+     * a peer that answers none of {@link #keepAliveCount()} probes is declared dead (TIMED_OUT).
+     */
+    public void setKeepAlive(boolean on, long now) {
+        keepAlive = on;
+        if (conn != null) {
+            conn.keepAliveChanged(now);
+        }
+    }
+
+    /** TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT, times in nanoseconds. */
+    public SocketError setKeepAliveParameters(long idle, long interval, int count, long now) {
+        if (idle <= 0 || interval <= 0 || count < 1) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        keepAliveIdle = idle;
+        keepAliveInterval = interval;
+        keepAliveCount = count;
+        if (conn != null) {
+            conn.keepAliveChanged(now);
+        }
+        return SocketError.OK;
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    public long keepAliveIdle() {
+        return keepAliveIdle;
+    }
+
+    public long keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    public int keepAliveCount() {
+        return keepAliveCount;
     }
 
     int userMss() {
