@@ -60,6 +60,7 @@ public final class Tcp {
     final Counter fastRetransmits;
     final Counter sackRecoveries;
     final Counter icmpErrors;
+    final Counter urgentReceived;
     final Counter keepaliveProbes;
     final Counter keepaliveTimeouts;
     final Counter syncookiesSent;
@@ -94,6 +95,7 @@ public final class Tcp {
         fastRetransmits = counters.counter("tcp.fast_retransmits");
         sackRecoveries = counters.counter("tcp.sack_recoveries");
         icmpErrors = counters.counter("tcp.icmp_errors");
+        urgentReceived = counters.counter("tcp.urgent_received");
         keepaliveProbes = counters.counter("tcp.keepalive_probes");
         keepaliveTimeouts = counters.counter("tcp.keepalive_timeouts");
         syncookiesSent = counters.counter("tcp.syncookies_sent");

@@ -74,7 +74,9 @@ final class TcpConnection {
     int sndWnd;
     int sndWl1;
     int sndWl2;
+    /** RFC 6093: the sequence number of the octet following the urgent data we sent. */
     int sndUp;
+    private boolean sndUpValid;
     /** Largest window the peer has offered (RFC 5961 5.2 MAX.SND.WND, sender SWS "Max(SND.WND)"). */
     int maxSndWnd;
     /** Sequence number of the first octet in the send buffer. */
@@ -87,7 +89,12 @@ final class TcpConnection {
     int irs;
     int rcvNxt;
     int rcvAdv;
+    /** RFC 6093: the octet following the peer's urgent data; the urgent octet is RCV.UP - 1. */
     int rcvUp;
+    /** An urgent octet at RCV.UP - 1 that the application has not read past yet. */
+    private boolean rcvUrgValid;
+    private boolean oobAvailable;
+    private byte oobByte;
     final ByteRing rcvBuf;
     private final ReassemblyQueue ooo;
     boolean finReceived;
@@ -529,16 +536,13 @@ final class TcpConnection {
         if (!ackArrives(seg, now)) {
             return;
         }
-        // Sixth: the URG bit (recorded; out-of-band delivery is a later slice).
-        if (seg.urg() && state.acceptsText()) {
-            int up = seq + seg.urgentPointer();
-            if (Seq.gt(up, rcvUp)) {
-                rcvUp = up;
-                signal(SocketEvents.URGENT);
-            }
+        // Sixth: the URG bit.
+        if (seg.urg() && state.acceptsText() && seg.urgentPointer() > 0) {
+            urgentArrives(seq + seg.urgentPointer(), now);
         }
         // Seventh: the segment text.
         processText(seg, seq, buf, dataOffset, now);
+        captureUrgentOctet();
         if (state == TcpState.CLOSED) {
             return;
         }
@@ -791,6 +795,9 @@ final class TcpConnection {
             rttTiming = false;
         }
         cc.onRttSample(rtt.srtt(), now);
+        if (sndUpValid && Seq.ge(ack, sndUp)) {
+            sndUpValid = false;   // the urgent data is acknowledged
+        }
         int dataAcked = Math.max(0, Math.min(ack - sndBufSeq, sndBuf.size()));
         sndBuf.skip(dataAcked);
         sndBufSeq += dataAcked;
@@ -911,6 +918,90 @@ final class TcpConnection {
             }
             ackNow = true;
         }
+    }
+
+    /**
+     * RFC 9293 3.10.7.4 "sixth" with RFC 6093 section 4: the Urgent Pointer points to the octet
+     * following the urgent data, so the urgent (out-of-band) octet is {@code up - 1}. A new,
+     * further pointer replaces an older mark (only the last urgent octet is kept, as in BSD).
+     */
+    private void urgentArrives(int up, long now) {
+        if (rcvUrgValid && !Seq.gt(up, rcvUp)) {
+            return;   // the same (or an older) mark again
+        }
+        if (Seq.lt(up - 1, readSeq())) {
+            return;   // points into data the application has already read
+        }
+        rcvUp = up;
+        rcvUrgValid = true;
+        oobAvailable = false;
+        tcp.urgentReceived.increment();
+        signal(SocketEvents.URGENT);
+    }
+
+    /** Sequence number of the next octet the application will read. */
+    private int readSeq() {
+        return rcvNxt - (finReceived ? 1 : 0) - rcvBuf.size();
+    }
+
+    /** Once the urgent octet is in sequence, copy it aside for an out-of-band read. */
+    private void captureUrgentOctet() {
+        if (rcvUrgValid && !oobAvailable && !socket.oobInline() && Seq.lt(rcvUp - 1, rcvNxt)) {
+            int at = (rcvUp - 1) - readSeq();
+            if (at >= 0 && at < rcvBuf.size()) {
+                oobByte = rcvBuf.get(at);
+                oobAvailable = true;
+            }
+        }
+    }
+
+    /**
+     * How much of a {@code len}-octet read may go ahead: reads stop at the urgent mark (so the
+     * application can notice it, SIOCATMARK). At the mark, without OOBINLINE the urgent octet is
+     * skipped (it is read with {@link #receiveUrgent}); with OOBINLINE it is read in line.
+     */
+    private int readLimit(int len) {
+        if (!rcvUrgValid) {
+            return len;
+        }
+        int d = (rcvUp - 1) - readSeq();
+        if (d > 0) {
+            return Math.min(len, d);
+        }
+        if (d == 0 && rcvBuf.size() > 0) {
+            if (!socket.oobInline()) {
+                rcvBuf.skip(1);
+            }
+            rcvUrgValid = false;
+        } else if (d < 0) {
+            rcvUrgValid = false;
+        }
+        return len;
+    }
+
+    /** SIOCATMARK: the next octet read is the urgent one (in line) or follows it (out of line). */
+    boolean atUrgentMark() {
+        return rcvUrgValid && readSeq() == rcvUp - 1;
+    }
+
+    /** MSG_OOB receive: the urgent octet (0..255), or -1 if none is waiting. */
+    int receiveUrgent() {
+        if (!oobAvailable) {
+            return -1;
+        }
+        oobAvailable = false;
+        return oobByte & 0xFF;
+    }
+
+    /** MSG_OOB send: queue {@code len} octets, the last of them urgent (RFC 6093: SND.UP follows it). */
+    int sendUrgent(byte[] src, int off, int len, long now) {
+        int n = sndBuf.write(src, off, len);
+        if (n > 0) {
+            sndUp = sndBufSeq + sndBuf.size();
+            sndUpValid = true;
+            output(now, false);
+        }
+        return n;
     }
 
     /** RFC 9293 3.10.7.4 "eighth": the FIN bit, in sequence or remembered until the hole fills. */
@@ -1173,7 +1264,14 @@ final class TcpConnection {
         if (syn && state == TcpState.SYN_RECEIVED) {
             rcvAdv = rcvNxt + window;
         }
-        TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, ack ? rcvNxt : 0, flags, window, 0, opts, dataLen);
+        int urgentPointer = 0;
+        if (sndUpValid && !syn && Seq.gt(sndUp, seq)) {
+            // RFC 9293 3.8.4 / RFC 6093: URG with the offset of the octet after the urgent data.
+            flags |= TcpSegment.URG;
+            urgentPointer = Math.min(sndUp - seq, 0xFFFF);
+        }
+        TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, ack ? rcvNxt : 0, flags, window, urgentPointer, opts,
+                dataLen);
         int segLen = dataLen + (syn ? 1 : 0) + ((flags & TcpSegment.FIN) != 0 ? 1 : 0);
         if (segLen > 0 && Seq.lt(seq, sndMax)) {
             tcp.retransSegs.increment();
@@ -1470,7 +1568,7 @@ final class TcpConnection {
 
     /** RFC 9293 3.10.3 RECEIVE: octets copied out; a window update may follow. */
     int receive(byte[] dst, int off, int len, long now) {
-        int n = rcvBuf.read(dst, off, len);
+        int n = rcvBuf.read(dst, off, readLimit(len));
         if (n > 0) {
             afterRead(now);
         }
@@ -1478,7 +1576,7 @@ final class TcpConnection {
     }
 
     int receive(ByteBuf dst, int len, long now) {
-        int n = rcvBuf.read(dst, len);
+        int n = rcvBuf.read(dst, readLimit(len));
         if (n > 0) {
             afterRead(now);
         }

@@ -41,6 +41,7 @@ public final class TcpSocket {
     private int receiveBufferSize;
     private int userMss;
     private boolean keepAlive;
+    private boolean oobInline;
     private long keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
     private long keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
     private int keepAliveCount = DEFAULT_KEEPALIVE_COUNT;
@@ -65,6 +66,7 @@ public final class TcpSocket {
         child.receiveBufferSize = receiveBufferSize;
         child.userMss = userMss;
         child.keepAlive = keepAlive;
+        child.oobInline = oobInline;
         child.keepAliveIdle = keepAliveIdle;
         child.keepAliveInterval = keepAliveInterval;
         child.keepAliveCount = keepAliveCount;
@@ -510,6 +512,55 @@ public final class TcpSocket {
         }
         userMss = mss;
         return SocketError.OK;
+    }
+
+    // ------------------------------------------------------------------ urgent data (RFC 6093)
+
+    /**
+     * Sends {@code len} octets whose last one is urgent (MSG_OOB): segments carry URG and an
+     * Urgent Pointer to the octet after it until it is acknowledged (RFC 6093 section 4). RFC 6093
+     * advises new applications not to use urgent data; it exists for old protocols (telnet, ftp).
+     */
+    public int sendUrgent(byte[] src, int off, int len, long now) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        SocketError e = checkSend();
+        if (e != SocketError.OK) {
+            return fail(e);
+        }
+        return sent(conn.sendUrgent(src, off, len, now), len);
+    }
+
+    /**
+     * MSG_OOB receive: the urgent octet (0..255) once it has arrived, or -1 with
+     * {@link #lastError()} WOULD_BLOCK (none yet) or INVALID_ARGUMENT (SO_OOBINLINE is on: the
+     * octet is read in line).
+     */
+    public int receiveUrgent() {
+        if (conn == null) {
+            return fail(SocketError.NOT_CONNECTED);
+        }
+        if (oobInline) {
+            return fail(SocketError.INVALID_ARGUMENT);
+        }
+        int b = conn.receiveUrgent();
+        return b >= 0 ? b : fail(SocketError.WOULD_BLOCK);
+    }
+
+    /**
+     * SIOCATMARK: true when the next normal read starts at the urgent mark. Reads never cross the
+     * mark, so the application reads up to it, sees this turn true, and handles the urgent data.
+     */
+    public boolean atUrgentMark() {
+        return conn != null && conn.atUrgentMark();
+    }
+
+    /** SO_OOBINLINE: the urgent octet stays in the stream instead of being read with {@link #receiveUrgent}. */
+    public void setOobInline(boolean on) {
+        this.oobInline = on;
+    }
+
+    public boolean oobInline() {
+        return oobInline;
     }
 
     /**
