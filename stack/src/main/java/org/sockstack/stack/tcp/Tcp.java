@@ -61,6 +61,7 @@ public final class Tcp {
     final Counter sackRecoveries;
     final Counter icmpErrors;
     final Counter urgentReceived;
+    final Counter rcvbufGrown;
     final Counter keepaliveProbes;
     final Counter keepaliveTimeouts;
     final Counter syncookiesSent;
@@ -96,6 +97,7 @@ public final class Tcp {
         sackRecoveries = counters.counter("tcp.sack_recoveries");
         icmpErrors = counters.counter("tcp.icmp_errors");
         urgentReceived = counters.counter("tcp.urgent_received");
+        rcvbufGrown = counters.counter("tcp.rcvbuf_autotuned");
         keepaliveProbes = counters.counter("tcp.keepalive_probes");
         keepaliveTimeouts = counters.counter("tcp.keepalive_timeouts");
         syncookiesSent = counters.counter("tcp.syncookies_sent");

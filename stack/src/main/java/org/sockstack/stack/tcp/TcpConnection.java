@@ -145,6 +145,9 @@ final class TcpConnection {
 
     // ---- receive-buffer auto-tuning (see #autotune)
     private int rcvSpace;
+    /** Octets the application read since {@link #rcvSpaceTime}. */
+    private int rcvCopied;
+    private long rcvSpaceTime = Long.MIN_VALUE;
 
     // ---- ACK generation
     private boolean ackNow;
@@ -180,7 +183,9 @@ final class TcpConnection {
             mss = Math.min(mss, socket.userMss());
         }
         this.ourMss = Math.max(mss, 64);
-        this.rcvWscaleOffer = shiftFor(socket.receiveBufferSize());
+        // With auto-tuning the buffer may grow to maxBuffer, so the scale offered must cover it
+        // (RFC 7323 2.2: the shift is fixed at the SYN), as Linux sizes it from tcp_rmem[2].
+        this.rcvWscaleOffer = offeredShift(socket, cfg);
         this.tsOffset = tcp.random().nextInt();
         this.rtt = new RttEstimator(cfg.rtoInitial(), cfg.rtoMin(), cfg.rtoMax());
         this.cc = cfg.congestionControl().create();
@@ -193,6 +198,11 @@ final class TcpConnection {
     }
 
     /** RFC 7323 2.3: the smallest shift that lets the whole buffer be advertised (at most 14). */
+    static int offeredShift(TcpSocket socket, TcpConfig cfg) {
+        return shiftFor(socket.receiveAutotuning()
+                ? Math.max(cfg.maxBuffer(), socket.receiveBufferSize()) : socket.receiveBufferSize());
+    }
+
     static int shiftFor(int buffer) {
         int s = 0;
         while (s < TcpOptions.MAX_WINDOW_SCALE && (buffer >> s) > 0xFFFF) {
@@ -1570,6 +1580,7 @@ final class TcpConnection {
     int receive(byte[] dst, int off, int len, long now) {
         int n = rcvBuf.read(dst, off, readLimit(len));
         if (n > 0) {
+            autotune(n, now);
             afterRead(now);
         }
         return n;
@@ -1578,9 +1589,39 @@ final class TcpConnection {
     int receive(ByteBuf dst, int len, long now) {
         int n = rcvBuf.read(dst, readLimit(len));
         if (n > 0) {
+            autotune(n, now);
             afterRead(now);
         }
         return n;
+    }
+
+    /**
+     * Receive-buffer auto-tuning, after Linux's dynamic right-sizing: once per RTT, look at how
+     * much the application read in that RTT ({@code rcvSpace}); a window of twice that lets the
+     * sender keep growing, so the buffer grows to {@code 2 * rcvSpace} (never shrinks, at most
+     * {@link TcpConfig#maxBuffer()}). The RTT is the connection's SRTT (a pure receiver has at
+     * least the handshake's sample). Not while out-of-order data sits beyond the readable end.
+     */
+    private void autotune(int n, long now) {
+        if (!socket.receiveAutotuning() || !rtt.hasSample()) {
+            return;
+        }
+        rcvCopied += n;
+        if (rcvSpaceTime == Long.MIN_VALUE) {
+            rcvSpaceTime = now;
+            return;
+        }
+        if (now - rcvSpaceTime < Math.max(rtt.srtt(), MILLI)) {
+            return;
+        }
+        rcvSpace = rcvCopied;
+        rcvCopied = 0;
+        rcvSpaceTime = now;
+        long want = Math.min(2L * rcvSpace, cfg.maxBuffer());
+        if (want > rcvBuf.capacity() && ooo.isEmpty()) {
+            rcvBuf.resize((int) want);
+            tcp.rcvbufGrown.increment();
+        }
     }
 
     /**

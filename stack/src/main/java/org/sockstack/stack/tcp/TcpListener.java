@@ -120,7 +120,7 @@ final class TcpListener {
         int iss = tcp.synCookies.encode(key, syn.seqNumber(), peerMss, now);
         boolean ts = tcp.config().timestamps() && o.hasTimestamps();
         boolean scaling = ts && tcp.config().windowScaling() && o.windowScale() >= 0;
-        int ourShift = scaling ? TcpConnection.shiftFor(socket.receiveBufferSize()) : -1;
+        int ourShift = scaling ? TcpConnection.offeredShift(socket, tcp.config()) : -1;
         boolean sack = ts && tcp.config().sack() && o.sackPermitted();
         Timestamps stamps = null;
         if (ts) {

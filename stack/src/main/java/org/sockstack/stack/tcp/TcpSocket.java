@@ -42,6 +42,8 @@ public final class TcpSocket {
     private int userMss;
     private boolean keepAlive;
     private boolean oobInline;
+    /** SO_RCVBUF was set: the application chose the size, so no auto-tuning (as Linux). */
+    private boolean receiveBufferLocked;
     private long keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
     private long keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
     private int keepAliveCount = DEFAULT_KEEPALIVE_COUNT;
@@ -67,6 +69,7 @@ public final class TcpSocket {
         child.userMss = userMss;
         child.keepAlive = keepAlive;
         child.oobInline = oobInline;
+        child.receiveBufferLocked = receiveBufferLocked;
         child.keepAliveIdle = keepAliveIdle;
         child.keepAliveInterval = keepAliveInterval;
         child.keepAliveCount = keepAliveCount;
@@ -495,6 +498,7 @@ public final class TcpSocket {
             return SocketError.INVALID_ARGUMENT;
         }
         receiveBufferSize = size;
+        receiveBufferLocked = true;
         if (conn != null) {
             conn.rcvBuf.resize(size);
         }
@@ -602,6 +606,11 @@ public final class TcpSocket {
 
     public int keepAliveCount() {
         return keepAliveCount;
+    }
+
+    /** Receive-buffer auto-tuning applies: on in the configuration and SO_RCVBUF never set. */
+    boolean receiveAutotuning() {
+        return tcp.config().receiveAutotuning() && !receiveBufferLocked;
     }
 
     int userMss() {
