@@ -111,6 +111,7 @@ public final class Stack implements Pollable {
         Ipv4TcpNetwork tcpOverIpv4 = new Ipv4TcpNetwork(ipv4, interfaces, tcp);
         tcp.addNetwork(tcpOverIpv4);
         ipv4.register(IpProtocol.TCP, tcpOverIpv4);
+        icmpv4.registerTransport(IpProtocol.TCP, tcpOverIpv4);
         igmp = new Igmp(ipv4, loop.timers(), random, counters, trace);
         ipv4.register(IpProtocol.IGMP, igmp);
         ipv4.setGroupListener(igmp);
@@ -143,6 +144,7 @@ public final class Stack implements Pollable {
         Ipv6TcpNetwork tcpOverIpv6 = new Ipv6TcpNetwork(ipv6, tcp);
         tcp.addNetwork(tcpOverIpv6);
         ipv6.register(IpProtocol.TCP, tcpOverIpv6);
+        icmpv6.registerTransport(IpProtocol.TCP, tcpOverIpv6);
         icmpv6.registerTransport(IpProtocol.UDP, udp.ipv6ErrorListener());
         loop.register(this);
     }

@@ -135,6 +135,14 @@ final class ByteRing {
         dst.setBytes(dstIndex + first, data, 0, len - first);
     }
 
+    /** The readable byte at {@code offset} from the head. */
+    byte get(int offset) {
+        if (offset < 0 || offset >= size) {
+            throw new IndexOutOfBoundsException("offset " + offset + " size " + size);
+        }
+        return data[index(offset)];
+    }
+
     /** Consumes up to {@code len} bytes into {@code dst}; returns how many. */
     int read(byte[] dst, int off, int len) {
         int n = Math.min(len, size);

@@ -3,6 +3,7 @@ package org.sockstack.stack.tcp;
 import io.netty.buffer.ByteBuf;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.ipv4.Ipv4ErrorListener;
 import org.sockstack.stack.ipv4.Ipv4Path;
 import org.sockstack.stack.ipv4.Ipv4ProtocolHandler;
 import org.sockstack.stack.socket.SocketError;
@@ -20,9 +21,9 @@ import java.util.List;
 /**
  * TCP over IPv4: receives protocol 6 from {@link Ipv4}, validates and hands segments to
  * {@link Tcp}; sends segments with DF set (RFC 1191 path MTU discovery: TCP never needs IP
- * fragmentation).
+ * fragmentation). ICMPv4 errors quoting a TCP segment come back through {@link #onError}.
  */
-public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler {
+public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     /** The IPv4 route of a connection. */
     record Path(Ipv4Path route, Ipv4Address local, Ipv4Address remote) implements TcpPath {
@@ -102,6 +103,20 @@ public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler {
     public SocketError send(TcpPath path, ByteBuf frame, long now) {
         Path p = (Path) path;
         return ipv4.send(p.route(), frame, IpProtocol.TCP, tcp.config().ttl(), 0, true, now);
+    }
+
+    /**
+     * RFC 1122 4.2.3.9 / RFC 5927: an ICMP error quoting one of our segments. The quote holds at
+     * least the first 8 octets of the TCP header: the ports and the sequence number.
+     */
+    @Override
+    public void onError(SocketError error, int mtu, int src, int dst, ByteBuf quote, int transportOffset,
+                        int transportLength, boolean isPermanent, long now) {
+        int srcPort = quote.getUnsignedShort(transportOffset);
+        int dstPort = quote.getUnsignedShort(transportOffset + 2);
+        int seq = quote.getInt(transportOffset + 4);
+        tcp.errorArrives(new Ipv4Address(src), srcPort, new Ipv4Address(dst), dstPort, seq, error, mtu, isPermanent,
+                now);
     }
 
     /** IPv4 input: only unicast datagrams carry TCP (RFC 1122 4.2.3.10); checksum; parse; demux. */

@@ -3,6 +3,7 @@ package org.sockstack.stack.tcp;
 import io.netty.buffer.ByteBuf;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.ipv6.Ipv6;
+import org.sockstack.stack.ipv6.Ipv6ErrorListener;
 import org.sockstack.stack.ipv6.Ipv6Path;
 import org.sockstack.stack.ipv6.Ipv6ProtocolHandler;
 import org.sockstack.stack.socket.SocketError;
@@ -25,7 +26,7 @@ import org.sockstack.stack.wire.TcpSegment;
  * dropped below the connection's, the segment goes out fragmented at the source (IPv6 lets the
  * source fragment) until TCP itself lowers its segment size.
  */
-public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler {
+public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler, Ipv6ErrorListener {
 
     /** The IPv6 route of a connection. */
     record Path(Ipv6Path route, Ipv6Address local, Ipv6Address remote) implements TcpPath {
@@ -126,5 +127,21 @@ public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler {
         tcp.segmentArrives(this, new Ipv6Address(ip.srcAddrHi(), ip.srcAddrLo()),
                 new Ipv6Address(ip.dstAddrHi(), ip.dstAddrLo()), parsed.value(), ip.buffer(), seg.payloadOffset(),
                 now);
+    }
+
+    /**
+     * ICMPv6 errors quoting one of our segments (RFC 4443 section 3; Packet Too Big lowers the
+     * connection's MSS, RFC 8201 section 4): the same handling as over IPv4.
+     */
+    @Override
+    public void onError(SocketError error, int mtu, Ipv6Address src, Ipv6Address dst, ByteBuf quote, int transportOffset,
+                        int transportLength, boolean isPermanent, long now) {
+        if (transportLength < 8) {
+            return;
+        }
+        int srcPort = quote.getUnsignedShort(transportOffset);
+        int dstPort = quote.getUnsignedShort(transportOffset + 2);
+        int seq = quote.getInt(transportOffset + 4);
+        tcp.errorArrives(src, srcPort, dst, dstPort, seq, error, mtu, isPermanent, now);
     }
 }

@@ -61,6 +61,14 @@ public final class NewReno implements CongestionControl {
     }
 
     @Override
+    public void onEnterSackRecovery(int flightSize, long now) {
+        // RFC 6675 section 5 step 4.2: ssthresh = cwnd = FlightSize / 2 (RFC 5681 equation 4 bound).
+        ssthresh = Math.max(flightSize / 2, 2 * smss);
+        cwnd = ssthresh;
+        bytesAcked = 0;
+    }
+
+    @Override
     public void onDupAckInRecovery(long now) {
         cwnd = addCapped(cwnd, smss);
     }

@@ -58,6 +58,20 @@ public final class Tcp {
     final Counter zeroWindowProbes;
     final Counter timeouts;
     final Counter fastRetransmits;
+    final Counter sackRecoveries;
+    final Counter icmpErrors;
+    final Counter urgentReceived;
+    final Counter rcvbufGrown;
+    final Counter keepaliveProbes;
+    final Counter keepaliveTimeouts;
+    final Counter syncookiesSent;
+    final Counter syncookiesOk;
+    final Counter syncookiesFailed;
+    final SynCookies synCookies;
+    /** The TSval offset of SYN,ACKs sent with cookies (and of the connections they become). */
+    final int cookieTsOffset;
+    final Counter pmtuUpdates;
+    final Counter dsacksReceived;
 
     public Tcp(TcpConfig config, TimerWheel timers, RandomGenerator random, Counters counters, EventTrace trace) {
         this.config = config;
@@ -80,6 +94,19 @@ public final class Tcp {
         zeroWindowProbes = counters.counter("tcp.zero_window_probes");
         timeouts = counters.counter("tcp.timeouts");
         fastRetransmits = counters.counter("tcp.fast_retransmits");
+        sackRecoveries = counters.counter("tcp.sack_recoveries");
+        icmpErrors = counters.counter("tcp.icmp_errors");
+        urgentReceived = counters.counter("tcp.urgent_received");
+        rcvbufGrown = counters.counter("tcp.rcvbuf_autotuned");
+        keepaliveProbes = counters.counter("tcp.keepalive_probes");
+        keepaliveTimeouts = counters.counter("tcp.keepalive_timeouts");
+        syncookiesSent = counters.counter("tcp.syncookies_sent");
+        syncookiesOk = counters.counter("tcp.syncookies_ok");
+        syncookiesFailed = counters.counter("tcp.syncookies_failed");
+        synCookies = new SynCookies(random);
+        cookieTsOffset = random.nextInt();
+        pmtuUpdates = counters.counter("tcp.pmtu_updates");
+        dsacksReceived = counters.counter("tcp.dsacks_received");
     }
 
     /** Makes {@code network} carry TCP for its address family. */
@@ -178,10 +205,26 @@ public final class Tcp {
         }
         TcpSocket listener = findListener(dst, seg.dstPort());
         if (listener != null) {
-            listener.listener().segmentArrives(net, src, dst, seg, hasFloor, isnFloor, now);
+            listener.listener().segmentArrives(net, src, dst, seg, buf, dataOffset, hasFloor, isnFloor, now);
             return;
         }
         closedArrives(net, src, dst, seg, now);
+    }
+
+    /**
+     * An ICMP error about a segment we sent from {@code local:localPort} to {@code remote:remotePort}
+     * with sequence number {@code seq} (RFC 1122 4.2.3.9, RFC 5927); {@code mtu} is the path MTU now
+     * in force for "fragmentation needed" (RFC 1191), else 0.
+     */
+    public void errorArrives(IpAddress local, int localPort, IpAddress remote, int remotePort, int seq,
+                             SocketError error, int mtu, boolean permanent, long now) {
+        icmpErrors.increment();
+        TcpConnection c = connections.get(new ConnKey(local, localPort, remote, remotePort));
+        if (c == null) {
+            drop("icmp_no_connection", now);
+            return;
+        }
+        c.errorArrives(seq, error, mtu, permanent, now);
     }
 
     /** RFC 9293 3.10.7.1: no TCB. A RST is discarded; anything else is answered with a RST. */

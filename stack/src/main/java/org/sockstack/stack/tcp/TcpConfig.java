@@ -31,19 +31,24 @@ import java.util.concurrent.TimeUnit;
  * @param ephemeralLow        first ephemeral port (Linux ip_local_port_range 32768)
  * @param ephemeralHigh       last ephemeral port (Linux 60999)
  * @param ttl                 IP TTL of our segments
- * @param congestionControl   the congestion control of new connections (DESIGN rule 9)
+ * @param syncookies          answer SYNs with SYN cookies when a listener's SYN queue is full
+ *                            (RFC 4987 section 3.6; Linux tcp_syncookies=1)
+ * @param receiveAutotuning   grow receive buffers (and the window) toward {@code maxBuffer} when the
+ *                            application keeps up (like Linux tcp_moderate_rcvbuf)
+ * @param congestionControl   the congestion control of new connections (DESIGN rule 9); CUBIC
+ *                            (RFC 9438) by default, like Linux; see {@link #withCongestionControl(String)}
  */
 public record TcpConfig(long msl, long rtoInitial, long rtoMin, long rtoMax, int synRetries, int dataRetries,
                         long delayedAck, int challengeAckLimit, int sendBuffer, int receiveBuffer, int maxBuffer,
                         boolean windowScaling, boolean timestamps, boolean sack, int initialWindow,
                         int maxReassemblyBlocks, long finWait2Timeout, int ephemeralLow, int ephemeralHigh, int ttl,
-                        CongestionControl.Factory congestionControl) {
+                        CongestionControl.Factory congestionControl, boolean syncookies, boolean receiveAutotuning) {
 
     public static final TcpConfig DEFAULT = new TcpConfig(
             TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(200),
             TimeUnit.SECONDS.toNanos(120), 6, 15, TimeUnit.MILLISECONDS.toNanos(40), 1000,
             256 * 1024, 256 * 1024, 16 * 1024 * 1024, true, true, true, 10, 64,
-            TimeUnit.SECONDS.toNanos(60), 32768, 60999, 64, NewReno::new);
+            TimeUnit.SECONDS.toNanos(60), 32768, 60999, 64, Cubic::new, true, true);
 
     public TcpConfig {
         Objects.requireNonNull(congestionControl);
@@ -64,49 +69,72 @@ public record TcpConfig(long msl, long rtoInitial, long rtoMin, long rtoMax, int
     public TcpConfig withMsl(long nanos) {
         return new TcpConfig(nanos, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, challengeAckLimit,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies, receiveAutotuning);
     }
 
     public TcpConfig withRto(long initial, long min, long max) {
         return new TcpConfig(msl, initial, min, max, synRetries, dataRetries, delayedAck, challengeAckLimit,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies, receiveAutotuning);
     }
 
     public TcpConfig withRetries(int syn, int data) {
         return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, syn, data, delayedAck, challengeAckLimit,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies, receiveAutotuning);
     }
 
     public TcpConfig withDelayedAck(long nanos) {
         return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, nanos, challengeAckLimit,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies, receiveAutotuning);
     }
 
     public TcpConfig withChallengeAckLimit(int perSecond) {
         return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, perSecond,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies, receiveAutotuning);
     }
 
     public TcpConfig withBuffers(int send, int receive) {
         return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, challengeAckLimit,
                 send, receive, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies, receiveAutotuning);
     }
 
     /** Which options a SYN offers (RFC 7323 window scale and timestamps, RFC 2018 SACK-permitted). */
     public TcpConfig withOptions(boolean windowScaling, boolean timestamps, boolean sack) {
         return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, challengeAckLimit,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies, receiveAutotuning);
+    }
+
+    public TcpConfig withSyncookies(boolean on) {
+        return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, challengeAckLimit,
+                sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, on,
+                receiveAutotuning);
+    }
+
+    public TcpConfig withReceiveAutotuning(boolean on) {
+        return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, challengeAckLimit,
+                sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, congestionControl, syncookies,
+                on);
+    }
+
+    /** The congestion control by name: {@code "cubic"} or {@code "newreno"} ({@link CongestionControl#named}). */
+    public TcpConfig withCongestionControl(String name) {
+        CongestionControl.Factory f = CongestionControl.named(name);
+        if (f == null) {
+            throw new IllegalArgumentException("unknown congestion control: " + name);
+        }
+        return withCongestionControl(f);
     }
 
     public TcpConfig withCongestionControl(CongestionControl.Factory factory) {
         return new TcpConfig(msl, rtoInitial, rtoMin, rtoMax, synRetries, dataRetries, delayedAck, challengeAckLimit,
                 sendBuffer, receiveBuffer, maxBuffer, windowScaling, timestamps, sack, initialWindow,
-                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, factory);
+                maxReassemblyBlocks, finWait2Timeout, ephemeralLow, ephemeralHigh, ttl, factory, syncookies, receiveAutotuning);
     }
 }

@@ -36,8 +36,8 @@ import java.util.List;
  * The retransmission queue is the send buffer itself: it holds every octet from SND.UNA on. After
  * a retransmission timeout SND.NXT goes back to SND.UNA ("go back N"), so the highest sequence
  * number ever sent is kept separately as {@code sndMax}; it is what the RFC's acceptability tests
- * call SND.NXT. (A SACK scoreboard, RFC 6675, will later sit beside the send buffer and choose
- * which holes {@link #retransmitOne} fills.)
+ * call SND.NXT. With SACK, a {@link SackScoreboard} beside the send buffer records what the peer
+ * holds, and RFC 6675 loss recovery ({@link #sackOutput}) chooses which holes to fill.
  *
  * <p>Receive sequence space: RCV.NXT, and the right edge of the window last advertised
  * ({@code rcvAdv} = RCV.NXT + RCV.WND at the time it was sent).
@@ -48,6 +48,8 @@ final class TcpConnection {
     private static final long PAWS_IDLE = 24L * 24 * 3600 * 1_000_000_000L;   // RFC 7323 5.5: 24 days
     private static final long THREE_SECONDS = 3_000_000_000L;
     private static final long MILLI = 1_000_000L;
+    /** Bound on the SACK scoreboard's ranges (RFC 6675 scoreboard, DESIGN rule 6). */
+    static final int MAX_SACK_SCOREBOARD = 64;
 
     // ---- identity
     private final Tcp tcp;
@@ -72,7 +74,9 @@ final class TcpConnection {
     int sndWnd;
     int sndWl1;
     int sndWl2;
+    /** RFC 6093: the sequence number of the octet following the urgent data we sent. */
     int sndUp;
+    private boolean sndUpValid;
     /** Largest window the peer has offered (RFC 5961 5.2 MAX.SND.WND, sender SWS "Max(SND.WND)"). */
     int maxSndWnd;
     /** Sequence number of the first octet in the send buffer. */
@@ -85,12 +89,23 @@ final class TcpConnection {
     int irs;
     int rcvNxt;
     int rcvAdv;
+    /** RFC 6093: the octet following the peer's urgent data; the urgent octet is RCV.UP - 1. */
     int rcvUp;
+    /** An urgent octet at RCV.UP - 1 that the application has not read past yet. */
+    private boolean rcvUrgValid;
+    private boolean oobAvailable;
+    private byte oobByte;
     final ByteRing rcvBuf;
     private final ReassemblyQueue ooo;
     boolean finReceived;
     private boolean oooFinValid;
     private int oooFinSeq;
+
+    // ---- path MTU (RFC 1191) and ICMP soft errors (RFC 1122 4.2.3.9)
+    /** The path MTU in force for this connection: starts at the route's, lowered by ICMP. */
+    private int pmtu;
+    /** The last soft error reported by ICMP, told to the application only if we time out. */
+    private SocketError softError;
 
     // ---- options (RFC 9293 3.7.1, RFC 7323, RFC 2018)
     private final int ourMss;
@@ -108,7 +123,7 @@ final class TcpConnection {
     private long tsRecentAge;
     private boolean tsRecentValid;
     private int lastAckSent;
-    private final int tsOffset;
+    private int tsOffset;
 
     // ---- retransmission and congestion control
     final RttEstimator rtt;
@@ -123,6 +138,16 @@ final class TcpConnection {
     boolean inRecovery;
     private int recover;
     private int persistBackoff;
+    /** RFC 6675 scoreboard (used when SACK was negotiated). */
+    final SackScoreboard scoreboard;
+    /** RFC 6675 HighRxt: the end of the highest retransmitted range in this recovery. */
+    private int highRxt;
+
+    // ---- receive-buffer auto-tuning (see #autotune)
+    private int rcvSpace;
+    /** Octets the application read since {@link #rcvSpaceTime}. */
+    private int rcvCopied;
+    private long rcvSpaceTime = Long.MIN_VALUE;
 
     // ---- ACK generation
     private boolean ackNow;
@@ -133,6 +158,10 @@ final class TcpConnection {
     private final Timer persistTimer;
     private final Timer delAckTimer;
     private final Timer waitTimer;   // TIME_WAIT (2*MSL) or orphaned FIN_WAIT_2
+    private final Timer keepAliveTimer;
+    /** When the peer last sent us an acceptable segment (keep-alive idleness). */
+    private long lastHeard;
+    private int keepAliveProbes;
 
     TcpConnection(Tcp tcp, TcpSocket socket, TcpNetwork net, TcpPath path, int localPort, Endpoint remote,
                   boolean passive) {
@@ -148,23 +177,33 @@ final class TcpConnection {
         this.sndBuf = new ByteRing(socket.sendBufferSize());
         this.rcvBuf = new ByteRing(socket.receiveBufferSize());
         this.ooo = new ReassemblyQueue(cfg.maxReassemblyBlocks());
-        int mss = path.mtu() - net.ipHeaderLength() - TcpSegment.HEADER_LENGTH;
+        this.pmtu = path.mtu();
+        int mss = pmtu - net.ipHeaderLength() - TcpSegment.HEADER_LENGTH;
         if (socket.userMss() > 0) {
             mss = Math.min(mss, socket.userMss());
         }
         this.ourMss = Math.max(mss, 64);
-        this.rcvWscaleOffer = shiftFor(socket.receiveBufferSize());
+        // With auto-tuning the buffer may grow to maxBuffer, so the scale offered must cover it
+        // (RFC 7323 2.2: the shift is fixed at the SYN), as Linux sizes it from tcp_rmem[2].
+        this.rcvWscaleOffer = offeredShift(socket, cfg);
         this.tsOffset = tcp.random().nextInt();
         this.rtt = new RttEstimator(cfg.rtoInitial(), cfg.rtoMin(), cfg.rtoMax());
         this.cc = cfg.congestionControl().create();
+        this.scoreboard = new SackScoreboard(MAX_SACK_SCOREBOARD);
         this.rexmitTimer = tcp.timers().newTimer("tcp-rexmit", this::onRetransmitTimeout);
         this.persistTimer = tcp.timers().newTimer("tcp-persist", this::onPersistTimeout);
         this.delAckTimer = tcp.timers().newTimer("tcp-delack", this::onDelayedAckTimeout);
         this.waitTimer = tcp.timers().newTimer("tcp-wait", this::onWaitTimeout);
+        this.keepAliveTimer = tcp.timers().newTimer("tcp-keepalive", this::onKeepAliveTimeout);
     }
 
     /** RFC 7323 2.3: the smallest shift that lets the whole buffer be advertised (at most 14). */
-    private static int shiftFor(int buffer) {
+    static int offeredShift(TcpSocket socket, TcpConfig cfg) {
+        return shiftFor(socket.receiveAutotuning()
+                ? Math.max(cfg.maxBuffer(), socket.receiveBufferSize()) : socket.receiveBufferSize());
+    }
+
+    static int shiftFor(int buffer) {
         int s = 0;
         while (s < TcpOptions.MAX_WINDOW_SCALE && (buffer >> s) > 0xFFFF) {
             s++;
@@ -218,6 +257,41 @@ final class TcpConnection {
         sendSyn(now);
     }
 
+    /**
+     * RFC 4987 section 3.6: the ACK of a SYN cookie arrived at the listener. Rebuild the TCB that
+     * SYN_RECEIVED would have had from what the cookie (and the echoed TSval) carried, then let
+     * the ACK complete the handshake as usual.
+     */
+    void cookieOpen(TcpRepr ack, int cookieIss, int peerMss, int wscale, boolean sack, boolean ts, ByteBuf buf,
+                    int dataOffset, long now) {
+        initSend(cookieIss);
+        sndNxt = cookieIss + 1;
+        sndMax = sndNxt;
+        irs = ack.seqNumber() - 1;
+        rcvNxt = ack.seqNumber();
+        rcvAdv = rcvNxt + Math.min(rcvBuf.free(), 0xFFFF);   // what the SYN,ACK advertised
+        this.peerMss = peerMss;
+        wscaleOk = cfg.windowScaling() && wscale >= 0;
+        sndWscale = wscaleOk ? wscale : 0;
+        rcvWscale = wscaleOk ? rcvWscaleOffer : 0;
+        sackOk = cfg.sack() && sack;
+        tsOk = ts;
+        if (tsOk) {
+            tsOffset = tcp.cookieTsOffset;   // our TSvals continue the SYN,ACK's clock (PAWS at the peer)
+            tsRecent = ack.options().timestamps().tsVal();
+            tsRecentAge = now;
+            tsRecentValid = true;
+        }
+        smss = maxData(tsOk ? TS_OPTION_SPACE : 0);
+        rcvMss = Math.min(ourMss, DEFAULT_MSS);
+        sndWl1 = irs;
+        sndWl2 = iss;
+        lastAckSent = rcvNxt;
+        setState(TcpState.SYN_RECEIVED, now);
+        tcp.passiveOpens.increment();
+        otherwiseArrives(ack, buf, dataOffset, now);
+    }
+
     private void initSend(int isn) {
         iss = isn;
         sndUna = isn;
@@ -253,7 +327,7 @@ final class TcpConnection {
      * {@code optionLength} octets of options - IP options.
      */
     private int maxData(int optionLength) {
-        int mmsS = path.mtu() - net.ipHeaderLength();
+        int mmsS = pmtu - net.ipHeaderLength();
         int limit = Math.min(peerMss + TcpSegment.HEADER_LENGTH, mmsS) - TcpSegment.HEADER_LENGTH - optionLength;
         if (socket.userMss() > 0) {
             limit = Math.min(limit, socket.userMss());
@@ -427,6 +501,8 @@ final class TcpConnection {
             }
             return;
         }
+        lastHeard = now;
+        keepAliveProbes = 0;
         // Second: the RST bit (RFC 5961 section 3.2).
         if (seg.rst()) {
             if (seq == rcvNxt) {
@@ -470,16 +546,13 @@ final class TcpConnection {
         if (!ackArrives(seg, now)) {
             return;
         }
-        // Sixth: the URG bit (recorded; out-of-band delivery is a later slice).
-        if (seg.urg() && state.acceptsText()) {
-            int up = seq + seg.urgentPointer();
-            if (Seq.gt(up, rcvUp)) {
-                rcvUp = up;
-                signal(SocketEvents.URGENT);
-            }
+        // Sixth: the URG bit.
+        if (seg.urg() && state.acceptsText() && seg.urgentPointer() > 0) {
+            urgentArrives(seq + seg.urgentPointer(), now);
         }
         // Seventh: the segment text.
         processText(seg, seq, buf, dataOffset, now);
+        captureUrgentOctet();
         if (state == TcpState.CLOSED) {
             return;
         }
@@ -568,9 +641,10 @@ final class TcpConnection {
             return false;
         }
         int segWnd = seg.syn() ? seg.window() : seg.window() << sndWscale;
+        boolean sackedNew = sackOk && readSackBlocks(seg.options().sackBlocks(), ack, now);
         if (Seq.gt(ack, sndUna)) {
             newAck(seg, ack, now);
-        } else if (ack == sndUna && isDuplicateAck(seg, segWnd)) {
+        } else if (ack == sndUna && (sackOk ? isSackDuplicateAck(seg, sackedNew) : isDuplicateAck(seg, segWnd))) {
             duplicateAck(now);
         }
         // RFC 9293 3.10.7.4: update the send window from the most recent segment only.
@@ -621,9 +695,86 @@ final class TcpConnection {
                 && segWnd == sndWnd && sndWnd > 0 && state.synchronizedState();
     }
 
+    /**
+     * RFC 6675 section 2 "duplicate acknowledgment" for a SACK connection: outstanding data, no
+     * data, no SYN or FIN, SND.UNA not advanced, and SACK information for new data.
+     */
+    private boolean isSackDuplicateAck(TcpRepr seg, boolean sackedNew) {
+        return sackedNew && Seq.gt(sndMax, sndUna) && seg.payloadLength() == 0 && !seg.syn() && !seg.fin()
+                && state.synchronizedState();
+    }
+
+    /**
+     * RFC 6675 section 5: the SACK blocks of an ACK update the scoreboard. Blocks outside
+     * SEG.ACK..SND.MAX are ignored; a first block below SEG.ACK or inside the second block is a
+     * D-SACK (RFC 2883 section 4), which is counted and otherwise ignored.
+     *
+     * @return true if some octet was SACKed for the first time
+     */
+    private boolean readSackBlocks(List<SackBlock> blocks, int ack, long now) {
+        if (blocks.isEmpty()) {
+            return false;
+        }
+        boolean newData = false;
+        for (int i = 0; i < blocks.size(); i++) {
+            SackBlock b = blocks.get(i);
+            int l = b.leftEdge();
+            int r = b.rightEdge();
+            if (i == 0 && isDsack(blocks, ack)) {
+                scoreboard.countDsack();
+                tcp.dsacksReceived.increment();
+                continue;
+            }
+            if (!Seq.lt(l, r) || Seq.le(r, ack) || Seq.gt(r, sndMax) || Seq.lt(l, sndUna)) {
+                tcp.drop("sack_block_invalid", now);
+                continue;
+            }
+            newData |= scoreboard.add(Seq.max(l, ack), r);
+        }
+        return newData;
+    }
+
+    /** RFC 2883 section 4: how a sender recognises a D-SACK block (always the first). */
+    private static boolean isDsack(List<SackBlock> blocks, int ack) {
+        SackBlock first = blocks.get(0);
+        if (Seq.le(first.rightEdge(), ack)) {
+            return true;
+        }
+        if (blocks.size() > 1) {
+            SackBlock second = blocks.get(1);
+            return Seq.le(second.leftEdge(), first.leftEdge()) && Seq.ge(second.rightEdge(), first.rightEdge());
+        }
+        return false;
+    }
+
+    /**
+     * RFC 6675 section 5 step 4: loss recovery starts. RecoveryPoint = HighData, the
+     * multiplicative decrease (cwnd = ssthresh), and the first segment presumed lost (at
+     * SND.UNA) is retransmitted; {@link #sackOutput} sends the rest as the pipe allows.
+     */
+    private void enterSackRecovery(long now) {
+        inRecovery = true;
+        recover = sndMax;
+        sndNxt = sndMax;
+        highRxt = sndUna;
+        tcp.fastRetransmits.increment();
+        tcp.sackRecoveries.increment();
+        cc.onEnterSackRecovery(sndMax - sndUna, now);
+        int end = scoreboard.isEmpty() ? sndMax : scoreboard.holeEnd(sndUna, sndMax);
+        retransmitRange(sndUna, end, now);
+    }
+
     /** RFC 5681 3.2 / RFC 6582 3.2: counting duplicate ACKs, fast retransmit, fast recovery. */
     private void duplicateAck(long now) {
         dupAcks++;
+        if (sackOk) {
+            // RFC 6675 section 5 steps 2-4: no window inflation; DupThresh ACKs or IsLost(HighACK+1).
+            if (!inRecovery && Seq.gt(sndUna, recover)
+                    && (dupAcks >= SackScoreboard.DUP_THRESH || scoreboard.isLost(sndUna, smss))) {
+                enterSackRecovery(now);
+            }
+            return;
+        }
         if (inRecovery) {
             cc.onDupAckInRecovery(now);
             return;   // output() after the segment sends what the inflated window allows
@@ -653,6 +804,10 @@ final class TcpConnection {
             rtt.sample(now - rttStart);
             rttTiming = false;
         }
+        cc.onRttSample(rtt.srtt(), now);
+        if (sndUpValid && Seq.ge(ack, sndUp)) {
+            sndUpValid = false;   // the urgent data is acknowledged
+        }
         int dataAcked = Math.max(0, Math.min(ack - sndBufSeq, sndBuf.size()));
         sndBuf.skip(dataAcked);
         sndBufSeq += dataAcked;
@@ -661,10 +816,16 @@ final class TcpConnection {
             sndNxt = sndUna;
         }
         retransmits = 0;
+        scoreboard.removeBelow(sndUna);
+        if (Seq.lt(highRxt, sndUna)) {
+            highRxt = sndUna;
+        }
         if (inRecovery) {
             if (Seq.ge(ack, recover)) {
-                inRecovery = false;   // RFC 6582 3.2 step 4: full acknowledgment
+                inRecovery = false;   // RFC 6582 3.2 step 4 / RFC 6675 step (B): full acknowledgment
                 cc.onExitRecovery(sndMax - sndUna, now);
+            } else if (sackOk) {
+                // RFC 6675: a partial ACK only updates the scoreboard; sackOutput fills holes.
             } else {
                 // RFC 6582 3.2 step 5: partial acknowledgment, retransmit the next hole.
                 retransmitOne(now);
@@ -674,6 +835,10 @@ final class TcpConnection {
             cc.onAck(dataAcked, sndMax - sndUna, now);
         }
         dupAcks = 0;
+        if (sackOk && !inRecovery && Seq.gt(sndUna, recover) && Seq.gt(sndMax, sndUna)
+                && scoreboard.isLost(sndUna, smss)) {
+            enterSackRecovery(now);   // RFC 6675 section 5 step 4: IsLost(HighACK + 1)
+        }
         // RFC 6298 5.2 and 5.3.
         if (sndUna == sndMax) {
             rexmitTimer.cancel();
@@ -765,6 +930,90 @@ final class TcpConnection {
         }
     }
 
+    /**
+     * RFC 9293 3.10.7.4 "sixth" with RFC 6093 section 4: the Urgent Pointer points to the octet
+     * following the urgent data, so the urgent (out-of-band) octet is {@code up - 1}. A new,
+     * further pointer replaces an older mark (only the last urgent octet is kept, as in BSD).
+     */
+    private void urgentArrives(int up, long now) {
+        if (rcvUrgValid && !Seq.gt(up, rcvUp)) {
+            return;   // the same (or an older) mark again
+        }
+        if (Seq.lt(up - 1, readSeq())) {
+            return;   // points into data the application has already read
+        }
+        rcvUp = up;
+        rcvUrgValid = true;
+        oobAvailable = false;
+        tcp.urgentReceived.increment();
+        signal(SocketEvents.URGENT);
+    }
+
+    /** Sequence number of the next octet the application will read. */
+    private int readSeq() {
+        return rcvNxt - (finReceived ? 1 : 0) - rcvBuf.size();
+    }
+
+    /** Once the urgent octet is in sequence, copy it aside for an out-of-band read. */
+    private void captureUrgentOctet() {
+        if (rcvUrgValid && !oobAvailable && !socket.oobInline() && Seq.lt(rcvUp - 1, rcvNxt)) {
+            int at = (rcvUp - 1) - readSeq();
+            if (at >= 0 && at < rcvBuf.size()) {
+                oobByte = rcvBuf.get(at);
+                oobAvailable = true;
+            }
+        }
+    }
+
+    /**
+     * How much of a {@code len}-octet read may go ahead: reads stop at the urgent mark (so the
+     * application can notice it, SIOCATMARK). At the mark, without OOBINLINE the urgent octet is
+     * skipped (it is read with {@link #receiveUrgent}); with OOBINLINE it is read in line.
+     */
+    private int readLimit(int len) {
+        if (!rcvUrgValid) {
+            return len;
+        }
+        int d = (rcvUp - 1) - readSeq();
+        if (d > 0) {
+            return Math.min(len, d);
+        }
+        if (d == 0 && rcvBuf.size() > 0) {
+            if (!socket.oobInline()) {
+                rcvBuf.skip(1);
+            }
+            rcvUrgValid = false;
+        } else if (d < 0) {
+            rcvUrgValid = false;
+        }
+        return len;
+    }
+
+    /** SIOCATMARK: the next octet read is the urgent one (in line) or follows it (out of line). */
+    boolean atUrgentMark() {
+        return rcvUrgValid && readSeq() == rcvUp - 1;
+    }
+
+    /** MSG_OOB receive: the urgent octet (0..255), or -1 if none is waiting. */
+    int receiveUrgent() {
+        if (!oobAvailable) {
+            return -1;
+        }
+        oobAvailable = false;
+        return oobByte & 0xFF;
+    }
+
+    /** MSG_OOB send: queue {@code len} octets, the last of them urgent (RFC 6093: SND.UP follows it). */
+    int sendUrgent(byte[] src, int off, int len, long now) {
+        int n = sndBuf.write(src, off, len);
+        if (n > 0) {
+            sndUp = sndBufSeq + sndBuf.size();
+            sndUpValid = true;
+            output(now, false);
+        }
+        return n;
+    }
+
     /** RFC 9293 3.10.7.4 "eighth": the FIN bit, in sequence or remembered until the hole fills. */
     private void processFinBit(TcpRepr seg, int seq, long now) {
         if (!seg.fin() || state == TcpState.CLOSED) {
@@ -806,6 +1055,8 @@ final class TcpConnection {
 
     private void establish(long now) {
         setState(TcpState.ESTABLISHED, now);
+        lastHeard = now;
+        keepAliveChanged(now);
         if (synRetransmitted) {
             rtt.resetAfterSynTimeout(THREE_SECONDS);   // RFC 6298 5.7
         }
@@ -857,7 +1108,9 @@ final class TcpConnection {
      * @param force send one segment even if Nagle/SWS would wait (timeouts)
      */
     void output(long now, boolean force) {
-        if (canSend()) {
+        if (canSend() && inRecovery && sackOk) {
+            sackOutput(now);
+        } else if (canSend()) {
             boolean sent = false;
             while (true) {
                 int unsent = unsent();
@@ -909,6 +1162,69 @@ final class TcpConnection {
         }
     }
 
+    /**
+     * RFC 6675 section 5 step (C): during SACK recovery, while {@code cwnd - pipe >= 1 SMSS},
+     * send the segment NextSeg() chooses. Conservative: the pipe, not an inflated cwnd, limits.
+     */
+    private void sackOutput(long now) {
+        int pipe = scoreboard.pipe(sndUna, sndMax, highRxt, smss);
+        while (cc.cwnd() - pipe >= smss) {
+            int n = nextSeg(now);
+            if (n <= 0) {
+                break;
+            }
+            pipe += n;
+        }
+        if (!rexmitTimer.isArmed() && sndUna != sndMax) {
+            rexmitTimer.scheduleAfter(now, rtt.rto());
+        }
+    }
+
+    /**
+     * RFC 6675 section 4 NextSeg(), sending what it picks: (1) the first unSACKed octet above
+     * HighRxt that is below the highest SACKed one and IsLost; else (2) new data if the receive
+     * window allows; else (3) the first unSACKed octet above HighRxt below the highest SACKed one.
+     * (The optional rescue retransmission, rule 4, is left to the RTO.)
+     *
+     * @return sequence space sent, 0 if nothing
+     */
+    private int nextSeg(long now) {
+        int highSacked = scoreboard.highestSacked(sndUna);
+        int s = scoreboard.nextUnsacked(Seq.max(highRxt, sndUna));
+        boolean belowSacked = Seq.lt(s, highSacked);
+        if (belowSacked && scoreboard.isLost(s, smss)) {
+            return retransmitRange(s, scoreboard.holeEnd(s, sndMax), now);
+        }
+        int n = sendNewSegment(now);
+        if (n > 0) {
+            return n;
+        }
+        if (belowSacked) {
+            return retransmitRange(s, scoreboard.holeEnd(s, sndMax), now);
+        }
+        return 0;
+    }
+
+    /** NextSeg rule 2: one segment of new data (and the FIN after the last), within SND.WND. */
+    private int sendNewSegment(long now) {
+        int unsent = unsent();
+        boolean finPending = finQueued && Seq.le(sndNxt, finSeq());
+        TcpOptions opts = dataOptions(now);
+        int usable = Math.max(0, sndWnd - (sndNxt - sndUna));
+        int len = Math.min(unsent, Math.min(maxData(opts.bufferLength()), usable));
+        boolean fin = finPending && len == unsent;
+        if (len == 0 && !fin) {
+            return 0;
+        }
+        int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (len > 0 && len == unsent ? TcpSegment.PSH : 0);
+        sendSegment(sndNxt, flags, len, opts, now);
+        sndNxt += len + (fin ? 1 : 0);
+        if (Seq.gt(sndNxt, sndMax)) {
+            sndMax = sndNxt;
+        }
+        return len + (fin ? 1 : 0);
+    }
+
     /** RFC 3042: with one or two duplicate ACKs, up to two more segments beyond cwnd. */
     private int limitedTransmitAllowance() {
         return !inRecovery && dupAcks > 0 && dupAcks < 3 ? dupAcks * smss : 0;
@@ -958,7 +1274,14 @@ final class TcpConnection {
         if (syn && state == TcpState.SYN_RECEIVED) {
             rcvAdv = rcvNxt + window;
         }
-        TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, ack ? rcvNxt : 0, flags, window, 0, opts, dataLen);
+        int urgentPointer = 0;
+        if (sndUpValid && !syn && Seq.gt(sndUp, seq)) {
+            // RFC 9293 3.8.4 / RFC 6093: URG with the offset of the octet after the urgent data.
+            flags |= TcpSegment.URG;
+            urgentPointer = Math.min(sndUp - seq, 0xFFFF);
+        }
+        TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, ack ? rcvNxt : 0, flags, window, urgentPointer, opts,
+                dataLen);
         int segLen = dataLen + (syn ? 1 : 0) + ((flags & TcpSegment.FIN) != 0 ? 1 : 0);
         if (segLen > 0 && Seq.lt(seq, sndMax)) {
             tcp.retransSegs.increment();
@@ -1011,19 +1334,96 @@ final class TcpConnection {
 
     /** Resends the segment at SND.UNA (fast retransmit, partial ACK) without moving SND.NXT back. */
     private void retransmitOne(long now) {
-        int avail = Math.max(0, sndBuf.size() - (sndUna - sndBufSeq));
-        TcpOptions opts = dataOptions(now);
-        int len = Math.min(avail, maxData(opts.bufferLength()));
-        boolean fin = finQueued && len == avail && Seq.gt(sndMax, finSeq());
-        if (len == 0 && !fin) {
-            return;
-        }
-        sendSegment(sndUna, TcpSegment.ACK | (fin ? TcpSegment.FIN : 0), len, opts, now);
-        int end = sndUna + len + (fin ? 1 : 0);
+        int end = sndUna + retransmitRange(sndUna, sndMax, now);
         if (Seq.gt(end, sndNxt)) {
             sndNxt = end;
         }
+    }
+
+    /**
+     * Resends one segment of at most SMSS from {@code seq}, not beyond {@code limit} (the FIN
+     * rides along if it is next); HighRxt moves to its end (RFC 6675).
+     *
+     * @return sequence space resent, 0 if nothing
+     */
+    private int retransmitRange(int seq, int limit, long now) {
+        int avail = Math.max(0, sndBuf.size() - (seq - sndBufSeq));
+        TcpOptions opts = dataOptions(now);
+        int len = Math.min(Math.min(avail, maxData(opts.bufferLength())), Math.max(0, limit - seq));
+        boolean fin = finQueued && len == avail && Seq.gt(sndMax, finSeq());
+        if (len == 0 && !fin) {
+            return 0;
+        }
+        sendSegment(seq, TcpSegment.ACK | (fin ? TcpSegment.FIN : 0), len, opts, now);
+        int n = len + (fin ? 1 : 0);
+        if (Seq.gt(seq + n, highRxt)) {
+            highRxt = seq + n;
+        }
         rttTiming = false;   // Karn's algorithm
+        return n;
+    }
+
+    // =================================================================== ICMP errors
+
+    /**
+     * An ICMP error quoting our segment with sequence number {@code seq}. RFC 5927 section 4.1:
+     * act only if SND.UNA =< SEG.SEQ < SND.NXT (a blind attacker must then guess the window).
+     * <ul>
+     *   <li>"fragmentation needed" (RFC 1191 section 6.1, RFC 8201): the MSS follows the lower
+     *       path MTU and the unacknowledged data is resent in smaller segments; this is not a
+     *       congestion signal, so cwnd stays;</li>
+     *   <li>a hard error (port or protocol unreachable) while in SYN_SENT aborts the attempt with
+     *       CONNECTION_REFUSED (RFC 1122 4.2.3.9); in synchronized states RFC 5927 section 5.2 has
+     *       it treated as a soft error, as Linux does;</li>
+     *   <li>soft errors (host/net unreachable, time exceeded) never abort: they are remembered and
+     *       reported if the connection later times out (RFC 1122 4.2.3.9).</li>
+     * </ul>
+     */
+    void errorArrives(int seq, SocketError error, int mtu, boolean permanent, long now) {
+        if (!(Seq.le(sndUna, seq) && Seq.lt(seq, sndMax))) {
+            tcp.drop("icmp_out_of_window", now);
+            return;
+        }
+        if (error == SocketError.MESSAGE_TOO_BIG) {
+            pathMtuDecreased(mtu, now);
+            return;
+        }
+        if (permanent && state == TcpState.SYN_SENT) {
+            tcp.attemptFails.increment();
+            destroy(SocketError.CONNECTION_REFUSED, now);
+            return;
+        }
+        softError = error;
+    }
+
+    /** RFC 1191 section 6.1 / 6.4: a smaller path MTU: new SMSS, retransmit what was too big. */
+    private void pathMtuDecreased(int mtu, long now) {
+        if (mtu <= 0 || mtu >= pmtu) {
+            return;
+        }
+        pmtu = Math.max(mtu, 68);
+        tcp.pmtuUpdates.increment();
+        tcp.traceEvent(now, TraceEvent.Kind.STATE, this + " pmtu " + pmtu);
+        if (!state.synchronizedState() || state == TcpState.SYN_RECEIVED) {
+            return;   // the SYN is tiny; the MSS is computed when the handshake completes
+        }
+        smss = maxData(tsOk ? TS_OPTION_SPACE : 0);
+        if (canSend() && Seq.gt(sndMax, sndUna)) {
+            // Everything in flight was too big and dropped: go back to SND.UNA (like an RTO
+            // without the backoff or the congestion response).
+            inRecovery = false;
+            dupAcks = 0;
+            scoreboard.clear();
+            highRxt = sndUna;
+            rttTiming = false;
+            sndNxt = sndUna;
+            output(now, true);
+        }
+    }
+
+    /** The error an expiring connection reports: a remembered soft error, else TIMED_OUT. */
+    private SocketError timeoutError() {
+        return softError != null ? softError : SocketError.TIMED_OUT;
     }
 
     // =================================================================== timers
@@ -1037,7 +1437,7 @@ final class TcpConnection {
                 if (!passive) {
                     tcp.attemptFails.increment();
                 }
-                destroy(passive ? null : SocketError.TIMED_OUT, now);
+                destroy(passive ? null : timeoutError(), now);
                 return;
             }
             synRetransmitted = true;
@@ -1057,12 +1457,16 @@ final class TcpConnection {
             return;
         }
         if (++retransmits > cfg.dataRetries()) {
-            destroy(SocketError.TIMED_OUT, now);
+            destroy(timeoutError(), now);
             return;
         }
         cc.onRetransmissionTimeout(sndMax - sndUna, now);
         inRecovery = false;
         dupAcks = 0;
+        // RFC 2018 section 8 / RFC 6675 5.1: after a timeout the receiver may have reneged, so
+        // prior SACK information does not steer retransmission.
+        scoreboard.clear();
+        highRxt = sndUna;
         recover = sndMax;
         rtt.backOff();
         rttTiming = false;
@@ -1105,6 +1509,48 @@ final class TcpConnection {
         }
     }
 
+    /** The socket switched keep-alive or changed its times: (re)start or stop the timer. */
+    void keepAliveChanged(long now) {
+        if (socket.keepAlive() && state.synchronizedState() && state != TcpState.TIME_WAIT) {
+            keepAliveTimer.schedule(lastHeard + socket.keepAliveIdle());
+        } else {
+            keepAliveTimer.cancel();
+        }
+    }
+
+    /**
+     * RFC 1122 4.2.3.6 keep-alive: after the idle time without hearing from the peer, send a probe
+     * {@code <SEQ=SND.NXT-1><ACK=RCV.NXT>} with no data (an old sequence number, which any live
+     * TCP answers with an ACK, RFC 9293 3.10.7.4); a dead peer (no answer to {@code count}
+     * probes, one per interval) ends the connection with TIMED_OUT. Nothing is probed while data
+     * is outstanding: the retransmission timer watches the peer then.
+     */
+    private void onKeepAliveTimeout(long now) {
+        if (!socket.keepAlive() || !state.synchronizedState() || state == TcpState.TIME_WAIT) {
+            return;
+        }
+        long idle = socket.keepAliveIdle();
+        if (keepAliveProbes == 0 && now - lastHeard < idle) {
+            keepAliveTimer.schedule(lastHeard + idle);
+            return;
+        }
+        if (sndUna != sndMax || unsent() > 0) {
+            keepAliveTimer.scheduleAfter(now, idle);
+            return;
+        }
+        if (keepAliveProbes >= socket.keepAliveCount()) {
+            tcp.keepaliveTimeouts.increment();
+            tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " keepalive: peer dead");
+            abort(timeoutError(), now);
+            return;
+        }
+        tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " keepalive probe " + (keepAliveProbes + 1));
+        tcp.keepaliveProbes.increment();
+        keepAliveProbes++;
+        sendSegment(sndNxt - 1, TcpSegment.ACK, 0, dataOptions(now), now);
+        keepAliveTimer.scheduleAfter(now, socket.keepAliveInterval());
+    }
+
     /** 2*MSL ends TIME_WAIT (RFC 9293 3.10.8); the FIN_WAIT_2 timeout ends an orphan. */
     private void onWaitTimeout(long now) {
         tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " " + (state == TcpState.TIME_WAIT ? "2msl" : "fin_wait_2"));
@@ -1132,19 +1578,50 @@ final class TcpConnection {
 
     /** RFC 9293 3.10.3 RECEIVE: octets copied out; a window update may follow. */
     int receive(byte[] dst, int off, int len, long now) {
-        int n = rcvBuf.read(dst, off, len);
+        int n = rcvBuf.read(dst, off, readLimit(len));
         if (n > 0) {
+            autotune(n, now);
             afterRead(now);
         }
         return n;
     }
 
     int receive(ByteBuf dst, int len, long now) {
-        int n = rcvBuf.read(dst, len);
+        int n = rcvBuf.read(dst, readLimit(len));
         if (n > 0) {
+            autotune(n, now);
             afterRead(now);
         }
         return n;
+    }
+
+    /**
+     * Receive-buffer auto-tuning, after Linux's dynamic right-sizing: once per RTT, look at how
+     * much the application read in that RTT ({@code rcvSpace}); a window of twice that lets the
+     * sender keep growing, so the buffer grows to {@code 2 * rcvSpace} (never shrinks, at most
+     * {@link TcpConfig#maxBuffer()}). The RTT is the connection's SRTT (a pure receiver has at
+     * least the handshake's sample). Not while out-of-order data sits beyond the readable end.
+     */
+    private void autotune(int n, long now) {
+        if (!socket.receiveAutotuning() || !rtt.hasSample()) {
+            return;
+        }
+        rcvCopied += n;
+        if (rcvSpaceTime == Long.MIN_VALUE) {
+            rcvSpaceTime = now;
+            return;
+        }
+        if (now - rcvSpaceTime < Math.max(rtt.srtt(), MILLI)) {
+            return;
+        }
+        rcvSpace = rcvCopied;
+        rcvCopied = 0;
+        rcvSpaceTime = now;
+        long want = Math.min(2L * rcvSpace, cfg.maxBuffer());
+        if (want > rcvBuf.capacity() && ooo.isEmpty()) {
+            rcvBuf.resize((int) want);
+            tcp.rcvbufGrown.increment();
+        }
     }
 
     /**
@@ -1208,6 +1685,7 @@ final class TcpConnection {
         persistTimer.cancel();
         delAckTimer.cancel();
         waitTimer.cancel();
+        keepAliveTimer.cancel();
         setState(TcpState.CLOSED, now);
         tcp.unregister(this);
         if (parent != null) {
@@ -1239,7 +1717,8 @@ final class TcpConnection {
         return new TcpInfo(state, local, remote, cc.name(), cc.cwnd(), cc.ssthresh(), rtt.srtt(), rtt.rttvar(),
                 rtt.rto(), Math.max(0, sndMax - sndUna), totalRetransmits, retransmits, sndBuf.size(), rcvBuf.size(),
                 smss, ourMss, sndWnd, Math.max(0, rcvAdv - rcvNxt), wscaleOk ? sndWscale : -1,
-                wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery);
+                wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery, scoreboard.sackedBytes(),
+                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace);
     }
 
     @Override

@@ -18,12 +18,16 @@ import org.sockstack.stack.socket.Endpoint;
  * @param sndWnd           the peer's window (scaled)
  * @param rcvWnd           our advertised window now
  * @param reassemblyBlocks out-of-order ranges held
+ * @param sackedBytes      octets the peer has SACKed above SND.UNA (RFC 6675 scoreboard)
+ * @param dsacks           D-SACK blocks received (RFC 2883)
+ * @param receiveBufferSize the receive buffer now (grows with auto-tuning)
+ * @param rcvSpace         octets the application drained in the last measured RTT (auto-tuning)
  */
 public record TcpInfo(TcpState state, Endpoint local, Endpoint remote, String congestionControl, int cwnd,
                       int ssthresh, long srtt, long rttvar, long rto, int bytesInFlight, long retransmissions,
                       int backoff, int sendBuffered, int receiveBuffered, int sendMss, int receiveMss, int sndWnd,
                       int rcvWnd, int sndWscale, int rcvWscale, boolean sack, boolean timestamps, int reassemblyBlocks,
-                      boolean inRecovery) {
+                      boolean inRecovery, int sackedBytes, long dsacks, int receiveBufferSize, int rcvSpace) {
 
     @Override
     public String toString() {
@@ -53,6 +57,13 @@ public record TcpInfo(TcpState state, Endpoint local, Endpoint remote, String co
         if (inRecovery) {
             sb.append(" recovery");
         }
+        if (sackedBytes > 0) {
+            sb.append(" sacked:").append(sackedBytes);
+        }
+        if (dsacks > 0) {
+            sb.append(" dsack_dups:").append(dsacks);
+        }
+        sb.append(" rcv_buf:").append(receiveBufferSize).append(" rcv_space:").append(rcvSpace);
         return sb.toString();
     }
 }

@@ -1,6 +1,10 @@
 package org.sockstack.stack.tcp;
 
+import io.netty.buffer.ByteBuf;
 import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.wire.TcpOptions;
+import org.sockstack.stack.wire.TcpOptions.Timestamps;
+import org.sockstack.stack.wire.TcpSegment;
 import org.sockstack.stack.socket.SocketEvents;
 import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.TcpRepr;
@@ -23,6 +27,8 @@ final class TcpListener {
     private int backlog;
     private final Set<TcpConnection> synQueue = new LinkedHashSet<>();
     private final ArrayDeque<TcpConnection> acceptQueue = new ArrayDeque<>();
+    /** When this listener last answered with a cookie (ACKs are checked for cookies only after). */
+    private long lastCookie = Long.MIN_VALUE;
 
     TcpListener(Tcp tcp, TcpSocket socket, int backlog) {
         this.tcp = tcp;
@@ -47,15 +53,18 @@ final class TcpListener {
     }
 
     /** RFC 9293 3.10.7.2: a segment for a listening socket and no connection. */
-    void segmentArrives(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr seg, boolean hasIsnFloor, int isnFloor,
-                        long now) {
+    void segmentArrives(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr seg, ByteBuf buf, int dataOffset,
+                        boolean hasIsnFloor, int isnFloor, long now) {
         // First: check for a RST ("An incoming RST segment could not be valid... ignore it").
         if (seg.rst()) {
             tcp.drop("listen_rst", now);
             return;
         }
-        // Second: an ACK is bad: <SEQ=SEG.ACK><CTL=RST>.
+        // Second: an ACK is bad: <SEQ=SEG.ACK><CTL=RST> -- unless it returns one of our SYN cookies.
         if (seg.ack()) {
+            if (!seg.syn() && cookiesRecentlySent(now) && cookieAckArrives(net, src, dst, seg, buf, dataOffset, now)) {
+                return;
+            }
             tcp.drop("listen_ack", now);
             tcp.sendReset(net, dst, seg.dstPort(), src, seg.srcPort(), seg.ackNumber(), 0, false, now);
             return;
@@ -63,6 +72,11 @@ final class TcpListener {
         // Third: a SYN.
         if (!seg.syn()) {
             tcp.drop("listen_no_syn", now);
+            return;
+        }
+        if (!acceptQueueFull() && synQueue.size() >= backlog && tcp.config().syncookies()) {
+            tcp.listenOverflows.increment();
+            sendCookie(net, src, dst, seg, now);
             return;
         }
         if (acceptQueueFull() || synQueue.size() >= backlog) {
@@ -83,6 +97,89 @@ final class TcpListener {
         synQueue.add(c);
         tcp.register(c);
         c.passiveOpen(seg, hasIsnFloor, isnFloor, now);
+    }
+
+    private boolean cookiesRecentlySent(long now) {
+        return lastCookie != Long.MIN_VALUE && now - lastCookie <= (SynCookies.MAX_AGE + 2) * SynCookies.PERIOD;
+    }
+
+    /**
+     * RFC 4987 section 3.6: the SYN queue is full, so answer statelessly. The SYN,ACK carries the
+     * cookie as its ISN and offers what the peer's SYN offered (window scale, SACK-permitted and
+     * timestamps only if the peer's SYN has timestamps, which carry the first two back).
+     */
+    private void sendCookie(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr syn, long now) {
+        TcpPath path = net.route(dst, src);
+        if (path == null) {
+            tcp.drop("no_route", now);
+            return;
+        }
+        ConnKey key = new ConnKey(dst, syn.dstPort(), src, syn.srcPort());
+        TcpOptions o = syn.options();
+        int peerMss = o.mss() > 0 ? o.mss() : 536;
+        int iss = tcp.synCookies.encode(key, syn.seqNumber(), peerMss, now);
+        boolean ts = tcp.config().timestamps() && o.hasTimestamps();
+        boolean scaling = ts && tcp.config().windowScaling() && o.windowScale() >= 0;
+        int ourShift = scaling ? TcpConnection.offeredShift(socket, tcp.config()) : -1;
+        boolean sack = ts && tcp.config().sack() && o.sackPermitted();
+        Timestamps stamps = null;
+        if (ts) {
+            int clock = (int) (now / 1_000_000L) + tcp.cookieTsOffset;
+            // The peer's shift goes into the TSval; ours is recomputed from the buffer size.
+            stamps = new Timestamps(SynCookies.encodeTsVal(clock, scaling ? o.windowScale() : -1, sack),
+                    o.timestamps().tsVal());
+        }
+        int mss = path.mtu() - net.ipHeaderLength() - TcpSegment.HEADER_LENGTH;
+        if (socket.userMss() > 0) {
+            mss = Math.min(mss, socket.userMss());
+        }
+        TcpOptions opts = TcpOptions.syn(mss, ourShift, sack, stamps);
+        int window = Math.min(socket.receiveBufferSize(), 0xFFFF);
+        TcpRepr synAck = new TcpRepr(syn.dstPort(), syn.srcPort(), iss, syn.seqNumber() + 1,
+                TcpSegment.SYN | TcpSegment.ACK, window, 0, opts, 0);
+        tcp.transmit(net, path, synAck, null, 0, now);
+        tcp.syncookiesSent.increment();
+        lastCookie = now;
+    }
+
+    /**
+     * An ACK that may complete a cookie handshake: SEG.ACK - 1 must be a valid, fresh cookie for
+     * this 4-tuple and SEG.SEQ - 1. If so the connection is created (as if from SYN_RECEIVED) and
+     * the ACK processed by it.
+     *
+     * @return true if the segment was taken (valid cookie, or dropped for a full accept queue)
+     */
+    private boolean cookieAckArrives(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr seg, ByteBuf buf,
+                                     int dataOffset, long now) {
+        ConnKey key = new ConnKey(dst, seg.dstPort(), src, seg.srcPort());
+        SynCookies.Decoded d = tcp.synCookies.decode(key, seg.seqNumber() - 1, seg.ackNumber() - 1, now);
+        if (d == null) {
+            tcp.syncookiesFailed.increment();
+            return false;
+        }
+        if (acceptQueueFull()) {
+            tcp.listenOverflows.increment();
+            tcp.drop("accept_queue_full", now);
+            return true;
+        }
+        TcpPath path = net.route(dst, src);
+        if (path == null) {
+            tcp.drop("no_route", now);
+            return true;
+        }
+        tcp.syncookiesOk.increment();
+        TcpOptions o = seg.options();
+        boolean ts = tcp.config().timestamps() && o.hasTimestamps();
+        int wscale = ts ? SynCookies.wscaleOf(o.timestamps().tsEcr()) : -1;
+        boolean sack = ts && SynCookies.sackOf(o.timestamps().tsEcr());
+        TcpSocket child = socket.newChild();
+        tcp.bindChild(child, new Endpoint(dst, seg.dstPort()));
+        TcpConnection c = new TcpConnection(tcp, child, net, path, seg.dstPort(), new Endpoint(src, seg.srcPort()), true);
+        c.parent = this;
+        child.attach(c);
+        tcp.register(c);
+        c.cookieOpen(seg, seg.ackNumber() - 1, d.mss(), wscale, sack, ts, buf, dataOffset, now);
+        return true;
     }
 
     /** The connection reached ESTABLISHED: from the SYN queue to the accept queue. */

@@ -24,6 +24,12 @@ import java.util.Objects;
  * with {@link #error()} (like SO_ERROR) and announced with {@link SocketEvents#ERROR}.
  */
 public final class TcpSocket {
+    /** RFC 1122 4.2.3.6: the keep-alive idle time MUST default to no less than two hours (Linux 7200 s). */
+    public static final long DEFAULT_KEEPALIVE_IDLE = 7_200_000_000_000L;
+    /** Between unanswered probes (Linux tcp_keepalive_intvl 75 s). */
+    public static final long DEFAULT_KEEPALIVE_INTERVAL = 75_000_000_000L;
+    /** Unanswered probes before the peer is declared dead (Linux tcp_keepalive_probes 9). */
+    public static final int DEFAULT_KEEPALIVE_COUNT = 9;
     private final Tcp tcp;
     private Endpoint binding;
     private TcpConnection conn;
@@ -34,6 +40,13 @@ public final class TcpSocket {
     private int sendBufferSize;
     private int receiveBufferSize;
     private int userMss;
+    private boolean keepAlive;
+    private boolean oobInline;
+    /** SO_RCVBUF was set: the application chose the size, so no auto-tuning (as Linux). */
+    private boolean receiveBufferLocked;
+    private long keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
+    private long keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
+    private int keepAliveCount = DEFAULT_KEEPALIVE_COUNT;
     private boolean closed;
     /** A send found the buffer full: WRITABLE is signalled when room appears. */
     boolean writeBlocked;
@@ -54,6 +67,12 @@ public final class TcpSocket {
         child.sendBufferSize = sendBufferSize;
         child.receiveBufferSize = receiveBufferSize;
         child.userMss = userMss;
+        child.keepAlive = keepAlive;
+        child.oobInline = oobInline;
+        child.receiveBufferLocked = receiveBufferLocked;
+        child.keepAliveIdle = keepAliveIdle;
+        child.keepAliveInterval = keepAliveInterval;
+        child.keepAliveCount = keepAliveCount;
         return child;
     }
 
@@ -479,6 +498,7 @@ public final class TcpSocket {
             return SocketError.INVALID_ARGUMENT;
         }
         receiveBufferSize = size;
+        receiveBufferLocked = true;
         if (conn != null) {
             conn.rcvBuf.resize(size);
         }
@@ -496,6 +516,101 @@ public final class TcpSocket {
         }
         userMss = mss;
         return SocketError.OK;
+    }
+
+    // ------------------------------------------------------------------ urgent data (RFC 6093)
+
+    /**
+     * Sends {@code len} octets whose last one is urgent (MSG_OOB): segments carry URG and an
+     * Urgent Pointer to the octet after it until it is acknowledged (RFC 6093 section 4). RFC 6093
+     * advises new applications not to use urgent data; it exists for old protocols (telnet, ftp).
+     */
+    public int sendUrgent(byte[] src, int off, int len, long now) {
+        Objects.checkFromIndexSize(off, len, src.length);
+        SocketError e = checkSend();
+        if (e != SocketError.OK) {
+            return fail(e);
+        }
+        return sent(conn.sendUrgent(src, off, len, now), len);
+    }
+
+    /**
+     * MSG_OOB receive: the urgent octet (0..255) once it has arrived, or -1 with
+     * {@link #lastError()} WOULD_BLOCK (none yet) or INVALID_ARGUMENT (SO_OOBINLINE is on: the
+     * octet is read in line).
+     */
+    public int receiveUrgent() {
+        if (conn == null) {
+            return fail(SocketError.NOT_CONNECTED);
+        }
+        if (oobInline) {
+            return fail(SocketError.INVALID_ARGUMENT);
+        }
+        int b = conn.receiveUrgent();
+        return b >= 0 ? b : fail(SocketError.WOULD_BLOCK);
+    }
+
+    /**
+     * SIOCATMARK: true when the next normal read starts at the urgent mark. Reads never cross the
+     * mark, so the application reads up to it, sees this turn true, and handles the urgent data.
+     */
+    public boolean atUrgentMark() {
+        return conn != null && conn.atUrgentMark();
+    }
+
+    /** SO_OOBINLINE: the urgent octet stays in the stream instead of being read with {@link #receiveUrgent}. */
+    public void setOobInline(boolean on) {
+        this.oobInline = on;
+    }
+
+    public boolean oobInline() {
+        return oobInline;
+    }
+
+    /**
+     * SO_KEEPALIVE (RFC 1122 4.2.3.6): off by default. When on, an idle connection is probed;
+     * a peer that answers none of {@link #keepAliveCount()} probes is declared dead (TIMED_OUT).
+     */
+    public void setKeepAlive(boolean on, long now) {
+        keepAlive = on;
+        if (conn != null) {
+            conn.keepAliveChanged(now);
+        }
+    }
+
+    /** TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT, times in nanoseconds. */
+    public SocketError setKeepAliveParameters(long idle, long interval, int count, long now) {
+        if (idle <= 0 || interval <= 0 || count < 1) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        keepAliveIdle = idle;
+        keepAliveInterval = interval;
+        keepAliveCount = count;
+        if (conn != null) {
+            conn.keepAliveChanged(now);
+        }
+        return SocketError.OK;
+    }
+
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    public long keepAliveIdle() {
+        return keepAliveIdle;
+    }
+
+    public long keepAliveInterval() {
+        return keepAliveInterval;
+    }
+
+    public int keepAliveCount() {
+        return keepAliveCount;
+    }
+
+    /** Receive-buffer auto-tuning applies: on in the configuration and SO_RCVBUF never set. */
+    boolean receiveAutotuning() {
+        return tcp.config().receiveAutotuning() && !receiveBufferLocked;
     }
 
     int userMss() {

@@ -69,6 +69,12 @@ final class Established {
         peerSeq += r.segLen();
     }
 
+    /** As the peer: an ACK of {@code ack} carrying SACK blocks (RFC 2018), in the given order. */
+    void sack(int ack, org.sockstack.stack.wire.TcpOptions.SackBlock... blocks) {
+        TcpOptions o = TcpOptions.data(timestamps ? new Timestamps(tsVal, tsEcr) : null, List.of(blocks));
+        h.inject(new TcpRepr(PEER_PORT, PORT, peerSeq, ack, ACK, peerWindow, 0, o, 0), null);
+    }
+
     /** Injects a segment with explicit sequence and ack numbers (the peer's state is untouched). */
     void sendRaw(int seq, int ack, int flags, byte[] data) {
         h.inject(new TcpRepr(PEER_PORT, PORT, seq, ack, flags, peerWindow, 0, options(), data == null ? 0 : data.length),

@@ -223,9 +223,18 @@ class TcpHandshakeTest {
         }
     }
 
-    /** Listen backlog: a full SYN queue drops further SYNs silently (the client retries), like Linux. */
+    /**
+     * Listen backlog: with SYN cookies off, a full SYN queue drops further SYNs silently (the
+     * client retries), like Linux with tcp_syncookies=0. (With cookies: TcpSynCookieTest.)
+     */
     @Test
     void listenBacklogDropsSynWhenFull() {
+        try (TcpTestHost off = new TcpTestHost(TcpConfig.DEFAULT.withSyncookies(false))) {
+            listenBacklogDropsSynWhenFull(off);
+        }
+    }
+
+    private static void listenBacklogDropsSynWhenFull(TcpTestHost h) {
         TcpSocket server = h.tcp.open();
         server.bind(new Endpoint(Ipv4Address.ANY, PORT));
         server.listen(1);
