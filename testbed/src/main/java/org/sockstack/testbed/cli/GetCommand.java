@@ -1,7 +1,7 @@
 package org.sockstack.testbed.cli;
 
 import org.sockstack.stack.socket.Endpoint;
-import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.services.HttpGet;
 import picocli.CommandLine.Command;
@@ -28,7 +28,7 @@ public final class GetCommand implements Callable<Integer> {
     @Mixin
     StackOptions stackOptions;
 
-    @Parameters(index = "0", paramLabel = "URL", description = "http://IPV4[:PORT]/path")
+    @Parameters(index = "0", paramLabel = "URL", description = "http://IPV4[:PORT]/path or http://[IPV6][:PORT]/path")
     String url;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the body here (default: discard)")
@@ -41,11 +41,15 @@ public final class GetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         URI uri = URI.create(url);
         if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("only http://IPV4[:PORT]/path URLs are supported: " + url);
+            throw new IllegalArgumentException("only http://ADDRESS[:PORT]/path URLs are supported: " + url);
         }
-        Ipv4Address host = Ipv4Address.tryParse(uri.getHost());
-        if (host == null) {
-            throw new IllegalArgumentException("the host must be an IPv4 address: " + uri.getHost());
+        String hostText = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        IpAddress host;
+        try {
+            host = IpAddress.parse(hostText);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the host must be an IPv4 or IPv6 address: " + uri.getHost());
         }
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
@@ -57,6 +61,9 @@ public final class GetCommand implements Callable<Integer> {
              OutputStream body = output == null ? OutputStream.nullOutputStream()
                      : new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
             stack.start();
+            if (host.version() == 6) {
+                StackOptions.awaitAddresses(stack);
+            }
             String p = path;
             HttpGet.Result r;
             try {

@@ -75,6 +75,9 @@ public final class PingCommand implements java.util.concurrent.Callable<Integer>
         try (StackHost stackHost = stackOptions.open("ping", out)) {
             LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
             stackHost.start();
+            if (dst6 != null) {
+                StackOptions.awaitAddresses(stackHost);
+            }
             Sender sender;
             Runnable close;
             if (dst4 != null) {

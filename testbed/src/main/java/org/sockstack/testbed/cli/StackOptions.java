@@ -108,6 +108,19 @@ public final class StackOptions {
         return host;
     }
 
+    /**
+     * Waits (at most 5 s, on a started host) until no IPv6 address of the interface is still
+     * tentative, so a client command does not start before duplicate address detection is done
+     * (RFC 4862 5.4: a tentative address cannot be used).
+     */
+    static void awaitAddresses(StackHost host) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline && host.call(() -> host.iface().ipv6Addresses().stream()
+                .anyMatch(a -> a.state() == org.sockstack.stack.iface.Ipv6InterfaceAddress.State.TENTATIVE))) {
+            java.util.concurrent.TimeUnit.MILLISECONDS.sleep(20);
+        }
+    }
+
     /** IPv6 is on unless {@code --no-ipv6}. */
     boolean ipv6() {
         return !noIpv6;

@@ -71,4 +71,32 @@ class CliLabTest {
             java.nio.file.Files.deleteIfExists(www);
         }
     }
+
+    @LabTest
+    void sockstackGetOverIpv6() throws Exception {
+        Path www = java.nio.file.Files.createTempDirectory("sockstack-get6");
+        byte[] data = new byte[1_000_000];
+        new java.util.Random(12).nextBytes(data);
+        java.nio.file.Files.write(www.resolve("f"), data);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        try (Lab lab = Lab.create()) {
+            String tap = labTap(lab, "ssget6");
+            lab.ip("-6", "addr", "add", "2001:db8::1/64", "dev", tap, "nodad").orThrow();
+            lab.spawn("/usr/bin/python3", "-m", "http.server", "8000", "--bind", "2001:db8::1", "--directory", www.toString());
+            ProcResult r = null;
+            for (int attempt = 0; attempt < 20; attempt++) {   // until the server listens
+                r = lab.exec(Duration.ofSeconds(60), cli("get", "--tap", tap, "--addr", "192.0.2.2/24",
+                        "--addr6", "2001:db8::2/64", "--timeout", "30", "http://[2001:db8::1]:8000/f"));
+                if (r.ok()) {
+                    break;
+                }
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+            }
+            assertTrue(r.ok(), r.output());
+            assertTrue(r.output().contains("HTTP 200, 1000000 bytes") && r.output().contains("sha256 " + sha), r.output());
+        } finally {
+            java.nio.file.Files.deleteIfExists(www.resolve("f"));
+            java.nio.file.Files.deleteIfExists(www);
+        }
+    }
 }

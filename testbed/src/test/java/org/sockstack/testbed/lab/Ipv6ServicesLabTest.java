@@ -124,6 +124,59 @@ class Ipv6ServicesLabTest {
         }
     }
 
+    /** TCP over IPv6 against the kernel: 100 MB down with curl, up into discard, through echo, and a download by the stack. */
+    @LabTest
+    void tcpOverIpv6BothWays() throws Exception {
+        try (Setup s = new Setup(KERNEL + "/64")) {
+            s.stack().enableIpv6(s.host.iface());
+            s.stack().addIpv6Address(s.host.iface(), STACK, 64);
+            TcpServices tcp = TcpServices.start(s.stack(), List.of("echo", "discard", "http"), true);
+            s.host.start();
+            await(() -> s.preferred(STACK), Duration.ofSeconds(10), "our address to pass DAD");
+            await(s::kernelReady, Duration.ofSeconds(10), "the kernel's link-local address");
+
+            ProcResult curl = s.lab.exec(Duration.ofSeconds(120), "sh", "-c",
+                    "curl -6 -sS -m 100 http://[" + STACK + "]/bytes/100000000 | sha256sum");
+            assertTrue(curl.output().startsWith(TcpLabTest.expectedSha256(100_000_000)), curl.output());
+            ProcResult upload = s.lab.exec(Duration.ofSeconds(120), "sh", "-c",
+                    "head -c 100000000 /dev/zero | timeout 100 nc -6 -N " + STACK + " 9 && echo UPLOADED");
+            assertTrue(upload.output().contains("UPLOADED"), upload.output());
+            ProcResult echo = s.lab.exec(Duration.ofSeconds(120), "sh", "-c",
+                    "f=$(mktemp); g=$(mktemp); head -c 20000000 /dev/urandom > $f; "
+                            + "timeout 100 socat -b 65536 -T 20 - TCP6:[" + STACK + "]:7,shut-down < $f > $g; "
+                            + "cmp $f $g && echo SAME; rm -f $f $g");
+            assertTrue(echo.output().contains("SAME"), echo.output());
+
+            Path www = java.nio.file.Files.createTempDirectory("sockstack-www6");
+            byte[] data = new byte[5_000_000];
+            new java.util.Random(6).nextBytes(data);
+            java.nio.file.Files.write(www.resolve("blob"), data);
+            Process server = s.lab.spawn("/usr/bin/python3", "-m", "http.server", "8000", "--bind", KERNEL.toString(),
+                    "--directory", www.toString());
+            try {
+                org.sockstack.testbed.services.HttpGet.Result r = null;
+                for (int attempt = 0; attempt < 50 && r == null; attempt++) {
+                    try {
+                        r = s.host.call(() -> org.sockstack.testbed.services.HttpGet.start(s.stack(),
+                                new org.sockstack.stack.socket.Endpoint(KERNEL, 8000), "[" + KERNEL + "]", "/blob",
+                                java.io.OutputStream.nullOutputStream())).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.ExecutionException notYetListening) {
+                        java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+                    }
+                }
+                assertTrue(r != null && r.status() == 200 && r.bodyBytes() == data.length, String.valueOf(r));
+                assertEquals(java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(data)), r.sha256());
+            } finally {
+                server.toHandle().destroy();
+                server.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                java.nio.file.Files.deleteIfExists(www.resolve("blob"));
+                java.nio.file.Files.deleteIfExists(www);
+            }
+            s.host.run(tcp::close);
+        }
+    }
+
     @LabTest
     void multicastBothWaysAndMldDecodesCleanly(@TempDir Path dir) throws Exception {
         Path pcap = dir.resolve("mld.pcap");
