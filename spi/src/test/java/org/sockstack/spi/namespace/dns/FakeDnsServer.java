@@ -145,6 +145,26 @@ final class FakeDnsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * For a caller blocked on another thread: drives both loops (virtual time advancing to each
+     * timer) until {@code done}, waiting up to 10 s of real time for that thread's submissions.
+     */
+    void driveUntil(BooleanSupplier done) {
+        long realLimit = System.nanoTime() + 10_000_000_000L;
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > realLimit) {
+                throw new AssertionError("the caller never finished");
+            }
+            runIdle();
+            long next = Math.min(clientLoop.nextDeadline(clock.nanos()), serverLoop.nextDeadline(clock.nanos()));
+            if (next != Long.MAX_VALUE) {
+                clock.advanceTo(Math.max(next, clock.nanos()));
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
     @Override
     public void close() {
         udp.close();
