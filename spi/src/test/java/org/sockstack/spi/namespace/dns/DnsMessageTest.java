@@ -231,4 +231,23 @@ class DnsMessageTest {
         String topBit = WWW_A.substring(0, WWW_A.length() - 20) + "80000001" + WWW_A.substring(WWW_A.length() - 12);
         assertEquals(0, parse(topBit).value().answers().get(0).ttl());
     }
+
+    @Test
+    void mutatedRealAnswersNeverThrow() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(1035);
+        int rejected = 0;
+        for (String hex : List.of(WWW_A, V6_AAAA, ALIAS_CNAME, MISSING_NX)) {
+            byte[] good = Hex.bytes(hex);
+            for (int i = 0; i < 5000; i++) {
+                byte[] b = good.clone();
+                for (int flips = 1 + rnd.nextInt(4); flips > 0; flips--) {
+                    b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+                }
+                if (!DnsMessage.parse(b, b.length).ok()) {
+                    rejected++;
+                }
+            }
+        }
+        assertTrue(rejected > 1000, "mutations are mostly caught: " + rejected);
+    }
 }
