@@ -26,7 +26,9 @@
  *       {@link org.sockstack.spi.catalog.CatalogFile}, {@link org.sockstack.spi.ProviderRegistry}.</li>
  *   <li>Names: {@link org.sockstack.spi.namespace.Namespaces} (WSALookupServiceBegin/Next/End over a
  *       {@link org.sockstack.spi.namespace.NamespaceCatalog}) and
- *       {@link org.sockstack.spi.namespace.HostsFileProvider}.</li>
+ *       {@link org.sockstack.spi.namespace.HostsFileProvider}, then (in the default namespace catalog)
+ *       {@link org.sockstack.spi.namespace.dns.DnsNamespaceProvider}: a DNS stub resolver
+ *       ({@link org.sockstack.spi.namespace.dns.DnsResolver}) over the user-space stack's UDP and TCP.</li>
  * </ul>
  *
  * <h2>Providers</h2>

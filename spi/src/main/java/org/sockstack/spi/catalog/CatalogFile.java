@@ -1,6 +1,7 @@
 package org.sockstack.spi.catalog;
 
 import org.sockstack.spi.namespace.HostsFileProvider;
+import org.sockstack.spi.namespace.dns.DnsNamespaceProvider;
 import org.sockstack.spi.namespace.NamespaceCatalog;
 import org.sockstack.spi.namespace.Ns;
 
@@ -95,10 +96,14 @@ public final class CatalogFile {
 
     // ------------------------------------------------------------------ the namespace catalog
 
-    /** What a system without a saved namespace catalog has: the hosts-file provider for NS_DNS. */
+    /**
+     * What a system without a saved namespace catalog has for NS_DNS: the hosts-file provider,
+     * then the DNS resolver (asked only for names the hosts file does not know).
+     */
     public static NamespaceCatalog defaultNamespaces() {
         NamespaceCatalog ns = new NamespaceCatalog();
         ns.install("Sockstack hosts file", Ns.NS_DNS, 1, HostsFileProvider.PROVIDER_ID);
+        ns.install("Sockstack DNS resolver", Ns.NS_DNS, 1, DnsNamespaceProvider.PROVIDER_ID);
         return ns;
     }
 
