@@ -1267,6 +1267,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
         try {
             s.writeArmed = true;
             s.enabledEvents |= Wsa.FD_WRITE;
+            // Room may have appeared between the failed attempt and now, and its readiness change
+            // was then evaluated while FD_WRITE was still disarmed: look again, or it is lost.
+            evaluate(s);
         } finally {
             lock.unlock();
         }
