@@ -105,11 +105,12 @@ class DnsNamespaceProviderTest {
         assertEquals("www.lab.example", www.result().serviceInstanceName());
         assertEquals(DnsNamespaceProvider.PROVIDER_ID, www.result().nsProviderId());
         assertEquals(List.of("192.0.2.7", "2001:db8:0:0:0:0:0:7"), addresses(www.result()));
-        assertEquals(2, net.udpQueries.size());
+        // Count questions, not datagrams: a retransmission (same id) under a slow machine is allowed.
+        assertEquals(2, distinctQueries());
 
         Outcome v4only = lookup(ns, "www.lab.example", List.of(new QuerySet.AfProtocols(Wsa.AF_INET, 0)));
         assertEquals(List.of("192.0.2.7"), addresses(v4only.result()));
-        assertEquals(2, net.udpQueries.size(), "from the cache");
+        assertEquals(2, distinctQueries(), "from the cache");
         ns.cleanup();
     }
 
@@ -196,5 +197,9 @@ class DnsNamespaceProviderTest {
                 System.setProperty(DnsNamespaceProvider.SERVER_PROPERTY, old);
             }
         }
+    }
+
+    private long distinctQueries() {
+        return net.udpQueries.stream().map(q -> q.id()).distinct().count();
     }
 }
