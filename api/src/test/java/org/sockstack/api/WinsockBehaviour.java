@@ -481,6 +481,19 @@ abstract class WinsockBehaviour {
         assertTrue(FD_ISSET(s, read) && FD_ISSET(other, read));
     }
 
+    /** Options pass through to the provider: SO_TYPE reads the type and cannot be set (WSAENOPROTOOPT). */
+    @Test
+    void optionsPassThroughToTheProvider() {
+        startBoth();
+        long u = socketOk(a, AF_INET, SOCK_DGRAM, 0);
+        assertEquals(SOCK_DGRAM, getInt(a, u, SOL_SOCKET, SO_TYPE));
+        byte[] v = {1, 0, 0, 0};
+        assertEquals(SOCKET_ERROR, a.setsockopt(u, SOL_SOCKET, SO_TYPE, v, 4));
+        assertEquals(org.sockstack.spi.wsa.WsaError.WSAENOPROTOOPT, a.WSAGetLastError());
+        setInt(a, u, SOL_SOCKET, SO_RCVTIMEO, 1234);
+        assertEquals(1234, getInt(a, u, SOL_SOCKET, SO_RCVTIMEO));
+    }
+
     // ------------------------------------------------------------------ addresses and parameters
 
     @Test
