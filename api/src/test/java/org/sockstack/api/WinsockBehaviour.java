@@ -43,7 +43,13 @@ import static org.sockstack.spi.wsa.Wsa.SO_ERROR;
 import static org.sockstack.spi.wsa.Wsa.SO_RCVTIMEO;
 import static org.sockstack.spi.wsa.Wsa.SO_TYPE;
 import static org.sockstack.spi.wsa.Wsa.makeVersion;
+import static org.sockstack.spi.wsa.WsaError.WSAEADDRINUSE;
 import static org.sockstack.spi.wsa.WsaError.WSAEAFNOSUPPORT;
+import static org.sockstack.spi.wsa.WsaError.WSAEISCONN;
+import static org.sockstack.spi.wsa.WsaError.WSAEMSGSIZE;
+import static org.sockstack.spi.wsa.WsaError.WSAENOTCONN;
+import static org.sockstack.spi.wsa.WsaError.WSAESHUTDOWN;
+import static org.sockstack.spi.wsa.WsaError.WSAETIMEDOUT;
 import static org.sockstack.spi.wsa.WsaError.WSAECONNREFUSED;
 import static org.sockstack.spi.wsa.WsaError.WSAEFAULT;
 import static org.sockstack.spi.wsa.WsaError.WSAEINVAL;
@@ -445,6 +451,98 @@ abstract class WinsockBehaviour {
         assertEquals(WSAEINVAL, a.WSAGetLastError());
         FdSet write = FdSet.of(u);
         assertEquals(1, a.select(0, null, write, null, new TimeVal(0, 0)), "a UDP socket is writable");
+    }
+
+    @Test
+    void aNonBlockingAcceptWouldBlockUntilTheListenerIsReadable() {
+        startBoth();
+        long l = listener();
+        assertEquals(0, b.ioctlsocket(l, FIONBIO, new IntRef(1)));
+        assertEquals(INVALID_SOCKET, b.accept(l, null));
+        assertEquals(WSAEWOULDBLOCK, b.WSAGetLastError());
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c, sin(world.addrB(), port(b, l))));
+        FdSet read = FdSet.of(l);
+        assertEquals(1, b.select(0, read, null, null, WAIT), "a pending connection makes the listener readable");
+        Ref<SockAddr> peer = new Ref<>();
+        long s = b.accept(l, peer);
+        assertNotEquals(INVALID_SOCKET, s, () -> "accept: " + b.WSAGetLastError());
+        assertEquals(new InetSocketAddress(world.addrA(), port(a, c)), peer.value.toInet());
+    }
+
+    @Test
+    void aGracefulCloseIsReadableAndRecvReturnsZero() {
+        startBoth();
+        long l = listener();
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c, sin(world.addrB(), port(b, l))));
+        long s = b.accept(l, null);
+        assertEquals(0, a.shutdown(c, SD_SEND));
+        FdSet read = FdSet.of(s);
+        assertEquals(1, b.select(0, read, null, null, WAIT));
+        assertEquals(0, b.recv(s, new byte[8], 8, 0));
+        assertEquals(SOCKET_ERROR, a.send(c, new byte[1], 1, 0), "no sends after shutdown(SD_SEND)");
+        assertEquals(WSAESHUTDOWN, a.WSAGetLastError());
+    }
+
+    /** A blocking recv bounded by SO_RCVTIMEO fails with WSAETIMEDOUT. */
+    @Test
+    void aReceiveTimeOutIsTimedOut() {
+        startBoth();
+        long u = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(0, a.bind(u, sin(world.addrA(), 0)));
+        setInt(a, u, SOL_SOCKET, SO_RCVTIMEO, 100);
+        assertEquals(SOCKET_ERROR, a.recv(u, new byte[8], 8, 0));
+        assertEquals(WSAETIMEDOUT, a.WSAGetLastError());
+    }
+
+    /** A datagram larger than the buffer: the buffer is filled, the rest is lost, WSAEMSGSIZE. */
+    @Test
+    void aTruncatedDatagramIsMessageSize() {
+        startBoth();
+        long server = socketOk(b, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(0, b.bind(server, sin(world.addrB(), 0)));
+        setInt(b, server, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
+        long client = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        byte[] big = "0123456789".getBytes();
+        assertEquals(10, a.sendto(client, big, 10, 0, sin(world.addrB(), port(b, server))));
+        byte[] small = new byte[4];
+        assertEquals(SOCKET_ERROR, b.recvfrom(server, small, 4, 0, null));
+        assertEquals(WSAEMSGSIZE, b.WSAGetLastError());
+        assertEquals("0123", new String(small));
+        assertEquals(0, b.ioctlsocket(server, FIONBIO, new IntRef(1)));
+        assertEquals(SOCKET_ERROR, b.recv(server, small, 4, 0), "the rest of the datagram is gone");
+        assertEquals(WSAEWOULDBLOCK, b.WSAGetLastError());
+    }
+
+    /** Misuse of a TCP socket: {description, expected error} with the call made in order. */
+    @Test
+    void tcpMisuseTable() {
+        startBoth();
+        long l = listener();
+        long t = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        byte[] one = new byte[1];
+        List<Runnable> checks = new ArrayList<>();
+        java.util.function.BiConsumer<String, int[]> row = (what, re) -> {
+            checks.add(() -> assertEquals(SOCKET_ERROR, re[0], what));
+            checks.add(() -> assertEquals(re[2], re[1], what));
+        };
+        row.accept("send before connect", new int[] {a.send(t, one, 1, 0), a.WSAGetLastError(), WSAENOTCONN});
+        row.accept("recv before connect", new int[] {a.recv(t, one, 1, 0), a.WSAGetLastError(), WSAENOTCONN});
+        row.accept("getpeername before connect",
+                new int[] {a.getpeername(t, new Ref<>()), a.WSAGetLastError(), WSAENOTCONN});
+        row.accept("listen before bind", new int[] {a.listen(t, 5), a.WSAGetLastError(), WSAEINVAL});
+        long dup = socketOk(b, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        row.accept("bind to a port in use",
+                new int[] {b.bind(dup, sin(world.addrB(), port(b, l))), b.WSAGetLastError(), WSAEADDRINUSE});
+        assertEquals(0, a.bind(t, sin(world.addrA(), 0)));
+        row.accept("bind twice", new int[] {a.bind(t, sin(world.addrA(), 0)), a.WSAGetLastError(), WSAEINVAL});
+        assertEquals(0, a.connect(t, sin(world.addrB(), port(b, l))));
+        row.accept("connect when connected",
+                new int[] {a.connect(t, sin(world.addrB(), port(b, l))), a.WSAGetLastError(), WSAEISCONN});
+        row.accept("accept on a non-listening socket",
+                new int[] {(int) a.accept(t, null), a.WSAGetLastError(), WSAEINVAL});
+        assertAll(checks.stream().map(c -> c::run));
     }
 
     // ------------------------------------------------------------------ closed sockets
