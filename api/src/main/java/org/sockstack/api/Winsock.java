@@ -1,0 +1,453 @@
+package org.sockstack.api;
+
+import org.sockstack.spi.Ws2Process;
+import org.sockstack.spi.WsaData;
+import org.sockstack.spi.ProviderRegistry;
+import org.sockstack.spi.catalog.CatalogFile;
+import org.sockstack.spi.catalog.ProtocolInfo;
+import org.sockstack.spi.provider.FdSet;
+import org.sockstack.spi.provider.TransportProvider;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Ref;
+import org.sockstack.spi.wsa.SockAddr;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+
+/**
+ * ws2_32 as an application sees it: the Winsock 2 functions with their C names, arguments and
+ * return values, so C code ports line by line. One instance is one process's ws2_32 over a
+ * {@link Ws2Process}; {@link #getDefault()} is the process over the installed catalog.
+ *
+ * <p>Conventions, as in winsock2.h: a call returns 0, a count or a handle on success and
+ * {@link Wsa#SOCKET_ERROR} or {@link Wsa#INVALID_SOCKET} on failure, with the reason left in the
+ * calling thread's last error ({@link #WSAGetLastError}). WSAStartup alone returns its error. A
+ * sockaddr is a {@link SockAddr} (it carries its length, so there is no namelen); a pointer
+ * out-parameter is a {@link Ref}, an {@code int*} an {@link IntRef}. Socket calls go to the
+ * provider that owns the handle (the newest form of each call: send becomes WSPSend, ...); the API
+ * checks only what it does itself (buffer bounds, empty fd_sets, startup).
+ *
+ * <pre>
+ *   Winsock ws = Winsock.getDefault();
+ *   ws.WSAStartup(Wsa.makeVersion(2, 2), new WsaData());
+ *   long s = ws.socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+ *   if (ws.connect(s, addr) == SOCKET_ERROR) { int err = ws.WSAGetLastError(); ... }
+ * </pre>
+ */
+public final class Winsock {
+    private static Winsock defaultInstance;
+
+    private final Ws2Process process;
+    /** The per-thread last error (Windows keeps it in the thread's TEB). */
+    private final ThreadLocal<int[]> lastError = ThreadLocal.withInitial(() -> new int[1]);
+
+    public Winsock(Ws2Process process) {
+        this.process = process;
+    }
+
+    /**
+     * The default process: the catalog of {@link CatalogFile#defaultLocation()} (made from every
+     * provider on the class path the first time) and providers found by the service loader.
+     */
+    public static synchronized Winsock getDefault() {
+        if (defaultInstance == null) {
+            try {
+                defaultInstance = new Winsock(Ws2Process.open(CatalogFile.defaultLocation(),
+                        ProviderRegistry.withServiceLoader()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the protocol catalog", e);
+            }
+        }
+        return defaultInstance;
+    }
+
+    /** Chooses the default process once, before anything used it (a test, an embedding program). */
+    public static synchronized void setDefault(Winsock ws) {
+        if (defaultInstance != null && defaultInstance != ws) {
+            throw new IllegalStateException("the default Winsock process is already chosen");
+        }
+        defaultInstance = ws;
+    }
+
+    public Ws2Process process() {
+        return process;
+    }
+
+    // ------------------------------------------------------------------ startup, cleanup, errors
+
+    /**
+     * WSAStartup: negotiates the version (0.x refused with WSAVERNOTSUPPORTED; 1.0, 1.1, 2.0, 2.1,
+     * 2.2 granted as asked; 1.2 and up as 1.1; above 2.2 as 2.2) and fills {@code lpWSAData}.
+     * Returns 0 or the error itself (WSAEFAULT for a null WSADATA); the last error is not set.
+     */
+    public int WSAStartup(int wVersionRequested, WsaData lpWSAData) {
+        return process.startup(wVersionRequested, lpWSAData);
+    }
+
+    /** WSACleanup: one per successful WSAStartup; the last closes every socket of the process. */
+    public int WSACleanup() {
+        int e = process.cleanup();
+        return e == 0 ? 0 : fail(e);
+    }
+
+    public int WSAGetLastError() {
+        return lastError.get()[0];
+    }
+
+    public void WSASetLastError(int iError) {
+        lastError.get()[0] = iError;
+    }
+
+    private int fail(int code) {
+        WSASetLastError(code);
+        return Wsa.SOCKET_ERROR;
+    }
+
+    /** The result of a provider call: its value, or SOCKET_ERROR with the last error set. */
+    private int result(int r, IntRef errno) {
+        return r == Wsa.SOCKET_ERROR ? fail(errno.value) : r;
+    }
+
+    /** The provider owning {@code s}, or null with the last error set (WSAENOTSOCK, WSANOTINITIALISED). */
+    private TransportProvider provider(long s, IntRef errno) {
+        TransportProvider p = process.provider(s, errno);
+        if (p == null) {
+            WSASetLastError(errno.value);
+        }
+        return p;
+    }
+
+    // ------------------------------------------------------------------ sockets
+
+    /** socket(): WSASocket with no protocol info and WSA_FLAG_OVERLAPPED (socket() handles are overlapped-capable). */
+    public long socket(int af, int type, int protocol) {
+        return WSASocket(af, type, protocol, null, 0, Wsa.WSA_FLAG_OVERLAPPED);
+    }
+
+    /** WSASocket: the catalog picks the provider (or {@code lpProtocolInfo} names it). */
+    public long WSASocket(int af, int type, int protocol, ProtocolInfo lpProtocolInfo, int g, int dwFlags) {
+        IntRef errno = new IntRef();
+        long s = process.socket(af, type, protocol, lpProtocolInfo, g, dwFlags, errno);
+        if (s == Wsa.INVALID_SOCKET) {
+            WSASetLastError(errno.value);
+        }
+        return s;
+    }
+
+    public int closesocket(long s) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.closeSocket(s, errno), errno);
+    }
+
+    public int bind(long s, SockAddr name) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.bind(s, name, errno), errno);
+    }
+
+    public int listen(long s, int backlog) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.listen(s, backlog, errno), errno);
+    }
+
+    /** accept: the new socket, or INVALID_SOCKET; {@code addr} (may be null) receives the peer. */
+    public long accept(long s, Ref<SockAddr> addr) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        Ref<SockAddr> peer = addr != null ? addr : new Ref<>();
+        long a = p.accept(s, peer, null, errno);
+        if (a == Wsa.INVALID_SOCKET) {
+            WSASetLastError(errno.value);
+        }
+        return a;
+    }
+
+    public int connect(long s, SockAddr name) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.connect(s, name, null, null, null, null, errno), errno);
+    }
+
+    public int shutdown(long s, int how) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.shutdown(s, how, errno), errno);
+    }
+
+    public int getsockname(long s, Ref<SockAddr> name) {
+        if (name == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.getSockName(s, name, errno), errno);
+    }
+
+    public int getpeername(long s, Ref<SockAddr> name) {
+        if (name == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.getPeerName(s, name, errno), errno);
+    }
+
+    // ------------------------------------------------------------------ data
+
+    /** send: the bytes sent (a blocking socket sends them all), or SOCKET_ERROR. */
+    public int send(long s, byte[] buf, int len, int flags) {
+        if (!fits(buf, 0, len)) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        return send(s, ByteBuffer.wrap(buf, 0, len), flags);
+    }
+
+    /** send from a buffer's remaining bytes (C's {@code buf + sent}): the position advances by the count. */
+    public int send(long s, ByteBuffer buf, int flags) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        IntRef sent = new IntRef();
+        int r = p.send(s, new ByteBuffer[] {buf.duplicate()}, sent, flags, null, null, null, errno);
+        if (r == Wsa.SOCKET_ERROR) {
+            return fail(errno.value);
+        }
+        buf.position(buf.position() + sent.value);
+        return sent.value;
+    }
+
+    public int sendto(long s, byte[] buf, int len, int flags, SockAddr to) {
+        if (!fits(buf, 0, len)) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        IntRef sent = new IntRef();
+        int r = p.sendTo(s, new ByteBuffer[] {ByteBuffer.wrap(buf, 0, len)}, sent, flags, to, null, null, null, errno);
+        return r == Wsa.SOCKET_ERROR ? fail(errno.value) : sent.value;
+    }
+
+    /** recv: the bytes received, 0 at a graceful close, or SOCKET_ERROR. */
+    public int recv(long s, byte[] buf, int len, int flags) {
+        if (!fits(buf, 0, len)) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        return recv(s, ByteBuffer.wrap(buf, 0, len), flags);
+    }
+
+    /** recv into a buffer's remaining space: the position advances by the count. */
+    public int recv(long s, ByteBuffer buf, int flags) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        IntRef got = new IntRef();
+        int r = p.recv(s, new ByteBuffer[] {buf.duplicate()}, got, new IntRef(flags), null, null, null, errno);
+        if (r == Wsa.SOCKET_ERROR) {
+            return fail(errno.value);
+        }
+        buf.position(buf.position() + got.value);
+        return got.value;
+    }
+
+    /** recvfrom: the bytes received; {@code from} (may be null) receives the sender. */
+    public int recvfrom(long s, byte[] buf, int len, int flags, Ref<SockAddr> from) {
+        if (!fits(buf, 0, len)) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        IntRef got = new IntRef();
+        Ref<SockAddr> sender = from != null ? from : new Ref<>();
+        int r = p.recvFrom(s, new ByteBuffer[] {ByteBuffer.wrap(buf, 0, len)}, got, new IntRef(flags), sender,
+                null, null, null, errno);
+        return r == Wsa.SOCKET_ERROR ? fail(errno.value) : got.value;
+    }
+
+    private static boolean fits(byte[] buf, int off, int len) {
+        return buf != null ? len >= 0 && off >= 0 && off + len <= buf.length : len == 0;
+    }
+
+    // ------------------------------------------------------------------ options and control
+
+    /** setsockopt: passed to the provider as is (values little-endian, as on Windows). */
+    public int setsockopt(long s, int level, int optname, byte[] optval, int optlen) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.setSockOpt(s, level, optname, optval, optlen, errno), errno);
+    }
+
+    /** getsockopt: {@code optlen} in/out. */
+    public int getsockopt(long s, int level, int optname, byte[] optval, IntRef optlen) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.getSockOpt(s, level, optname, optval, optlen, errno), errno);
+    }
+
+    /**
+     * ioctlsocket: {@code argp} is the {@code u_long*} argument, read for an IOC_IN code (FIONBIO)
+     * and written for an IOC_OUT code (FIONREAD, SIOCATMARK). Becomes WSPIoctl.
+     */
+    public int ioctlsocket(long s, int cmd, IntRef argp) {
+        if (argp == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        byte[] in = (cmd & 0x80000000) != 0 ? le32(argp.value) : null;
+        byte[] out = (cmd & 0x40000000) != 0 ? new byte[4] : null;
+        int r = p.ioctl(s, cmd, in, out, new IntRef(), null, null, null, errno);
+        if (r == Wsa.SOCKET_ERROR) {
+            return fail(errno.value);
+        }
+        if (out != null) {
+            argp.value = (out[0] & 0xFF) | (out[1] & 0xFF) << 8 | (out[2] & 0xFF) << 16 | (out[3] & 0xFF) << 24;
+        }
+        return 0;
+    }
+
+    private static byte[] le32(int v) {
+        return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+    }
+
+    // ------------------------------------------------------------------ select and fd_set
+
+    /**
+     * select: {@code nfds} is ignored (as on Windows). All sockets must belong to one provider:
+     * the first handle (read, then write, then except set) picks it, and WSPSelect checks the rest.
+     * Returns the number of ready handles (the sets keep only those), 0 on time-out, or
+     * SOCKET_ERROR: WSAEINVAL when every set is empty, WSAENOTSOCK for a handle that is not a
+     * socket (the sets are left unchanged). A null timeout blocks.
+     */
+    public int select(int nfds, FdSet readfds, FdSet writefds, FdSet exceptfds, TimeVal timeout) {
+        if (process.startupCount() == 0) {
+            return fail(WsaError.WSANOTINITIALISED);
+        }
+        long first = firstHandle(readfds, writefds, exceptfds);
+        if (first == Wsa.INVALID_SOCKET) {
+            return fail(WsaError.WSAEINVAL);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(first, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        return result(p.select(readfds, writefds, exceptfds, timeout == null ? null : timeout.toDuration(), errno),
+                errno);
+    }
+
+    private static long firstHandle(FdSet... sets) {
+        for (FdSet set : sets) {
+            if (set != null && set.count() > 0) {
+                return set.handles().get(0);
+            }
+        }
+        return Wsa.INVALID_SOCKET;
+    }
+
+    /** FD_SET: adds {@code fd} unless the set already holds FD_SETSIZE handles. */
+    public static void FD_SET(long fd, FdSet set) {
+        set.set(fd);
+    }
+
+    public static void FD_CLR(long fd, FdSet set) {
+        set.clear(fd);
+    }
+
+    public static void FD_ZERO(FdSet set) {
+        set.zero();
+    }
+
+    /** FD_ISSET (__WSAFDIsSet): non-zero if {@code fd} is in the set. */
+    public static boolean FD_ISSET(long fd, FdSet set) {
+        return set != null && set.isSet(fd);
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    /**
+     * inet_pton: 1 and the address in {@code dst} (4 bytes for AF_INET, 16 for AF_INET6), 0 when
+     * {@code src} is not an address of the family, -1 with WSAEAFNOSUPPORT for another family or
+     * WSAEFAULT for a missing argument or a {@code dst} too small.
+     */
+    public int inet_pton(int family, String src, byte[] dst) {
+        if (family != Wsa.AF_INET && family != Wsa.AF_INET6) {
+            return fail(WsaError.WSAEAFNOSUPPORT);
+        }
+        if (src == null || dst == null || dst.length < (family == Wsa.AF_INET ? 4 : 16)) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        byte[] a = family == Wsa.AF_INET ? InetText.parseIpv4(src) : InetText.parseIpv6(src);
+        if (a == null) {
+            return 0;
+        }
+        System.arraycopy(a, 0, dst, 0, a.length);
+        return 1;
+    }
+
+    /**
+     * inet_ntop: the text of the address, or null with WSAEAFNOSUPPORT for another family or
+     * WSAEFAULT for a missing or short {@code src}.
+     */
+    public String inet_ntop(int family, byte[] src) {
+        if (family != Wsa.AF_INET && family != Wsa.AF_INET6) {
+            fail(WsaError.WSAEAFNOSUPPORT);
+            return null;
+        }
+        if (src == null || src.length < (family == Wsa.AF_INET ? 4 : 16)) {
+            fail(WsaError.WSAEFAULT);
+            return null;
+        }
+        return family == Wsa.AF_INET ? InetText.formatIpv4(src) : InetText.formatIpv6(src);
+    }
+
+    /**
+     * inet_ntop with the C buffer size: null with ERROR_INVALID_PARAMETER (WSA_INVALID_PARAMETER)
+     * when the text and its terminating NUL do not fit in {@code size} characters.
+     */
+    public String inet_ntop(int family, byte[] src, int size) {
+        String text = inet_ntop(family, src);
+        if (text != null && text.length() + 1 > size) {
+            fail(WsaError.WSA_INVALID_PARAMETER);
+            return null;
+        }
+        return text;
+    }
+
+    /** Byte-order helpers (no provider, no startup needed). */
+    public static short htons(short v) {
+        return Short.reverseBytes(v);
+    }
+
+    public static short ntohs(short v) {
+        return Short.reverseBytes(v);
+    }
+
+    public static int htonl(int v) {
+        return Integer.reverseBytes(v);
+    }
+
+    public static int ntohl(int v) {
+        return Integer.reverseBytes(v);
+    }
+}
