@@ -143,7 +143,7 @@ class Ipv6ServicesLabTest {
             assertTrue(upload.output().contains("UPLOADED"), upload.output());
             ProcResult echo = s.lab.exec(Duration.ofSeconds(120), "sh", "-c",
                     "f=$(mktemp); g=$(mktemp); head -c 20000000 /dev/urandom > $f; "
-                            + "timeout 100 socat -b 65536 -T 20 - TCP6:[" + STACK + "]:7,shut-down < $f > $g; "
+                            + "timeout 100 socat -b 65536 -t 60 -T 20 - TCP6:[" + STACK + "]:7,shut-down < $f > $g; "
                             + "cmp $f $g && echo SAME; rm -f $f $g");
             assertTrue(echo.output().contains("SAME"), echo.output());
 

@@ -71,8 +71,9 @@ class TcpImpairedLabTest {
     void echoRoundTripIsByteExact() {
         ProcResult r = lab.exec(Duration.ofSeconds(240), "sh", "-c",
                 "f=$(mktemp); g=$(mktemp); head -c " + MB10 + " /dev/urandom > $f; "
-                        + "timeout 200 socat -b 65536 -T 60 - TCP4:" + STACK + ":7,shut-down < $f > $g; "
+                        + "timeout 200 socat -b 65536 -t 60 -T 60 - TCP4:" + STACK + ":7,shut-down < $f > $g; "
                         + "cmp $f $g && echo SAME; rm -f $f $g");
-        assertTrue(r.output().contains("SAME"), r.output());
+        assertTrue(r.output().contains("SAME"), () -> r.output() + "\nstack counters:\n"
+                + host.call(() -> host.stack().counters().format(true)));
     }
 }

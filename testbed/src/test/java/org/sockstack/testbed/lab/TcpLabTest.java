@@ -111,7 +111,7 @@ class TcpLabTest {
         // socat sends the file and writes what comes back; the comparison is done in the namespace.
         ProcResult r = lab.exec(Duration.ofSeconds(150), "sh", "-c",
                 "f=$(mktemp); g=$(mktemp); head -c " + MB100 + " /dev/urandom > $f; "
-                        + "timeout 120 socat -b 65536 -T 20 - TCP4:" + STACK + ":7,shut-down < $f > $g; "
+                        + "timeout 120 socat -b 65536 -t 60 -T 20 - TCP4:" + STACK + ":7,shut-down < $f > $g; "
                         + "cmp $f $g && echo SAME; ls -l $g | cut -d' ' -f5; rm -f $f $g");
         assertTrue(r.output().contains("SAME"), r.output());
     }
