@@ -26,7 +26,7 @@ import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /**
- * (A copy of the drivers module's test harness SimTcpTransfer, for {@link TcpSimGoodput}.)
+ * (Used by {@link TcpSimGoodput} and by the simulation tests, TcpSimulationTest.)
  * One bulk TCP transfer between two stacks over a {@link SimNetwork} link, on virtual time: the
  * client (192.0.2.1) sends {@code size} octets of a deterministic pattern and closes; the server
  * (192.0.2.2) reads to end of stream. Both sides hash what they sent / received with SHA-256.

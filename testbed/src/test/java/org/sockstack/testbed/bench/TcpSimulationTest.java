@@ -1,4 +1,4 @@
-package org.sockstack.drivers.sim.tcp;
+package org.sockstack.testbed.bench;
 
 import org.junit.jupiter.api.Test;
 import org.sockstack.drivers.sim.LinkConfig;
@@ -33,11 +33,11 @@ class TcpSimulationTest {
                 .duplicate(0.01).corrupt(0.005).build();
     }
 
-    private static SimTcpTransfer.Result transfer(long seed, LinkConfig link, TcpConfig config, long size,
+    private static SimTcpTransferRun.Result transfer(long seed, LinkConfig link, TcpConfig config, long size,
                                                   Duration limit) {
-        // The 64 MiB runs use the untracked allocator (see SimTcpTransfer.run); the rest run
+        // The 64 MiB runs use the untracked allocator (see SimTcpTransferRun.run); the rest run
         // under the paranoid leak detector.
-        SimTcpTransfer.Result r = SimTcpTransfer.run(seed, link, config, size, 1 << 20, limit, size <= 8 * MIB);
+        SimTcpTransferRun.Result r = SimTcpTransferRun.run(seed, link, config, size, 1 << 20, limit, size <= 8 * MIB);
         assertEquals(size, r.received(), "every octet arrived");
         assertTrue(r.intact(), "byte-exact: " + r.sentSha256() + " vs " + r.receivedSha256());
         return r;
@@ -45,14 +45,14 @@ class TcpSimulationTest {
 
     @Test
     void cleanPath64MiB() {
-        SimTcpTransfer.Result r = transfer(1, link(0, 5), TcpConfig.DEFAULT, 64 * MIB, Duration.ofSeconds(30));
+        SimTcpTransferRun.Result r = transfer(1, link(0, 5), TcpConfig.DEFAULT, 64 * MIB, Duration.ofSeconds(30));
         // The only losses are the bottleneck queue's tail drops (a 1 MiB window overruns its 256 KiB).
         assertTrue(r.goodputMbps() > 80, "fills most of a 100 Mbit/s link: " + r.goodputMbps());
     }
 
     @Test
     void onePercentLoss64MiB() {
-        SimTcpTransfer.Result r = transfer(2, hostile(0.01, 10), TcpConfig.DEFAULT, 64 * MIB, Duration.ofSeconds(600));
+        SimTcpTransferRun.Result r = transfer(2, hostile(0.01, 10), TcpConfig.DEFAULT, 64 * MIB, Duration.ofSeconds(600));
         assertTrue(r.retransmits() > 0);
     }
 
@@ -93,12 +93,12 @@ class TcpSimulationTest {
     /** Determinism: the same seed gives the same bytes at the same instants; another seed does not. */
     @Test
     void sameSeedSameRun() {
-        SimTcpTransfer.Result first = transfer(42, hostile(0.05, 10), TcpConfig.DEFAULT, 2 * MIB,
+        SimTcpTransferRun.Result first = transfer(42, hostile(0.05, 10), TcpConfig.DEFAULT, 2 * MIB,
                 Duration.ofSeconds(600));
-        SimTcpTransfer.Result again = transfer(42, hostile(0.05, 10), TcpConfig.DEFAULT, 2 * MIB,
+        SimTcpTransferRun.Result again = transfer(42, hostile(0.05, 10), TcpConfig.DEFAULT, 2 * MIB,
                 Duration.ofSeconds(600));
         assertEquals(first, again);
-        SimTcpTransfer.Result other = transfer(43, hostile(0.05, 10), TcpConfig.DEFAULT, 2 * MIB,
+        SimTcpTransferRun.Result other = transfer(43, hostile(0.05, 10), TcpConfig.DEFAULT, 2 * MIB,
                 Duration.ofSeconds(600));
         assertNotEquals(first.virtualNanos(), other.virtualNanos());
     }
