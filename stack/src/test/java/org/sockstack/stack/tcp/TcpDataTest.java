@@ -193,6 +193,39 @@ class TcpDataTest {
         assertEquals(ISS + 1, data.get(0).seq());
     }
 
+    /**
+     * RFC 9293 3.8.6.2.1 / RFC 1122 4.2.2.16: a receiver that shrinks its window (moves the right
+     * edge left) is tolerated: nothing new is sent past the new edge, nothing is lost, and data
+     * flows again when the window reopens.
+     */
+    @Test
+    void rfc1122_4_2_2_16_shrinkingWindowIsTolerated() {
+        Established e = new Established(h);
+        byte[] data = bytes(1460 * 10, 3);
+        e.socket.send(data, 0, data.length, h.now());
+        List<Sent> first = h.sent();
+        int sentEnd = first.get(first.size() - 1).seq() + first.get(first.size() - 1).data().length;
+        // ACK two segments but offer only one more: the right edge moves left of what is in flight.
+        e.peerAck = ISS + 1 + 2 * 1460;
+        e.peerWindow = 1460;
+        e.send(ACK, null);
+        int rightEdge = e.peerAck + 1460;
+        assertTrue(rightEdge - sentEnd < 0, "the window really shrank");
+        e.socket.send(bytes(1460, 4), 0, 1460, h.now());
+        for (Sent s : h.sent()) {
+            assertTrue(s.seq() + s.data().length - rightEdge <= 0 || s.seq() - sentEnd < 0,
+                    "nothing new beyond the shrunken window: " + s);
+        }
+        assertEquals(TcpState.ESTABLISHED, e.socket.state());
+        // The window reopens and everything is acknowledged: the rest flows, nothing was dropped.
+        e.peerWindow = 65535;
+        e.peerAck = sentEnd;
+        e.send(ACK, null);
+        List<Sent> rest = h.sent();
+        assertTrue(rest.stream().anyMatch(s -> s.seq() == sentEnd && s.data().length == 1460), "new data follows: " + rest);
+        assertEquals(TcpState.ESTABLISHED, e.socket.state());
+    }
+
     /** RFC 5681 3.2 / RFC 6582: three duplicate ACKs trigger a fast retransmit of the first segment. */
     @Test
     void rfc5681_3_2_fastRetransmitOnThreeDupAcks() {

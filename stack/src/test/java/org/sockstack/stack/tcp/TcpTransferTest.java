@@ -71,10 +71,27 @@ class TcpTransferTest {
         transfer(7, 128 * 1024, TcpConfig.DEFAULT.withOptions(true, false, false));
     }
 
+    /**
+     * RFC 9293 3.4: sequence numbers wrap modulo 2^32. Both ISNs sit just below the wrap, so the
+     * transfer (with loss, so retransmission, SACK and reassembly all see the wrap) crosses it.
+     */
+    @Test
+    void rfc9293_3_4_transferAcrossTheSequenceNumberWrapArrivesByteExact() {
+        isnForNextTransfer = (la, lp, ra, rp, now) -> 0xFFFF_0000;
+        transfer(23, 512 * 1024, TcpConfig.DEFAULT);
+    }
+
+    /** When set, both stacks of the next transfer use this ISN generator. */
+    private IsnGenerator isnForNextTransfer;
+
     private TwoStacks.LossyDevice[] transfer(int dropEvery, int size, TcpConfig config) {
         byte[] payload = new byte[size];
         new SplittableRandom(99).nextBytes(payload);
         try (TwoStacks n = new TwoStacks(config, dropEvery)) {
+            if (isnForNextTransfer != null) {
+                n.a.tcp().setIsnGenerator(isnForNextTransfer);
+                n.b.tcp().setIsnGenerator(isnForNextTransfer);
+            }
             TcpSocket server = n.b.tcp().open();
             assertEquals(SocketError.OK, server.bind(new Endpoint(Ipv4Address.ANY, 5001)));
             assertEquals(SocketError.OK, server.listen(4));
