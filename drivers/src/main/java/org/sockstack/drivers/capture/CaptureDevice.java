@@ -1,12 +1,10 @@
 package org.sockstack.drivers.capture;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.sockstack.stack.device.Device;
-import org.sockstack.stack.device.DeviceCapabilities;
+import org.sockstack.stack.device.ForwardingDevice;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.loop.Clock;
-import org.sockstack.stack.wire.MacAddress;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -29,8 +27,7 @@ import java.util.Objects;
  * <p>Errors: a failing write never reaches the event loop. It is counted, the capture stops (the
  * writer is closed) and {@link #failure()} tells why; frames keep flowing.
  */
-public final class CaptureDevice implements Device {
-    private final Device inner;
+public final class CaptureDevice extends ForwardingDevice {
     private final CaptureWriter writer;
     private final Clock clock;
     private final long clockBase;
@@ -49,7 +46,7 @@ public final class CaptureDevice implements Device {
      *                      current reading stands for
      */
     public CaptureDevice(Device inner, CaptureWriter writer, Clock clock, long wallBaseNanos) {
-        this.inner = Objects.requireNonNull(inner);
+        super(inner);
         this.writer = Objects.requireNonNull(writer);
         this.clock = Objects.requireNonNull(clock);
         this.clockBase = clock.nanos();
@@ -162,35 +159,6 @@ public final class CaptureDevice implements Device {
     /** Why the capture stopped, or null while it runs or after a clean stop. */
     public Exception failure() {
         return failure;
-    }
-
-    public Device inner() {
-        return inner;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public MacAddress macAddress() {
-        return inner.macAddress();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public DeviceCapabilities capabilities() {
-        return inner.capabilities();
-    }
-
-    @Override
-    public ByteBufAllocator allocator() {
-        return inner.allocator();
     }
 
     @Override

@@ -1,14 +1,12 @@
 package org.sockstack.drivers.fault;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.sockstack.stack.device.Device;
-import org.sockstack.stack.device.DeviceCapabilities;
+import org.sockstack.stack.device.ForwardingDevice;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.loop.Clock;
 import org.sockstack.stack.loop.Pollable;
 import org.sockstack.stack.stats.Counters;
-import org.sockstack.stack.wire.MacAddress;
 
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -33,11 +31,10 @@ import java.util.SplittableRandom;
  * <p>Counters: {@code fault.<name>.rx.*} and {@code fault.<name>.tx.*} (see {@link FateCounters}).
  * Threading: like any device, the owning event loop only.
  */
-public final class FaultInjectingDevice implements Device, Pollable {
+public final class FaultInjectingDevice extends ForwardingDevice implements Pollable {
     /** Held frames per direction before further delayed frames are dropped. */
     public static final int DEFAULT_MAX_HELD = 4096;
 
-    private final Device inner;
     private final Clock clock;
     private final Impairer rx;
     private final Impairer tx;
@@ -57,7 +54,7 @@ public final class FaultInjectingDevice implements Device, Pollable {
     private boolean rxDueSignalled;
 
     private FaultInjectingDevice(Builder b) {
-        this.inner = b.inner;
+        super(b.inner);
         this.clock = b.clock;
         SplittableRandom seeds = new SplittableRandom(b.seed);
         // One generator per direction, so the fates of one direction never shift the other's.
@@ -74,10 +71,6 @@ public final class FaultInjectingDevice implements Device, Pollable {
     /** Starts a decorator for {@code inner} whose time comes from {@code clock}. */
     public static Builder builder(Device inner, Clock clock) {
         return new Builder(inner, clock);
-    }
-
-    public Device inner() {
-        return inner;
     }
 
     public FateCounters receiveFates() {
@@ -99,31 +92,6 @@ public final class FaultInjectingDevice implements Device, Pollable {
 
     public int heldTransmitted() {
         return txHeld.size();
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public MacAddress macAddress() {
-        return inner.macAddress();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public DeviceCapabilities capabilities() {
-        return inner.capabilities();
-    }
-
-    @Override
-    public ByteBufAllocator allocator() {
-        return inner.allocator();
     }
 
     // ---------------------------------------------------------------- receive

@@ -1,9 +1,8 @@
 package org.sockstack.drivers.fault;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import org.sockstack.stack.device.Device;
-import org.sockstack.stack.device.DeviceCapabilities;
+import org.sockstack.stack.device.ForwardingDevice;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.loop.Clock;
 import org.sockstack.stack.wire.ArpPacket;
@@ -32,8 +31,7 @@ import java.util.function.Consumer;
  * does not parse is reported as {@code malformed (<reason>)}; tracing never throws on bad input
  * and never changes, keeps or releases a frame: ownership passes straight through.
  */
-public final class TracingDevice implements Device {
-    private final Device inner;
+public final class TracingDevice extends ForwardingDevice {
     private final Consumer<String> out;
     private final Clock clock;
     private final EthernetFrame ethernet = new EthernetFrame();
@@ -43,42 +41,13 @@ public final class TracingDevice implements Device {
 
     /** Traces {@code inner} to {@code out}; {@code clock} may be null (lines then carry no time). */
     public TracingDevice(Device inner, Consumer<String> out, Clock clock) {
-        this.inner = Objects.requireNonNull(inner);
+        super(inner);
         this.out = Objects.requireNonNull(out);
         this.clock = clock;
     }
 
     public TracingDevice(Device inner, Consumer<String> out) {
         this(inner, out, null);
-    }
-
-    public Device inner() {
-        return inner;
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public MacAddress macAddress() {
-        return inner.macAddress();
-    }
-
-    @Override
-    public int mtu() {
-        return inner.mtu();
-    }
-
-    @Override
-    public DeviceCapabilities capabilities() {
-        return inner.capabilities();
-    }
-
-    @Override
-    public ByteBufAllocator allocator() {
-        return inner.allocator();
     }
 
     @Override
