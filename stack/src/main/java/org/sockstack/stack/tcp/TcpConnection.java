@@ -1296,9 +1296,26 @@ final class TcpConnection {
         }
     }
 
-    /** A pure ACK: {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}. */
+    /**
+     * A pure ACK: {@code <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>}, except that the sequence number is
+     * {@link #acceptableAckSeq()} rather than a rewound SND.NXT.
+     */
     private void sendAck(long now) {
-        sendSegment(sndNxt, TcpSegment.ACK, 0, dataOptions(now), now);
+        sendSegment(acceptableAckSeq(), TcpSegment.ACK, 0, dataOptions(now), now);
+    }
+
+    /**
+     * The sequence number for a pure ACK. After a retransmission timeout SND.NXT is rewound to
+     * SND.UNA while the peer may already hold everything up to SND.MAX (only its ACKs were lost).
+     * An ACK carrying the rewound SND.NXT then lies left of the peer's window, and RFC 9293
+     * 3.10.7.4 makes the peer drop it unread: if both ends are retransmitting, neither learns
+     * that its data arrived and the connection stalls in back-off. So the ACK carries SND.MAX
+     * (never left of the peer's RCV.NXT), kept within the peer's offered window SND.UNA+SND.WND
+     * so that it is acceptable even to a receiver whose window is closed.
+     */
+    private int acceptableAckSeq() {
+        int windowEnd = sndUna + sndWnd;
+        return Seq.le(sndMax, windowEnd) ? sndMax : Seq.max(sndNxt, windowEnd);
     }
 
     private void sendReset(int seq, long now) {

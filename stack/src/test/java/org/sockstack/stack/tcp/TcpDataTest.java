@@ -147,6 +147,32 @@ class TcpDataTest {
         assertTrue(events.stream().anyMatch(x -> (x & SocketEvents.ERROR) != 0));
     }
 
+    /**
+     * RFC 9293 3.10.7.4: an unacceptable segment is answered with an ACK and dropped unread. After
+     * a timeout has rewound SND.NXT, that ACK must still be acceptable to a peer that holds all we
+     * sent (only its ACKs were lost): it carries SND.MAX, not SND.NXT. With SND.NXT the two ends
+     * drop each other's ACKs and stall in back-off (seen against the kernel on a lossy path).
+     */
+    @Test
+    void rfc9293_3_10_7_4_ackAfterTimeoutCarriesSndMax() {
+        Established e = new Established(h);
+        e.socket.setNoDelay(true);
+        e.socket.send(bytes(2 * 1460, 5), 0, 2 * 1460, h.now());
+        List<Sent> flight = h.sent();
+        assertEquals(2, flight.size(), "two full segments");
+        int sndMax = flight.get(1).seq() + 1460;
+        h.advance(200);
+        Sent rexmit = h.one();
+        assertEquals(flight.get(0).seq(), rexmit.seq(), "timeout retransmits from SND.UNA");
+        assertEquals(1460, rexmit.data().length, "one segment: the window after a timeout (RFC 5681 3.1)");
+        // The peer's old data segment, already received: a duplicate left of our window.
+        e.sendRaw(e.peerSeq - 1, flight.get(0).seq(), ACK, new byte[] {7});
+        Sent ack = h.one();
+        assertTrue(ack.is(ACK) && ack.data().length == 0, ack.toString());
+        assertEquals(sndMax, ack.seq(), "SEQ=SND.MAX, inside the peer's window");
+        assertEquals(e.peerSeq, ack.ack());
+    }
+
     /** An ACK of new data restarts the timer and resets the backoff (RFC 6298 5.3). */
     @Test
     void rfc6298_5_3_ackRestartsTimer() {

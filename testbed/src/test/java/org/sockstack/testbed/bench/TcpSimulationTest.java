@@ -1,6 +1,8 @@
 package org.sockstack.testbed.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sockstack.drivers.sim.LinkConfig;
 import org.sockstack.stack.tcp.TcpConfig;
 
@@ -88,6 +90,23 @@ class TcpSimulationTest {
     @Test
     void tenPercentLossUnderLeakDetection() {
         transfer(8, hostile(0.10, 5), TcpConfig.DEFAULT, 4 * MIB, Duration.ofSeconds(1200));
+    }
+
+    /**
+     * Data both ways at once, on the lab's impaired path (2% loss, 20 ms delay, 5% reordering, a
+     * 40 Mbit/s bottleneck with a small queue): an echo round trip must come back byte-exact.
+     * Seeds 2 and 3 stalled in back-off before pure ACKs carried SND.MAX (see TcpConnection
+     * acceptableAckSeq): both ends retransmitted and dropped each other's ACKs as left of window.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void echoBothWaysOnImpairedPath(long seed) {
+        LinkConfig lab = LinkConfig.builder().rate(40_000_000L).queueLimit(16 * 1024)
+                .propagationDelay(Duration.ofMillis(20)).loss(0.02).reorder(0.05, Duration.ofMillis(5)).build();
+        SimTcpEchoRun.Result r = SimTcpEchoRun.run(seed, lab, TcpConfig.DEFAULT, 4_000_000, Duration.ofSeconds(120));
+        assertEquals(r.sent(), r.echoed(), "the whole echo came back");
+        assertTrue(r.intact(), "byte-exact echo");
+        assertTrue(r.retransmits() > 0, "the path did lose segments");
     }
 
     /** Determinism: the same seed gives the same bytes at the same instants; another seed does not. */

@@ -68,9 +68,6 @@ class TcpImpairedLabTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("Known bug, open in the TCP issue: on this impaired path the echo connection "
-            + "sometimes stalls through a run of consecutive retransmission timeouts (11 seen) until socat's 60 s "
-            + "inactivity limit ends it, so about one run in five truncates; the download test above passes")
     void echoRoundTripIsByteExact() {
         ProcResult r = lab.exec(Duration.ofSeconds(240), "sh", "-c",
                 "f=$(mktemp); g=$(mktemp); head -c " + MB10 + " /dev/urandom > $f; "
