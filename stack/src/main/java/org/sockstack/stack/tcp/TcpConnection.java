@@ -143,6 +143,14 @@ final class TcpConnection {
     /** RFC 6675 HighRxt: the end of the highest retransmitted range in this recovery. */
     private int highRxt;
 
+    // ---- congestion window validation (RFC 7661, see #noteCwndUse)
+    /** Whether cwnd, rather than the peer's window or the application, limited sending this period. */
+    private boolean cwndLimited;
+    /** The largest flight (octets) seen in this period. */
+    private int maxFlight;
+    /** The period ends when SND.UNA reaches this: about one round trip of data. */
+    private int cwndUsageEnd;
+
     // ---- receive-buffer auto-tuning (see #autotune)
     private int rcvSpace;
     /** Octets the application read since {@link #rcvSpaceTime}. */
@@ -831,7 +839,7 @@ final class TcpConnection {
                 retransmitOne(now);
                 cc.onPartialAck(acked, now);
             }
-        } else if (dataAcked > 0) {
+        } else if (dataAcked > 0 && cwndValidated()) {
             cc.onAck(dataAcked, sndMax - sndUna, now);
         }
         dupAcks = 0;
@@ -1149,6 +1157,8 @@ final class TcpConnection {
                     break;
                 }
             }
+            noteCwndUse(unsent() > 0 && cc.cwnd() + limitedTransmitAllowance() <= sndWnd
+                    && cc.cwnd() + limitedTransmitAllowance() - (sndNxt - sndUna) < smss);
             if (sent) {
                 persistTimer.cancel();
             } else if (unsent() > 0 && !rexmitTimer.isArmed() && !persistTimer.isArmed()) {
@@ -1160,6 +1170,35 @@ final class TcpConnection {
         if (ackNow && state.synchronizedState() && state != TcpState.CLOSED) {
             sendAck(now);
         }
+    }
+
+    /**
+     * Records how fully the last send used cwnd (RFC 7661). A period lasts about one round trip
+     * (until SND.UNA passes the SND.NXT of its start); a period starts afresh when the old one
+     * ends, when cwnd limits sending, or when the flight outgrows the period's largest so far
+     * without cwnd having limited it.
+     */
+    private void noteCwndUse(boolean limitedNow) {
+        int flight = sndNxt - sndUna;
+        if (Seq.ge(sndUna, cwndUsageEnd) || limitedNow || (!cwndLimited && flight > maxFlight)) {
+            cwndLimited = limitedNow;
+            maxFlight = flight;
+            cwndUsageEnd = sndNxt;
+        }
+    }
+
+    /**
+     * Whether an ACK may grow cwnd (RFC 7661 section 4: a cwnd the sender has not used is not
+     * validated by the network, so it must not grow; RFC 5681 section 3.1 says the same of an
+     * application-limited sender). In slow start cwnd may grow up to twice the largest flight, so
+     * it keeps ahead of a flight that doubles each round trip; in congestion avoidance only while
+     * cwnd itself limits sending.
+     */
+    private boolean cwndValidated() {
+        if (cc.cwnd() < cc.ssthresh()) {
+            return cc.cwnd() < 2 * maxFlight;
+        }
+        return cwndLimited;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sockstack.stack.tcp.Established.bytes;
 import static org.sockstack.stack.tcp.TcpTestHost.ISS;
@@ -171,6 +172,27 @@ class TcpDataTest {
         assertTrue(ack.is(ACK) && ack.data().length == 0, ack.toString());
         assertEquals(sndMax, ack.seq(), "SEQ=SND.MAX, inside the peer's window");
         assertEquals(e.peerSeq, ack.ack());
+    }
+
+    /**
+     * RFC 7661 (congestion window validation): a sender limited by the peer's receive window, not
+     * by cwnd, has not shown that the network carries a larger cwnd, so cwnd must not keep
+     * growing. Here an 8 KiB peer window and 400 KiB of data: cwnd stays near what was used.
+     */
+    @Test
+    void rfc7661_cwndDoesNotGrowWhileReceiveWindowLimited() {
+        Established e = new Established(h, 8192, 1460, false);
+        e.socket.setNoDelay(true);
+        byte[] chunk = bytes(8192, 3);
+        for (int round = 0; round < 50; round++) {
+            e.socket.send(chunk, 0, chunk.length, h.now());
+            List<Sent> sent = h.sent();
+            assertFalse(sent.isEmpty(), "round " + round);
+            h.advance(10);
+            e.ackAll(sent);
+        }
+        int cwnd = e.socket.info(h.now()).cwnd();
+        assertTrue(cwnd <= 2 * 8192 + 2 * 1460, "cwnd " + cwnd + " stays within twice the flight the window allowed");
     }
 
     /** An ACK of new data restarts the timer and resets the backoff (RFC 6298 5.3). */
