@@ -487,6 +487,27 @@ abstract class OverlappedBehaviour {
         assertEquals(port(a, c), peer.value.toInet().getPort());
     }
 
+    @Test
+    void acceptExCompletesToTheListenersCompletionPort() {
+        long l = listenerOnB();
+        IoCompletionPort port = b.CreateIoCompletionPort(l, null, 0x1234, 0);
+        assertNotNull(port);
+        long acceptor = socketOk(b, SOCK_STREAM, IPPROTO_TCP);
+        Overlapped ov = new Overlapped();
+        assertFalse(b.AcceptEx(l, acceptor, ByteBuffer.allocate(2 * ADDR_BLOCK), 0, ADDR_BLOCK, ADDR_BLOCK,
+                new IntRef(), ov));
+        assertEquals(WSA_IO_PENDING, b.WSAGetLastError());
+        long c = socketOk(a, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c, SockAddr.inet(world.addrB(), port(b, l))));
+        IntRef bytes = new IntRef();
+        Ref<Long> key = new Ref<>();
+        Ref<Overlapped> got = new Ref<>();
+        assertTrue(b.GetQueuedCompletionStatus(port, bytes, key, got, WAIT_MS), () -> "GQCS " + b.WSAGetLastError());
+        assertEquals(0x1234L, key.value);
+        assertSame(ov, got.value);
+        assertEquals(0, bytes.value);
+    }
+
     /** AcceptEx argument errors: {case, expected last error}. */
     @Test
     void acceptExArgumentErrors() {
