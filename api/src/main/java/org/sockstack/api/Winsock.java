@@ -450,4 +450,166 @@ public final class Winsock {
     public static int ntohl(int v) {
         return Integer.reverseBytes(v);
     }
+
+    // ---- overlapped I/O, completion ports, extension functions ----
+
+    private final OverlappedIo overlappedIo = new OverlappedIo(this);
+    private final Extensions extensions = new Extensions(overlappedIo);
+
+    /**
+     * WSASend: gathers {@code lpBuffers} (their positions do not move). With {@code lpOverlapped}
+     * on an overlapped socket: 0 when done at once, SOCKET_ERROR with WSA_IO_PENDING when it
+     * completes later, through the overlapped's event (and the socket's completion port) or,
+     * with {@code lpCompletionRoutine}, through the routine run in this thread's next alertable
+     * wait ({@link #SleepEx}).
+     */
+    public int WSASend(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesSent, int dwFlags,
+                       org.sockstack.spi.provider.Overlapped lpOverlapped,
+                       org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return overlappedIo.send(s, lpBuffers, lpNumberOfBytesSent, dwFlags, null, false, lpOverlapped,
+                lpCompletionRoutine);
+    }
+
+    public int WSASendTo(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesSent, int dwFlags, SockAddr lpTo,
+                         org.sockstack.spi.provider.Overlapped lpOverlapped,
+                         org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return overlappedIo.send(s, lpBuffers, lpNumberOfBytesSent, dwFlags, lpTo, true, lpOverlapped,
+                lpCompletionRoutine);
+    }
+
+    /**
+     * WSARecv: scatters into {@code lpBuffers} (their positions advance). {@code lpFlags} in:
+     * MSG_PEEK, MSG_OOB, MSG_WAITALL (stream sockets: until the buffers are full or the peer
+     * closed); out: MSG_PARTIAL when a datagram did not fit (WSAEMSGSIZE). Overlapped as WSASend.
+     */
+    public int WSARecv(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesRecvd, IntRef lpFlags,
+                       org.sockstack.spi.provider.Overlapped lpOverlapped,
+                       org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return overlappedIo.recv(s, lpBuffers, lpNumberOfBytesRecvd, lpFlags, null, lpOverlapped,
+                lpCompletionRoutine);
+    }
+
+    public int WSARecvFrom(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesRecvd, IntRef lpFlags,
+                           Ref<SockAddr> lpFrom, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                           org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return overlappedIo.recv(s, lpBuffers, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpOverlapped,
+                lpCompletionRoutine);
+    }
+
+    /**
+     * WSAGetOverlappedResult: true with the bytes and flags of a completed operation; false with
+     * WSA_IO_INCOMPLETE if it is still pending and {@code fWait} is false, or with its error.
+     */
+    public boolean WSAGetOverlappedResult(long s, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                                          IntRef lpcbTransfer, boolean fWait, IntRef lpdwFlags) {
+        return overlappedIo.getOverlappedResult(s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags);
+    }
+
+    /**
+     * SleepEx: waits {@code dwMilliseconds} (MsWsock.INFINITE: forever). Alertable, it returns
+     * WAIT_IO_COMPLETION as soon as completion routines queued to this thread ran; otherwise 0.
+     */
+    public int SleepEx(int dwMilliseconds, boolean bAlertable) {
+        return OverlappedIo.sleepEx(dwMilliseconds, bAlertable);
+    }
+
+    /** WSAIoctl: the provider's control codes (byte buffers in and out; may be overlapped). */
+    public int WSAIoctl(long s, int dwIoControlCode, byte[] lpvInBuffer, byte[] lpvOutBuffer,
+                        IntRef lpcbBytesReturned, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                        org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        IntRef returned = lpcbBytesReturned != null ? lpcbBytesReturned : new IntRef();
+        return result(p.ioctl(s, dwIoControlCode, lpvInBuffer, lpvOutBuffer, returned, lpOverlapped,
+                lpCompletionRoutine, Thread.currentThread(), errno), errno);
+    }
+
+    /**
+     * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER): {@code lpvOutBuffer} receives the function
+     * for the GUID ({@link MsWsock}'s WSAID_xxx) as one of MsWsock's LPFN_xxx interfaces and
+     * {@code lpcbBytesReturned} the pointer size. WSAEINVAL for another code or an unknown GUID,
+     * WSAEFAULT without a GUID or an out buffer.
+     */
+    public int WSAIoctl(long s, int dwIoControlCode, java.util.UUID lpvInBuffer, Ref<Object> lpvOutBuffer,
+                        IntRef lpcbBytesReturned, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                        org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        IntRef errno = new IntRef();
+        if (provider(s, errno) == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (dwIoControlCode != Wsa.SIO_GET_EXTENSION_FUNCTION_POINTER) {
+            return fail(WsaError.WSAEINVAL);
+        }
+        if (lpvInBuffer == null || lpvOutBuffer == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        Object fn = extensions.function(lpvInBuffer);
+        if (fn == null) {
+            return fail(WsaError.WSAEINVAL);
+        }
+        lpvOutBuffer.value = fn;
+        if (lpcbBytesReturned != null) {
+            lpcbBytesReturned.value = MsWsock.POINTER_SIZE;
+        }
+        if (lpOverlapped != null) {
+            overlappedIo.completeNow(s, lpOverlapped, lpCompletionRoutine,
+                    OverlappedIo.Outcome.ok(MsWsock.POINTER_SIZE));
+        }
+        return 0;
+    }
+
+    /**
+     * CreateIoCompletionPort: {@code FileHandle} INVALID_SOCKET (INVALID_HANDLE_VALUE) and no port
+     * makes a port; a socket is associated with {@code ExistingCompletionPort} (or a new port)
+     * under {@code CompletionKey}: its overlapped completions are queued there. Null on failure.
+     */
+    public IoCompletionPort CreateIoCompletionPort(long FileHandle, IoCompletionPort ExistingCompletionPort,
+                                                   long CompletionKey, int NumberOfConcurrentThreads) {
+        return overlappedIo.createIoCompletionPort(FileHandle, ExistingCompletionPort, CompletionKey,
+                NumberOfConcurrentThreads);
+    }
+
+    /**
+     * GetQueuedCompletionStatus: the next packet's bytes, key and overlapped. False with
+     * WAIT_TIMEOUT (and no overlapped) after {@code dwMilliseconds}, or with the overlapped and
+     * the operation's error for a failed operation.
+     */
+    public boolean GetQueuedCompletionStatus(IoCompletionPort CompletionPort, IntRef lpNumberOfBytesTransferred,
+                                             Ref<Long> lpCompletionKey,
+                                             Ref<org.sockstack.spi.provider.Overlapped> lpOverlapped,
+                                             int dwMilliseconds) {
+        return OverlappedIo.getQueuedCompletionStatus(this, CompletionPort, lpNumberOfBytesTransferred,
+                lpCompletionKey, lpOverlapped, dwMilliseconds);
+    }
+
+    public boolean PostQueuedCompletionStatus(IoCompletionPort CompletionPort, int dwNumberOfBytesTransferred,
+                                              long dwCompletionKey,
+                                              org.sockstack.spi.provider.Overlapped lpOverlapped) {
+        return OverlappedIo.postQueuedCompletionStatus(this, CompletionPort, dwNumberOfBytesTransferred,
+                dwCompletionKey, lpOverlapped);
+    }
+
+    /** CloseHandle of a completion port: waiters return ERROR_ABANDONED_WAIT_0. */
+    public boolean CloseHandle(IoCompletionPort hObject) {
+        return OverlappedIo.closeHandle(this, hObject);
+    }
+
+    /** AcceptEx, as exported by mswsock (the same function WSAID_ACCEPTEX gives). */
+    public boolean AcceptEx(long sListenSocket, long sAcceptSocket, ByteBuffer lpOutputBuffer,
+                            int dwReceiveDataLength, int dwLocalAddressLength, int dwRemoteAddressLength,
+                            IntRef lpdwBytesReceived, org.sockstack.spi.provider.Overlapped lpOverlapped) {
+        return extensions.acceptEx(sListenSocket, sAcceptSocket, lpOutputBuffer, dwReceiveDataLength,
+                dwLocalAddressLength, dwRemoteAddressLength, lpdwBytesReceived, lpOverlapped);
+    }
+
+    /** TransmitFile, as exported by mswsock (the same function WSAID_TRANSMITFILE gives). */
+    public boolean TransmitFile(long hSocket, java.nio.channels.FileChannel hFile, long nNumberOfBytesToWrite,
+                                int nNumberOfBytesPerSend, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                                MsWsock.TransmitFileBuffers lpTransmitBuffers, int dwFlags) {
+        return extensions.transmitFile(hSocket, hFile, nNumberOfBytesToWrite, nNumberOfBytesPerSend, lpOverlapped,
+                lpTransmitBuffers, dwFlags);
+    }
 }

@@ -147,4 +147,100 @@ public final class Ws2_32 {
     public static boolean FD_ISSET(long fd, FdSet set) {
         return Winsock.FD_ISSET(fd, set);
     }
+
+    // ---- overlapped I/O, completion ports, extension functions ----
+
+    public static int WSASend(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesSent, int dwFlags,
+                              org.sockstack.spi.provider.Overlapped lpOverlapped,
+                              org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return ws().WSASend(s, lpBuffers, lpNumberOfBytesSent, dwFlags, lpOverlapped, lpCompletionRoutine);
+    }
+
+    public static int WSASendTo(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesSent, int dwFlags,
+                                SockAddr lpTo, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                                org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return ws().WSASendTo(s, lpBuffers, lpNumberOfBytesSent, dwFlags, lpTo, lpOverlapped, lpCompletionRoutine);
+    }
+
+    public static int WSARecv(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesRecvd, IntRef lpFlags,
+                              org.sockstack.spi.provider.Overlapped lpOverlapped,
+                              org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return ws().WSARecv(s, lpBuffers, lpNumberOfBytesRecvd, lpFlags, lpOverlapped, lpCompletionRoutine);
+    }
+
+    public static int WSARecvFrom(long s, ByteBuffer[] lpBuffers, IntRef lpNumberOfBytesRecvd, IntRef lpFlags,
+                                  Ref<SockAddr> lpFrom, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                                  org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return ws().WSARecvFrom(s, lpBuffers, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpOverlapped,
+                lpCompletionRoutine);
+    }
+
+    public static boolean WSAGetOverlappedResult(long s, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                                                 IntRef lpcbTransfer, boolean fWait, IntRef lpdwFlags) {
+        return ws().WSAGetOverlappedResult(s, lpOverlapped, lpcbTransfer, fWait, lpdwFlags);
+    }
+
+    public static int SleepEx(int dwMilliseconds, boolean bAlertable) {
+        return ws().SleepEx(dwMilliseconds, bAlertable);
+    }
+
+    public static int WSAIoctl(long s, int dwIoControlCode, byte[] lpvInBuffer, byte[] lpvOutBuffer,
+                               IntRef lpcbBytesReturned, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                               org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return ws().WSAIoctl(s, dwIoControlCode, lpvInBuffer, lpvOutBuffer, lpcbBytesReturned, lpOverlapped,
+                lpCompletionRoutine);
+    }
+
+    public static int WSAIoctl(long s, int dwIoControlCode, java.util.UUID lpvInBuffer, Ref<Object> lpvOutBuffer,
+                               IntRef lpcbBytesReturned, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                               org.sockstack.spi.provider.CompletionRoutine lpCompletionRoutine) {
+        return ws().WSAIoctl(s, dwIoControlCode, lpvInBuffer, lpvOutBuffer, lpcbBytesReturned, lpOverlapped,
+                lpCompletionRoutine);
+    }
+
+    public static IoCompletionPort CreateIoCompletionPort(long FileHandle, IoCompletionPort ExistingCompletionPort,
+                                                          long CompletionKey, int NumberOfConcurrentThreads) {
+        return ws().CreateIoCompletionPort(FileHandle, ExistingCompletionPort, CompletionKey,
+                NumberOfConcurrentThreads);
+    }
+
+    public static boolean GetQueuedCompletionStatus(IoCompletionPort CompletionPort,
+                                                    IntRef lpNumberOfBytesTransferred, Ref<Long> lpCompletionKey,
+                                                    Ref<org.sockstack.spi.provider.Overlapped> lpOverlapped,
+                                                    int dwMilliseconds) {
+        return ws().GetQueuedCompletionStatus(CompletionPort, lpNumberOfBytesTransferred, lpCompletionKey,
+                lpOverlapped, dwMilliseconds);
+    }
+
+    public static boolean PostQueuedCompletionStatus(IoCompletionPort CompletionPort, int dwNumberOfBytesTransferred,
+                                                     long dwCompletionKey,
+                                                     org.sockstack.spi.provider.Overlapped lpOverlapped) {
+        return ws().PostQueuedCompletionStatus(CompletionPort, dwNumberOfBytesTransferred, dwCompletionKey,
+                lpOverlapped);
+    }
+
+    public static boolean CloseHandle(IoCompletionPort hObject) {
+        return ws().CloseHandle(hObject);
+    }
+
+    public static boolean AcceptEx(long sListenSocket, long sAcceptSocket, ByteBuffer lpOutputBuffer,
+                                   int dwReceiveDataLength, int dwLocalAddressLength, int dwRemoteAddressLength,
+                                   IntRef lpdwBytesReceived, org.sockstack.spi.provider.Overlapped lpOverlapped) {
+        return ws().AcceptEx(sListenSocket, sAcceptSocket, lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength,
+                dwRemoteAddressLength, lpdwBytesReceived, lpOverlapped);
+    }
+
+    public static void GetAcceptExSockaddrs(ByteBuffer lpOutputBuffer, int dwReceiveDataLength,
+                                            int dwLocalAddressLength, int dwRemoteAddressLength,
+                                            Ref<SockAddr> LocalSockaddr, Ref<SockAddr> RemoteSockaddr) {
+        MsWsock.GetAcceptExSockaddrs(lpOutputBuffer, dwReceiveDataLength, dwLocalAddressLength,
+                dwRemoteAddressLength, LocalSockaddr, RemoteSockaddr);
+    }
+
+    public static boolean TransmitFile(long hSocket, java.nio.channels.FileChannel hFile, long nNumberOfBytesToWrite,
+                                       int nNumberOfBytesPerSend, org.sockstack.spi.provider.Overlapped lpOverlapped,
+                                       MsWsock.TransmitFileBuffers lpTransmitBuffers, int dwFlags) {
+        return ws().TransmitFile(hSocket, hFile, nNumberOfBytesToWrite, nNumberOfBytesPerSend, lpOverlapped,
+                lpTransmitBuffers, dwFlags);
+    }
 }

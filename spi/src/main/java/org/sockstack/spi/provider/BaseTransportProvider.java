@@ -341,11 +341,13 @@ public abstract class BaseTransportProvider implements TransportProvider {
         } finally {
             lock.unlock();
         }
+        // Aborted operations complete while the handle still exists, so that their packets reach
+        // the completion port it is associated with (Windows queues them there).
+        for (PendingOp op : aborted) {
+            deliver(op, new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0));
+        }
         up.closeSocketHandle(h, new IntRef());
         if (s.closed) {
-            for (PendingOp op : aborted) {
-                deliver(op, new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0));
-            }
             if (s.deferred != null) {
                 s.deferred.close(true);
             }
@@ -355,6 +357,42 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 s.net.close();
             }
         }
+        return 0;
+    }
+
+    /**
+     * AcceptEx's second half (mswsock, here the api module): handle {@code target}, a fresh socket
+     * of this provider (never bound, connected or listening), takes over the connection behind
+     * {@code accepted}, a handle {@link #accept} just returned; that handle is released. The
+     * target keeps its handle number, so its completion-port association stays. Returns 0, or
+     * SOCKET_ERROR with WSAENOTSOCK (either handle unknown) or WSAEINVAL (target in use).
+     */
+    public int adoptAccepted(long target, long accepted, IntRef errno) {
+        Sock fresh;
+        Upcalls up;
+        lock.lock();
+        try {
+            fresh = handles.get(target);
+            Sock child = handles.get(accepted);
+            if (fresh == null || child == null || fresh.closed || child.closed) {
+                return fail(errno, WsaError.WSAENOTSOCK);
+            }
+            if (fresh == child || fresh.bound() || fresh.connected || fresh.connecting || fresh.listening
+                    || fresh.handleSet.size() != 1 || !fresh.pending.isEmpty()) {
+                return fail(errno, WsaError.WSAEINVAL);
+            }
+            up = upcalls;
+            handles.remove(accepted);
+            child.handleSet.remove(accepted);
+            handles.put(target, child);
+            child.handleSet.add(target);
+            fresh.handleSet.clear();
+            fresh.closed = true;
+        } finally {
+            lock.unlock();
+        }
+        up.closeSocketHandle(accepted, new IntRef());
+        fresh.net.close();
         return 0;
     }
 

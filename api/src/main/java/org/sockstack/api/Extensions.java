@@ -1,0 +1,367 @@
+package org.sockstack.api;
+
+import org.sockstack.api.MsWsock.TransmitFileBuffers;
+import org.sockstack.api.MsWsock.WsaMsg;
+import org.sockstack.api.OverlappedIo.Outcome;
+import org.sockstack.spi.provider.BaseTransportProvider;
+import org.sockstack.spi.provider.CompletionRoutine;
+import org.sockstack.spi.provider.Overlapped;
+import org.sockstack.spi.provider.TransportProvider;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Ref;
+import org.sockstack.spi.wsa.SockAddr;
+import org.sockstack.spi.wsa.Wsa;
+import org.sockstack.spi.wsa.WsaError;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Microsoft extension functions (mswsock) over the SPI: AcceptEx, GetAcceptExSockaddrs,
+ * ConnectEx, DisconnectEx, TransmitFile, WSARecvMsg and WSASendMsg, handed out by
+ * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER). The SPI has no overlapped accept or connect, so
+ * AcceptEx and ConnectEx run on a virtual thread over the blocking calls (whatever the socket's
+ * mode) and complete through {@link OverlappedIo}.
+ *
+ * <p>Argument checks follow what Wine's ws2_32 tests record of Windows: AcceptEx needs an
+ * overlapped (ERROR_INVALID_PARAMETER), a listening socket (WSAEINVAL), a fresh accept socket
+ * (WSAEINVAL if bound or already used by a pending AcceptEx) and address blocks of at least the
+ * sockaddr plus 16 bytes (WSAEFAULT); ConnectEx needs a bound socket (WSAEINVAL), not yet
+ * connected (WSAEISCONN).
+ */
+final class Extensions {
+    private final OverlappedIo io;
+    /** Accept sockets a pending AcceptEx will fill. */
+    private final Set<Long> acceptTargets = ConcurrentHashMap.newKeySet();
+
+    Extensions(OverlappedIo io) {
+        this.io = io;
+    }
+
+    /** WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER): the function for a GUID, or null. */
+    Object function(UUID guid) {
+        if (MsWsock.WSAID_ACCEPTEX.equals(guid)) {
+            return (MsWsock.LPFN_ACCEPTEX) this::acceptEx;
+        } else if (MsWsock.WSAID_GETACCEPTEXSOCKADDRS.equals(guid)) {
+            return (MsWsock.LPFN_GETACCEPTEXSOCKADDRS) MsWsock::GetAcceptExSockaddrs;
+        } else if (MsWsock.WSAID_CONNECTEX.equals(guid)) {
+            return (MsWsock.LPFN_CONNECTEX) this::connectEx;
+        } else if (MsWsock.WSAID_DISCONNECTEX.equals(guid)) {
+            return (MsWsock.LPFN_DISCONNECTEX) this::disconnectEx;
+        } else if (MsWsock.WSAID_TRANSMITFILE.equals(guid)) {
+            return (MsWsock.LPFN_TRANSMITFILE) this::transmitFile;
+        } else if (MsWsock.WSAID_WSARECVMSG.equals(guid)) {
+            return (MsWsock.LPFN_WSARECVMSG) this::recvMsg;
+        } else if (MsWsock.WSAID_WSASENDMSG.equals(guid)) {
+            return (MsWsock.LPFN_WSASENDMSG) this::sendMsg;
+        }
+        return null;
+    }
+
+    private boolean failed(int code) {
+        io.fail(code);
+        return false;
+    }
+
+    private static int sockaddrSize(SockAddr local) {
+        return local != null && local.family() == Wsa.AF_INET6 ? SockAddr.SOCKADDR_IN6_SIZE : SockAddr.SOCKADDR_IN_SIZE;
+    }
+
+    // ------------------------------------------------------------------ AcceptEx
+
+    boolean acceptEx(long listen, long accept, ByteBuffer out, int receiveLength, int localLength, int remoteLength,
+                     IntRef bytesReceived, Overlapped ov) {
+        TransportProvider p = io.provider(listen);
+        if (p == null || io.provider(accept) == null) {
+            return false;
+        }
+        if (ov == null) {
+            return failed(WsaError.WSA_INVALID_PARAMETER);
+        }
+        int min = sockaddrSize(OverlappedIo.localName(p, listen)) + MsWsock.ACCEPTEX_ADDRESS_EXTRA;
+        if (out == null || receiveLength < 0 || localLength < min || remoteLength < min
+                || out.remaining() < receiveLength + localLength + remoteLength) {
+            return failed(WsaError.WSAEFAULT);
+        }
+        if (!(p instanceof BaseTransportProvider base) || io.provider(accept) != p) {
+            return failed(WsaError.WSAEOPNOTSUPP);
+        }
+        if (OverlappedIo.intOption(p, listen, Wsa.SOL_SOCKET, Wsa.SO_ACCEPTCONN) == 0
+                || OverlappedIo.localName(p, accept) != null || !acceptTargets.add(accept)) {
+            return failed(WsaError.WSAEINVAL);
+        }
+        int base0 = out.position();
+        io.startBackground(listen, ov, null, "acceptex", () -> {
+            try {
+                Outcome o = acceptInto(base, listen, accept, out, base0, receiveLength, localLength, remoteLength);
+                if (bytesReceived != null) {
+                    bytesReceived.value = o.bytes();
+                }
+                return o;
+            } finally {
+                acceptTargets.remove(accept);
+            }
+        });
+        return false;
+    }
+
+    /** The background half: wait for a connection (or a close), adopt it, then wait for the first data. */
+    private Outcome acceptInto(BaseTransportProvider p, long listen, long accept, ByteBuffer out, int at,
+                               int receiveLength, int localLength, int remoteLength) {
+        long child;
+        Ref<SockAddr> peer = new Ref<>();
+        while (true) {
+            int w = OverlappedIo.awaitReady(p, new long[] {listen, accept}, new long[0]);
+            if (w != 0 || io.ws().process().provider(accept, new IntRef()) == null) {
+                return Outcome.failed(OverlappedIo.aborted(w != 0 ? w : WsaError.WSAENOTSOCK));
+            }
+            IntRef errno = new IntRef();
+            child = p.accept(listen, peer, null, errno);
+            if (child != Wsa.INVALID_SOCKET) {
+                break;
+            }
+            if (errno.value != WsaError.WSAEWOULDBLOCK) {
+                return Outcome.failed(OverlappedIo.aborted(errno.value));
+            }
+        }
+        IntRef errno = new IntRef();
+        if (p.adoptAccepted(accept, child, errno) != 0) {
+            p.closeSocket(child, new IntRef());
+            return Outcome.failed(WsaError.WSA_OPERATION_ABORTED);
+        }
+        MsWsock.putAddressBlock(out, at + receiveLength, localLength, OverlappedIo.localName(p, accept));
+        MsWsock.putAddressBlock(out, at + receiveLength + localLength, remoteLength, peer.value);
+        if (receiveLength == 0) {
+            return Outcome.ok(0);
+        }
+        ByteBuffer data = out.duplicate().position(at).limit(at + receiveLength).slice();
+        return OverlappedIo.recvOnce(p, accept, new ByteBuffer[] {data}, 0);
+    }
+
+    // ------------------------------------------------------------------ ConnectEx, DisconnectEx
+
+    boolean connectEx(long s, SockAddr name, ByteBuffer sendBuffer, IntRef bytesSent, Overlapped ov) {
+        TransportProvider p = io.provider(s);
+        if (p == null) {
+            return false;
+        }
+        if (name == null) {
+            return failed(WsaError.WSAEFAULT);
+        }
+        if (ov == null) {
+            return failed(WsaError.WSA_INVALID_PARAMETER);
+        }
+        if (OverlappedIo.socketType(p, s) != Wsa.SOCK_STREAM || OverlappedIo.localName(p, s) == null) {
+            return failed(WsaError.WSAEINVAL);
+        }
+        if (p.getPeerName(s, new Ref<>(), new IntRef()) == 0) {
+            return failed(WsaError.WSAEISCONN);
+        }
+        ByteBuffer data = sendBuffer == null ? ByteBuffer.allocate(0) : sendBuffer.duplicate();
+        io.startBackground(s, ov, null, "connectex", () -> {
+            Outcome o = connect(p, s, name);
+            if (o.error() == 0) {
+                o = OverlappedIo.sendAll(p, s, new ByteBuffer[] {data});
+            }
+            if (bytesSent != null) {
+                bytesSent.value = o.bytes();
+            }
+            return o;
+        });
+        return false;
+    }
+
+    /** An active open whatever the socket's mode: waits for the outcome. */
+    private static Outcome connect(TransportProvider p, long s, SockAddr name) {
+        IntRef errno = new IntRef();
+        if (p.connect(s, name, null, null, null, null, errno) == 0) {
+            return Outcome.ok(0);
+        }
+        if (errno.value != WsaError.WSAEWOULDBLOCK) {
+            return Outcome.failed(OverlappedIo.aborted(errno.value));
+        }
+        while (true) {
+            int w = OverlappedIo.awaitReady(p, new long[0], new long[] {s});
+            if (w != 0) {
+                return Outcome.failed(OverlappedIo.aborted(w));
+            }
+            int soError = OverlappedIo.intOption(p, s, Wsa.SOL_SOCKET, Wsa.SO_ERROR);
+            if (soError != 0) {
+                return Outcome.failed(soError);
+            }
+            if (p.getPeerName(s, new Ref<>(), new IntRef()) == 0) {
+                return Outcome.ok(0);
+            }
+        }
+    }
+
+    /**
+     * DisconnectEx: shuts the sending direction (the FIN goes out) and completes at once.
+     * TF_REUSE_SOCKET is accepted but the socket cannot be reused: close it and make a new one.
+     */
+    boolean disconnectEx(long s, Overlapped ov, int flags, int reserved) {
+        TransportProvider p = io.provider(s);
+        if (p == null) {
+            return false;
+        }
+        if (reserved != 0 || (flags & ~MsWsock.TF_REUSE_SOCKET) != 0) {
+            return failed(WsaError.WSAEINVAL);
+        }
+        IntRef errno = new IntRef();
+        if (p.shutdown(s, Wsa.SD_SEND, errno) != 0) {
+            return failed(errno.value);
+        }
+        if (ov != null) {
+            io.completeNow(s, ov, null, Outcome.ok(0));
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ TransmitFile
+
+    boolean transmitFile(long s, FileChannel file, long bytesToWrite, int bytesPerSend, Overlapped ov,
+                         TransmitFileBuffers buffers, int flags) {
+        TransportProvider p = io.provider(s);
+        if (p == null) {
+            return false;
+        }
+        if (bytesToWrite < 0 || bytesPerSend < 0
+                || (flags & MsWsock.TF_REUSE_SOCKET) != 0 && (flags & MsWsock.TF_DISCONNECT) == 0) {
+            return failed(WsaError.WSAEINVAL);
+        }
+        if (p.getPeerName(s, new Ref<>(), new IntRef()) != 0) {
+            return failed(WsaError.WSAENOTCONN);
+        }
+        OverlappedIo.Work work = () -> transmit(p, s, file, bytesToWrite, bytesPerSend, buffers, flags);
+        if (ov != null) {
+            io.startBackground(s, ov, null, "transmitfile", work);
+            return false;
+        }
+        Outcome o = work.run();
+        return o.error() == 0 || failed(o.error());
+    }
+
+    /** Head, the file from its current position (bytesToWrite 0: to the end), tail; then TF_DISCONNECT. */
+    private static Outcome transmit(TransportProvider p, long s, FileChannel file, long bytesToWrite, int perSend,
+                                    TransmitFileBuffers buffers, int flags) {
+        int total = 0;
+        if (buffers != null && buffers.head() != null) {
+            Outcome o = OverlappedIo.sendAll(p, s, new ByteBuffer[] {buffers.head().duplicate()});
+            total += o.bytes();
+            if (o.error() != 0) {
+                return new Outcome(o.error(), total, 0);
+            }
+        }
+        if (file != null) {
+            ByteBuffer chunk = ByteBuffer.allocate(perSend > 0 ? perSend : 65536);
+            long left = bytesToWrite == 0 ? Long.MAX_VALUE : bytesToWrite;
+            try {
+                while (left > 0) {
+                    chunk.clear().limit((int) Math.min(chunk.capacity(), left));
+                    int n = file.read(chunk);
+                    if (n <= 0) {
+                        break;
+                    }
+                    chunk.flip();
+                    Outcome o = OverlappedIo.sendAll(p, s, new ByteBuffer[] {chunk});
+                    total += o.bytes();
+                    if (o.error() != 0) {
+                        return new Outcome(o.error(), total, 0);
+                    }
+                    left -= n;
+                }
+            } catch (IOException e) {
+                return new Outcome(WsaError.WSAEFAULT, total, 0);
+            }
+        }
+        if (buffers != null && buffers.tail() != null) {
+            Outcome o = OverlappedIo.sendAll(p, s, new ByteBuffer[] {buffers.tail().duplicate()});
+            total += o.bytes();
+            if (o.error() != 0) {
+                return new Outcome(o.error(), total, 0);
+            }
+        }
+        if ((flags & MsWsock.TF_DISCONNECT) != 0) {
+            p.shutdown(s, Wsa.SD_SEND, new IntRef());
+        }
+        return Outcome.ok(total);
+    }
+
+    // ------------------------------------------------------------------ WSARecvMsg, WSASendMsg
+
+    /** WSACMSGHDR on 64-bit Windows: cmsg_len (8), cmsg_level (4), cmsg_type (4); IN_PKTINFO: addr (4), ifindex (4). */
+    static final int CMSGHDR_SIZE = 16;
+    static final int IN_PKTINFO_SIZE = 8;
+
+    /**
+     * WSARecvMsg: datagram sockets only (WSAEINVAL otherwise). With IP_PKTINFO on, the control
+     * buffer gets an IN_PKTINFO record: the destination address is the socket's bound address
+     * (the providers do not report a datagram's own destination, so a socket bound to the
+     * wildcard gets no record) and the interface index 0 (unknown). MSG_TRUNC and MSG_CTRUNC are
+     * set in {@code dwFlags} when the call completes at once.
+     */
+    int recvMsg(long s, WsaMsg msg, IntRef bytes, Overlapped ov, CompletionRoutine routine) {
+        TransportProvider p = io.provider(s);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (msg == null || msg.lpBuffers == null) {
+            return io.fail(WsaError.WSAEFAULT);
+        }
+        if (OverlappedIo.socketType(p, s) != Wsa.SOCK_DGRAM) {
+            return io.fail(WsaError.WSAEINVAL);
+        }
+        int outFlags = writeControl(p, s, msg);
+        IntRef flags = new IntRef(msg.dwFlags & Wsa.MSG_PEEK);
+        IntRef got = bytes != null ? bytes : new IntRef();
+        IntRef errno = new IntRef();
+        int r = p.recvFrom(s, msg.lpBuffers, got, flags, msg.name, ov, routine, Thread.currentThread(), errno);
+        if (r == Wsa.SOCKET_ERROR && errno.value == WsaError.WSAEMSGSIZE) {
+            outFlags |= Wsa.MSG_TRUNC;
+        }
+        msg.dwFlags = outFlags;
+        return r == Wsa.SOCKET_ERROR ? io.fail(errno.value) : 0;
+    }
+
+    private static int writeControl(TransportProvider p, long s, WsaMsg msg) {
+        msg.controlLength = 0;
+        if (msg.control == null
+                || OverlappedIo.intOption(p, s, Wsa.IPPROTO_IP, Wsa.IP_PKTINFO) == 0) {
+            return 0;
+        }
+        SockAddr local = OverlappedIo.localName(p, s);
+        InetSocketAddress a = local == null ? null : local.toInet();
+        if (a == null || !(a.getAddress() instanceof Inet4Address) || a.getAddress().isAnyLocalAddress()) {
+            return 0;
+        }
+        int need = CMSGHDR_SIZE + IN_PKTINFO_SIZE;
+        if (msg.control.remaining() < need) {
+            return MsWsock.MSG_CTRUNC;
+        }
+        ByteBuffer c = msg.control.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int at = c.position();
+        c.putLong(at, need);
+        c.putInt(at + 8, Wsa.IPPROTO_IP);
+        c.putInt(at + 12, Wsa.IP_PKTINFO);
+        c.put(at + 16, a.getAddress().getAddress());
+        c.putInt(at + 20, 0);
+        msg.controlLength = need;
+        return 0;
+    }
+
+    /** WSASendMsg: the buffers to {@code name} (or the connected peer); control data is not interpreted. */
+    int sendMsg(long s, WsaMsg msg, int flags, IntRef bytes, Overlapped ov, CompletionRoutine routine) {
+        if (msg == null) {
+            io.fail(WsaError.WSAEFAULT);
+            return Wsa.SOCKET_ERROR;
+        }
+        return io.send(s, msg.lpBuffers, bytes, flags, msg.name.value, true, ov, routine);
+    }
+}
