@@ -80,7 +80,8 @@ final class EventWait {
 
     private static int loop(int count, WsaEvent[] events, boolean waitAll, int timeoutMs, ApcQueue apcs,
                             int[] error) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, timeoutMs));
+        // dwTimeout is a DWORD: every value but WSA_INFINITE is a count of milliseconds.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(timeoutMs));
         while (true) {
             int satisfied = satisfied(count, events, waitAll);
             if (satisfied >= 0) {

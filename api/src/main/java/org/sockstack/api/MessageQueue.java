@@ -5,6 +5,7 @@ import org.sockstack.spi.wsa.Wsa;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A window's message queue, the target of WSAAsyncSelect: the provider posts
@@ -43,12 +44,12 @@ public final class MessageQueue implements AsyncWindow {
     }
 
     private final LinkedBlockingQueue<Message> queue = new LinkedBlockingQueue<>(LIMIT);
-    private volatile long dropped;
+    private final AtomicLong dropped = new AtomicLong();
 
     @Override
     public void post(int msg, long wParam, long lParam) {
         if (!queue.offer(new Message(msg, wParam, lParam))) {
-            dropped++;
+            dropped.incrementAndGet();
         }
     }
 
@@ -84,6 +85,6 @@ public final class MessageQueue implements AsyncWindow {
 
     /** Posts dropped because the queue was full. */
     public long dropped() {
-        return dropped;
+        return dropped.get();
     }
 }
