@@ -5,12 +5,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.sockstack.spi.WsaData;
+import org.sockstack.spi.provider.CompletionRoutine;
 import org.sockstack.spi.provider.FdSet;
 import org.sockstack.spi.provider.NetworkEvents;
+import org.sockstack.spi.provider.Overlapped;
+import org.sockstack.spi.provider.TransportProvider;
 import org.sockstack.spi.provider.WsaEvent;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Wsa;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -73,6 +77,7 @@ import static org.sockstack.spi.wsa.WsaError.WSAENOTSOCK;
 import static org.sockstack.spi.wsa.WsaError.WSAEWOULDBLOCK;
 import static org.sockstack.spi.wsa.WsaError.WSANOTINITIALISED;
 import static org.sockstack.spi.wsa.WsaError.WSA_INVALID_HANDLE;
+import static org.sockstack.spi.wsa.WsaError.WSA_IO_PENDING;
 import static org.sockstack.spi.wsa.WsaError.WSA_INVALID_PARAMETER;
 
 /**
@@ -339,6 +344,36 @@ abstract class EventsBehaviour {
         queueApc(other, routine);
         assertEquals(WSA_WAIT_TIMEOUT, a.WSAWaitForMultipleEvents(1, new WsaEvent[] {e}, false, 0, true));
         assertEquals(3, runs.get());
+    }
+
+    @Test
+    void anOverlappedReceiveCompletesThroughAnAlertableWait() {
+        long[] p = connectedPair();
+        long c = p[0];
+        IntRef errno = new IntRef();
+        TransportProvider provider = a.process().provider(c, errno);
+        Thread me = Thread.currentThread();
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        int[] result = {-1, -1};
+        CompletionRoutine routine = (error, bytes, ov, flags) -> {
+            ranOn.set(Thread.currentThread());
+            result[0] = error;
+            result[1] = bytes;
+        };
+        ByteBuffer buf = ByteBuffer.allocate(16);
+        // WSARecv(c, &buf, 1, NULL, &flags, &ov, routine) as the SPI receives it.
+        int r = provider.recv(c, new ByteBuffer[] {buf}, new IntRef(), new IntRef(0), new Overlapped(), routine, me,
+                errno);
+        assertEquals(SOCKET_ERROR, r);
+        assertEquals(WSA_IO_PENDING, errno.value, "nothing to read yet");
+        WsaEvent never = a.WSACreateEvent();
+        assertEquals(WSA_WAIT_TIMEOUT, a.WSAWaitForMultipleEvents(1, new WsaEvent[] {never}, false, 0, true));
+        assertEquals(3, b.send(p[1], "xyz".getBytes(), 3, 0));
+        assertEquals(WSA_WAIT_IO_COMPLETION,
+                a.WSAWaitForMultipleEvents(1, new WsaEvent[] {never}, false, WAIT_MS, true));
+        assertSame(me, ranOn.get(), "the completion routine ran on the issuing thread, in its wait");
+        assertEquals(0, result[0]);
+        assertTrue(result[1] >= 1 && result[1] <= 3, "bytes " + result[1]);
     }
 
     // ------------------------------------------------------------------ WSAEventSelect
@@ -736,6 +771,37 @@ abstract class EventsBehaviour {
         WsaPollFd uf = new WsaPollFd(u, POLLIN | POLLOUT);
         assertEquals(1, a.WSAPoll(new WsaPollFd[] {uf}, 1, WAIT_MS));
         assertEquals(POLLWRNORM, uf.revents, "a bound datagram socket is writable");
+    }
+
+    @Test
+    void aPollWithoutTimeOutWakesWhenDataArrives() throws InterruptedException {
+        long[] p = connectedPair();
+        WsaPollFd r = new WsaPollFd(p[0], POLLIN);
+        Thread sender = Thread.ofPlatform().start(() -> b.send(p[1], "late".getBytes(), 4, 0));
+        assertEquals(1, a.WSAPoll(new WsaPollFd[] {r}, 1, -1), "a negative time-out waits for ever");
+        assertEquals(POLLRDNORM, r.revents);
+        sender.join(WAIT_MS);
+    }
+
+    @Test
+    void pollTakesMoreSocketsThanAnFdSetHolds() {
+        int n = FdSet.FD_SETSIZE + 6;
+        WsaPollFd[] fds = new WsaPollFd[n];
+        for (int i = 0; i < n; i++) {
+            long u = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+            assertEquals(0, a.bind(u, sin(world.addrA(), 0)));
+            fds[i] = new WsaPollFd(u, POLLIN);
+        }
+        assertEquals(0, a.WSAPoll(fds, n, 30), "nothing to read anywhere");
+        long sender = socketOk(b, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        long last = fds[n - 1].fd;
+        assertEquals(1, b.sendto(sender, new byte[] {1}, 1, 0, sin(world.addrA(), port(a, last))));
+        assertEquals(1, a.WSAPoll(fds, n, WAIT_MS), "the socket past FD_SETSIZE is watched too");
+        assertEquals(POLLRDNORM, fds[n - 1].revents);
+        for (WsaPollFd f : fds) {
+            f.events = POLLOUT;
+        }
+        assertEquals(n, a.WSAPoll(fds, n, 0), "every bound datagram socket is writable");
     }
 
     @Test
