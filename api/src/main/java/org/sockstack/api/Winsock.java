@@ -5,8 +5,11 @@ import org.sockstack.spi.WsaData;
 import org.sockstack.spi.ProviderRegistry;
 import org.sockstack.spi.catalog.CatalogFile;
 import org.sockstack.spi.catalog.ProtocolInfo;
+import org.sockstack.spi.provider.AsyncWindow;
 import org.sockstack.spi.provider.FdSet;
+import org.sockstack.spi.provider.NetworkEvents;
 import org.sockstack.spi.provider.TransportProvider;
+import org.sockstack.spi.provider.WsaEvent;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Ref;
 import org.sockstack.spi.wsa.SockAddr;
@@ -611,5 +614,144 @@ public final class Winsock {
                                 MsWsock.TransmitFileBuffers lpTransmitBuffers, int dwFlags) {
         return extensions.transmitFile(hSocket, hFile, nNumberOfBytesToWrite, nNumberOfBytesPerSend, lpOverlapped,
                 lpTransmitBuffers, dwFlags);
+    }
+
+    // ---- events, event select, asynchronous select, WSAPoll ----
+
+    /** WSAWaitForMultipleEvents results and limits (winsock2.h). */
+    public static final int WSA_WAIT_EVENT_0 = EventWait.WAIT_EVENT_0;
+    public static final int WSA_WAIT_IO_COMPLETION = EventWait.WAIT_IO_COMPLETION;
+    public static final int WSA_WAIT_TIMEOUT = EventWait.WAIT_TIMEOUT;
+    public static final int WSA_WAIT_FAILED = EventWait.WAIT_FAILED;
+    public static final int WSA_INFINITE = EventWait.INFINITE;
+    public static final int WSA_MAXIMUM_WAIT_EVENTS = EventWait.MAXIMUM_WAIT_EVENTS;
+    /** WSA_INVALID_EVENT: what WSACreateEvent would return on failure. */
+    public static final WsaEvent WSA_INVALID_EVENT = null;
+
+    /** WSACreateEvent: a new manual-reset event, not set. Needs no WSAStartup (it is a kernel object). */
+    public WsaEvent WSACreateEvent() {
+        return new WsaEvent("WSAEVENT");
+    }
+
+    /** WSACloseEvent: false with WSA_INVALID_HANDLE for a null or already closed event. */
+    public boolean WSACloseEvent(WsaEvent hEvent) {
+        if (!validEvent(hEvent)) {
+            return false;
+        }
+        hEvent.close();
+        return true;
+    }
+
+    /** WSASetEvent: false with WSA_INVALID_HANDLE for a null or closed event. */
+    public boolean WSASetEvent(WsaEvent hEvent) {
+        if (!validEvent(hEvent)) {
+            return false;
+        }
+        hEvent.set();
+        return true;
+    }
+
+    /** WSAResetEvent: false with WSA_INVALID_HANDLE for a null or closed event. */
+    public boolean WSAResetEvent(WsaEvent hEvent) {
+        if (!validEvent(hEvent)) {
+            return false;
+        }
+        hEvent.reset();
+        return true;
+    }
+
+    private boolean validEvent(WsaEvent e) {
+        if (e == null || e.isClosed()) {
+            WSASetLastError(WsaError.WSA_INVALID_HANDLE);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * WSAWaitForMultipleEvents: WSA_WAIT_EVENT_0 + the lowest index of a set event (with
+     * {@code fWaitAll}: WSA_WAIT_EVENT_0 once all are set), WSA_WAIT_IO_COMPLETION after running the
+     * completion routines queued to this thread (only when {@code fAlertable}; a satisfied wait
+     * comes first), WSA_WAIT_TIMEOUT after {@code dwTimeout} ms (WSA_INFINITE: never), or
+     * WSA_WAIT_FAILED with WSA_INVALID_PARAMETER (count not in 1..WSA_MAXIMUM_WAIT_EVENTS, the array
+     * shorter, one event twice in a wait for all) or WSA_INVALID_HANDLE (a null or closed event).
+     */
+    public int WSAWaitForMultipleEvents(int cEvents, WsaEvent[] lphEvents, boolean fWaitAll, int dwTimeout,
+                                        boolean fAlertable) {
+        int[] error = new int[1];
+        int r = EventWait.waitFor(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable, error);
+        if (r == WSA_WAIT_FAILED) {
+            WSASetLastError(error[0]);
+        }
+        return r;
+    }
+
+    /**
+     * WSAEventSelect: records the FD_* events of {@code lNetworkEvents} for the socket and sets
+     * {@code hEventObject} when one occurs (0 events cancels). The socket becomes non-blocking, and
+     * FIONBIO cannot make it blocking again (WSAEINVAL) until the selection is cancelled. A closed
+     * event is WSAEINVAL.
+     */
+    public int WSAEventSelect(long s, WsaEvent hEventObject, int lNetworkEvents) {
+        if (hEventObject != null && hEventObject.isClosed()) {
+            return fail(WsaError.WSAEINVAL);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.eventSelect(s, hEventObject, lNetworkEvents, errno), errno);
+    }
+
+    /**
+     * WSAEnumNetworkEvents: the events recorded since the last call and the error of each
+     * ({@code iErrorCode[FD_xxx_BIT]}), cleared by the call; {@code hEventObject} (may be null) is
+     * reset. A null {@code lpNetworkEvents} is WSAEFAULT.
+     */
+    public int WSAEnumNetworkEvents(long s, WsaEvent hEventObject, NetworkEvents lpNetworkEvents) {
+        if (lpNetworkEvents == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR
+                : result(p.enumNetworkEvents(s, hEventObject, lpNetworkEvents, errno), errno);
+    }
+
+    /**
+     * WSAAsyncSelect: posts {@code (wMsg, wParam = s, lParam = WSAMAKESELECTREPLY(event, error))} to
+     * {@code hWnd} (a {@link MessageQueue}) for the FD_* events of {@code lEvent}; 0 cancels. The
+     * socket becomes non-blocking. Cancels an earlier WSAEventSelect on the socket.
+     */
+    public int WSAAsyncSelect(long s, AsyncWindow hWnd, int wMsg, int lEvent) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.asyncSelect(s, hWnd, wMsg, lEvent, errno), errno);
+    }
+
+    /** WSAMAKESELECTREPLY(event, error): an asynchronous-select message's lParam. */
+    public static long WSAMAKESELECTREPLY(int event, int error) {
+        return Wsa.makeSelectReply(event, error);
+    }
+
+    /** WSAGETSELECTEVENT(lParam). */
+    public static int WSAGETSELECTEVENT(long lParam) {
+        return Wsa.selectEvent(lParam);
+    }
+
+    /** WSAGETSELECTERROR(lParam). */
+    public static int WSAGETSELECTERROR(long lParam) {
+        return Wsa.selectError(lParam);
+    }
+
+    /**
+     * WSAPoll over the first {@code fds} entries of {@code fdArray}: the number of entries whose
+     * {@code revents} is non-zero, 0 after {@code timeout} ms (negative: wait forever), or
+     * SOCKET_ERROR: WSAEINVAL for a null array, an entry asking for anything but POLLRDNORM,
+     * POLLRDBAND, POLLWRNORM, or no entry that is a socket; WSAEFAULT when {@code fds} exceeds the
+     * array. What each revents bit means: {@link Polling}.
+     */
+    public int WSAPoll(WsaPollFd[] fdArray, int fds, int timeout) {
+        int[] error = new int[1];
+        int r = Polling.poll(process, fdArray, fds, timeout, error);
+        return r == Wsa.SOCKET_ERROR ? fail(error[0]) : r;
     }
 }

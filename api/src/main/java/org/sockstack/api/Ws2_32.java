@@ -2,7 +2,10 @@ package org.sockstack.api;
 
 import org.sockstack.spi.WsaData;
 import org.sockstack.spi.catalog.ProtocolInfo;
+import org.sockstack.spi.provider.AsyncWindow;
 import org.sockstack.spi.provider.FdSet;
+import org.sockstack.spi.provider.NetworkEvents;
+import org.sockstack.spi.provider.WsaEvent;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Ref;
 import org.sockstack.spi.wsa.SockAddr;
@@ -242,5 +245,64 @@ public final class Ws2_32 {
                                        MsWsock.TransmitFileBuffers lpTransmitBuffers, int dwFlags) {
         return ws().TransmitFile(hSocket, hFile, nNumberOfBytesToWrite, nNumberOfBytesPerSend, lpOverlapped,
                 lpTransmitBuffers, dwFlags);
+    }
+
+    // ---- events, event select, asynchronous select, WSAPoll ----
+
+    public static final int WSA_WAIT_EVENT_0 = Winsock.WSA_WAIT_EVENT_0;
+    public static final int WSA_WAIT_IO_COMPLETION = Winsock.WSA_WAIT_IO_COMPLETION;
+    public static final int WSA_WAIT_TIMEOUT = Winsock.WSA_WAIT_TIMEOUT;
+    public static final int WSA_WAIT_FAILED = Winsock.WSA_WAIT_FAILED;
+    public static final int WSA_INFINITE = Winsock.WSA_INFINITE;
+    public static final int WSA_MAXIMUM_WAIT_EVENTS = Winsock.WSA_MAXIMUM_WAIT_EVENTS;
+    public static final WsaEvent WSA_INVALID_EVENT = null;
+
+    public static WsaEvent WSACreateEvent() {
+        return ws().WSACreateEvent();
+    }
+
+    public static boolean WSACloseEvent(WsaEvent hEvent) {
+        return ws().WSACloseEvent(hEvent);
+    }
+
+    public static boolean WSASetEvent(WsaEvent hEvent) {
+        return ws().WSASetEvent(hEvent);
+    }
+
+    public static boolean WSAResetEvent(WsaEvent hEvent) {
+        return ws().WSAResetEvent(hEvent);
+    }
+
+    public static int WSAWaitForMultipleEvents(int cEvents, WsaEvent[] lphEvents, boolean fWaitAll, int dwTimeout,
+                                               boolean fAlertable) {
+        return ws().WSAWaitForMultipleEvents(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
+    }
+
+    public static int WSAEventSelect(long s, WsaEvent hEventObject, int lNetworkEvents) {
+        return ws().WSAEventSelect(s, hEventObject, lNetworkEvents);
+    }
+
+    public static int WSAEnumNetworkEvents(long s, WsaEvent hEventObject, NetworkEvents lpNetworkEvents) {
+        return ws().WSAEnumNetworkEvents(s, hEventObject, lpNetworkEvents);
+    }
+
+    public static int WSAAsyncSelect(long s, AsyncWindow hWnd, int wMsg, int lEvent) {
+        return ws().WSAAsyncSelect(s, hWnd, wMsg, lEvent);
+    }
+
+    public static long WSAMAKESELECTREPLY(int event, int error) {
+        return Winsock.WSAMAKESELECTREPLY(event, error);
+    }
+
+    public static int WSAGETSELECTEVENT(long lParam) {
+        return Winsock.WSAGETSELECTEVENT(lParam);
+    }
+
+    public static int WSAGETSELECTERROR(long lParam) {
+        return Winsock.WSAGETSELECTERROR(lParam);
+    }
+
+    public static int WSAPoll(WsaPollFd[] fdArray, int fds, int timeout) {
+        return ws().WSAPoll(fdArray, fds, timeout);
     }
 }

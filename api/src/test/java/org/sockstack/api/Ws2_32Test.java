@@ -107,4 +107,51 @@ class Ws2_32Test {
         assertEquals(0, closesocket(ls));
         assertEquals(0, WSACleanup());
     }
+
+    // ---- events, event select, asynchronous select, WSAPoll ----
+
+    @Test
+    void aPortedEventLoop() throws Exception {
+        assertEquals(0, WSAStartup(makeVersion(2, 2), new WsaData()));
+        long ls = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, bind(ls, SockAddr.inet(java.net.InetAddress.getLoopbackAddress(), 0)));
+        assertEquals(0, listen(ls, 5));
+        Ref<SockAddr> name = new Ref<>();
+        assertEquals(0, getsockname(ls, name));
+        org.sockstack.spi.provider.WsaEvent ev = WSACreateEvent();   // WSAEVENT ev = WSACreateEvent();
+        assertNotEquals(WSA_INVALID_EVENT, ev);
+        assertEquals(0, WSAEventSelect(ls, ev, FD_ACCEPT));           // WSAEventSelect(ls, ev, FD_ACCEPT)
+
+        long c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, ioctlsocket(c, FIONBIO, new IntRef(1)));
+        assertEquals(SOCKET_ERROR, connect(c, name.value));
+        assertEquals(WSAEWOULDBLOCK, WSAGetLastError());
+        WsaPollFd[] fds = {new WsaPollFd(c, WsaPollFd.POLLOUT)};      // WSAPOLLFD fds[1] = {{c, POLLOUT}};
+        assertEquals(1, WSAPoll(fds, 1, 5000));
+        assertEquals(WsaPollFd.POLLWRNORM, fds[0].revents);
+
+        org.sockstack.spi.provider.WsaEvent[] events = {ev};
+        assertEquals(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, events, false, 5000, false));
+        org.sockstack.spi.provider.NetworkEvents ne = new org.sockstack.spi.provider.NetworkEvents();
+        assertEquals(0, WSAEnumNetworkEvents(ls, ev, ne));            // WSAEnumNetworkEvents(ls, ev, &ne)
+        assertEquals(FD_ACCEPT, ne.networkEvents & FD_ACCEPT);
+        long s = accept(ls, null);
+        assertNotEquals(INVALID_SOCKET, s);
+
+        MessageQueue window = new MessageQueue();
+        assertEquals(0, WSAAsyncSelect(s, window, MessageQueue.WM_USER + 1, FD_READ));
+        assertEquals(1, send(c, new byte[] {'x'}, 1, 0));
+        MessageQueue.Message m = window.getMessage(5000);             // GetMessage(&msg, hwnd, 0, 0)
+        assertNotEquals(null, m);
+        assertEquals(s, m.wParam());
+        assertEquals(FD_READ, WSAGETSELECTEVENT(m.lParam()));
+        assertEquals(0, WSAGETSELECTERROR(m.lParam()));
+        assertEquals(WSAMAKESELECTREPLY(FD_READ, 0), m.lParam());
+
+        assertTrue(WSACloseEvent(ev));
+        assertEquals(0, closesocket(s));
+        assertEquals(0, closesocket(c));
+        assertEquals(0, closesocket(ls));
+        assertEquals(0, WSACleanup());
+    }
 }

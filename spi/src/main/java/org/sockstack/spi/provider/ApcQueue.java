@@ -1,7 +1,9 @@
 package org.sockstack.spi.provider;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -12,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 public final class ApcQueue {
     private static final Map<Thread, ApcQueue> QUEUES = new ConcurrentHashMap<>();
     private final LinkedBlockingQueue<Runnable> calls = new LinkedBlockingQueue<>();
+    /** Run after every queued call: an alertable wait on events watches its thread's queue too. */
+    private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
 
     private ApcQueue() {
     }
@@ -22,6 +26,18 @@ public final class ApcQueue {
 
     public void queue(Runnable apc) {
         calls.add(apc);
+        for (Runnable w : watchers) {
+            w.run();
+        }
+    }
+
+    /** Runs {@code watcher} (which must not block) after each {@link #queue} until removed. */
+    public void addWatcher(Runnable watcher) {
+        watchers.add(watcher);
+    }
+
+    public void removeWatcher(Runnable watcher) {
+        watchers.remove(watcher);
     }
 
     public int pending() {

@@ -1,5 +1,7 @@
 package org.sockstack.spi.provider;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,6 +16,8 @@ public final class WsaEvent {
     private final String name;
     private boolean set;
     private volatile boolean closed;
+    /** Run after every set: a wait on several events at once (WSAWaitForMultipleEvents) watches each. */
+    private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
 
     public WsaEvent() {
         this("event");
@@ -31,6 +35,18 @@ public final class WsaEvent {
         } finally {
             lock.unlock();
         }
+        for (Runnable w : watchers) {
+            w.run();
+        }
+    }
+
+    /** Runs {@code watcher} (which must not block) after each {@link #set} until removed. */
+    public void addWatcher(Runnable watcher) {
+        watchers.add(watcher);
+    }
+
+    public void removeWatcher(Runnable watcher) {
+        watchers.remove(watcher);
     }
 
     public void reset() {
@@ -72,7 +88,8 @@ public final class WsaEvent {
         }
     }
 
-    void close() {
+    /** WSACloseEvent: the handle is no longer valid. */
+    public void close() {
         closed = true;
     }
 
