@@ -3,6 +3,7 @@ package org.sockstack.spi.stack;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.ipv6.Ipv6;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.socket.SocketEvents;
@@ -27,13 +28,15 @@ import java.net.UnknownHostException;
 final class StackUdpSocket implements NetDatagramSocket {
     private final StackBackend backend;
     private final UdpSocket socket;
+    private final int af;
     private volatile int readiness = WRITABLE;
     private volatile Runnable listener = () -> { };
     private int sendBuffer = 64 * 1024;
 
-    StackUdpSocket(StackBackend backend, UdpSocket socket) {
+    StackUdpSocket(StackBackend backend, UdpSocket socket, int af) {
         this.backend = backend;
         this.socket = socket;
+        this.af = af;
         backend.onLoop(() -> {
             socket.setListener(events -> {
                 refresh();
@@ -189,6 +192,18 @@ final class StackUdpSocket implements NetDatagramSocket {
                 }
                 return 0;
             }
+            if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6) {
+                // The stack's UDP keeps one unicast and one multicast hop count per socket.
+                switch (name) {
+                    case Wsa.IPV6_UNICAST_HOPS -> socket.setTtl(value);
+                    case Wsa.IPV6_MULTICAST_HOPS -> socket.setMulticastTtl(value < 0 ? 1 : value);
+                    case Wsa.IPV6_MULTICAST_LOOP -> socket.setMulticastLoop(value != 0);
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
             return WsaError.WSAENOPROTOOPT;
         });
     }
@@ -214,6 +229,17 @@ final class StackUdpSocket implements NetDatagramSocket {
                     case Wsa.IP_TOS -> value.value = socket.tos();
                     case Wsa.IP_MULTICAST_TTL -> value.value = socket.multicastTtl();
                     case Wsa.IP_MULTICAST_LOOP -> value.value = socket.multicastLoop() ? 1 : 0;
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6) {
+                switch (name) {
+                    case Wsa.IPV6_UNICAST_HOPS -> value.value = socket.ttl() >= 0 ? socket.ttl() : Ipv6.DEFAULT_HOP_LIMIT;
+                    case Wsa.IPV6_MULTICAST_HOPS -> value.value = socket.multicastTtl();
+                    case Wsa.IPV6_MULTICAST_LOOP -> value.value = socket.multicastLoop() ? 1 : 0;
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }
