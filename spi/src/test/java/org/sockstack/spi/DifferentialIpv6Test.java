@@ -170,4 +170,36 @@ class DifferentialIpv6Test {
         assertTrue(stack.contains("received: hello over six"), stack.toString());
         assertTrue(stack.contains("server's peer: true true"), stack.toString());
     }
+
+    /**
+     * Stack only (the host's loopback has no link-local address): a link-local destination's
+     * scope id picks the interface, and a link-local source comes back with the receiving
+     * interface's scope id (StackBackend.scopeId: interface 0 is scope 1), so replying to the
+     * sockaddr as received works.
+     */
+    @Test
+    void stackUdpOverLinkLocalCarriesTheScopeId() throws Exception {
+        try (Ipv6Networks.Env6 env = Ipv6Networks.stacks()) {
+            // EUI-64 (RFC 4291 appendix A) of 02:00:00:00:6a:01 and 02:00:00:00:6b:02.
+            InetAddress llA = java.net.Inet6Address.getByAddress(null,
+                    TestNetworks.ip("fe80::ff:fe00:6a01").getAddress(), 1);
+            InetAddress llB = java.net.Inet6Address.getByAddress(null,
+                    TestNetworks.ip("fe80::ff:fe00:6b02").getAddress(), 1);
+            Net a = socket(env.a(), Wsa.AF_INET6, Wsa.SOCK_DGRAM);
+            Net b = socket(env.b(), Wsa.AF_INET6, Wsa.SOCK_DGRAM);
+            assertEquals(0, b.bind(TestNetworks.ip("::"), 0));
+            InetAddress noSuchZone = java.net.Inet6Address.getByAddress(null, llB.getAddress(), 9);
+            assertEquals(WsaError.WSAEADDRNOTAVAIL, a.sendTo("x".getBytes(), noSuchZone, b.port()));
+            assertEquals(0, a.sendTo("link".getBytes(), llB, b.port()));
+            Net.Received r = UdpScenarios.recvWithin(b, 16);
+            assertEquals(0, r.error(), WsaError.name(r.error()));
+            assertEquals("link", r.text());
+            assertEquals(llA, r.from().getAddress());
+            assertEquals(1, ((java.net.Inet6Address) r.from().getAddress()).getScopeId());
+            assertEquals(0, b.sendTo("back".getBytes(), r.from().getAddress(), r.from().getPort()));
+            Net.Received back = UdpScenarios.recvWithin(a, 16);
+            assertEquals("back", back.text());
+            assertEquals(1, ((java.net.Inet6Address) back.from().getAddress()).getScopeId());
+        }
+    }
 }

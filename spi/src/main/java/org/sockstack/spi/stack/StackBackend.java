@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  * <p>Every entry of {@link StackProvider#entries()} is served: UDP ({@link StackUdpSocket}) and
  * TCP ({@link StackTcpSocket}) over IPv4 and IPv6, and raw IP sockets ({@link StackRawSocket})
  * over either. The address family of a TCP or UDP socket is fixed by its first bind or send.
+ * Link-local IPv6 addresses: UDP takes the destination's zone from the scope id and reports the
+ * receiving interface as the source's scope id ({@link #scopeId}); TCP and raw sockets ignore
+ * scope ids (the stack's TCP picks the first IPv6 interface for a link-local peer).
  */
 public final class StackBackend implements NetBackend {
     private final Stack stack;
@@ -89,6 +92,20 @@ public final class StackBackend implements NetBackend {
         }
         UdpSocket s = onLoop(() -> stack.udp().open());
         return new StackUdpSocket(this, s, af);
+    }
+
+    /**
+     * The sockaddr_in6 scope id of the stack's interface {@code index}: Windows names a link-local
+     * address's zone by the interface index (RFC 4007 section 11.2), which starts at 1; the stack
+     * counts its interfaces from 0.
+     */
+    public static int scopeId(int interfaceIndex) {
+        return interfaceIndex + 1;
+    }
+
+    /** The stack's interface index for a scope id (the inverse of {@link #scopeId}). */
+    public static int interfaceIndex(int scopeId) {
+        return scopeId - 1;
     }
 
     @Override
