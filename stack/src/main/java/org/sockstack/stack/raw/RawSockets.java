@@ -28,6 +28,8 @@ import java.util.List;
  *   <li>if bound, its local address equals the destination; if connected, its peer equals the
  *       source (BSD {@code rip_input}, RFC 3542 section 3).</li>
  * </ul>
+ * These are the conditions Winsock's "TCP/IP Raw Sockets" lists; like Windows, a raw socket
+ * may therefore see "unexpected" datagrams (every ICMP message, not only its echo replies).
  *
  * <p>A raw socket therefore sees ICMP echo replies, and any protocol the stack does not handle
  * itself (then no Protocol Unreachable / Parameter Problem is sent). Everything runs on the loop
