@@ -66,6 +66,7 @@ public final class Stack implements Pollable {
     private final Ipv6 ipv6;
     private final Icmpv6 icmpv6;
     private final Mld mld;
+    private final org.sockstack.stack.raw.RawSockets raw;
     private final java.util.Map<NetworkInterface, Ndp> ndp = new java.util.HashMap<>();
     private NdpConfig ndpConfig = NdpConfig.DEFAULT;
 
@@ -146,6 +147,8 @@ public final class Stack implements Pollable {
         ipv6.register(IpProtocol.TCP, tcpOverIpv6);
         icmpv6.registerTransport(IpProtocol.TCP, tcpOverIpv6);
         icmpv6.registerTransport(IpProtocol.UDP, udp.ipv6ErrorListener());
+        // Raw sockets: a copy of every datagram delivered to this host, by protocol number.
+        raw = new org.sockstack.stack.raw.RawSockets(ipv4, ipv6, counters, trace);
         loop.register(this);
     }
 
@@ -254,6 +257,11 @@ public final class Stack implements Pollable {
 
     public Icmpv6 icmpv6() {
         return icmpv6;
+    }
+
+    /** Raw IPv4 and IPv6 sockets. */
+    public org.sockstack.stack.raw.RawSockets raw() {
+        return raw;
     }
 
     /** MLD: listener reports and the per-interface IPv6 membership state. */

@@ -36,8 +36,15 @@ public final class HostBackend implements NetBackend {
 
     @Override
     public NetSocket open(int af, int type, int protocol, IntRef errno) {
+        if (type == Wsa.SOCK_RAW && (af == Wsa.AF_INET || af == Wsa.AF_INET6)) {
+            // The JDK cannot open raw sockets. Windows refuses SOCK_RAW to a process without
+            // administrative rights with WSAEACCES at socket creation (Winsock "TCP/IP Raw
+            // Sockets": "otherwise raw socket calls will fail with an error code of WSAEACCES");
+            // the host provider answers as such a process would.
+            errno.value = WsaError.WSAEACCES;
+            return null;
+        }
         if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_STREAM) {
-            // Raw sockets need privileges the JDK does not expose.
             errno.value = WsaError.WSAESOCKTNOSUPPORT;
             return null;
         }
@@ -63,7 +70,7 @@ public final class HostBackend implements NetBackend {
             }
             DatagramChannel ch = DatagramChannel.open(family);
             ch.configureBlocking(false);
-            return new HostUdpSocket(this, ch);
+            return new HostUdpSocket(this, ch, af == Wsa.AF_INET6);
         } catch (IOException e) {
             errno.value = WsaError.WSAENOBUFS;
             return null;

@@ -23,6 +23,8 @@ import java.nio.channels.SocketChannel;
  */
 final class HostTcpSocket implements NetStreamSocket, PollerClient {
     private static final int RECEIVE_BUFFER = 256 * 1024;
+    /** The hop limit reported for IPV6_UNICAST_HOPS until set: the stack's default, 64. */
+    static final int DEFAULT_HOPS = 64;
 
     private final HostBackend backend;
     private final ProtocolFamily family;
@@ -37,6 +39,8 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
     private int pendingError;
     private boolean reuseAddress;
     private int ttl = 64;
+    /** IPV6_UNICAST_HOPS, remembered like IP_TTL (the JDK has no such option). */
+    private int hops = -1;
     private volatile boolean registered;
     private volatile int readiness;
     private volatile Runnable listener = () -> { };
@@ -224,6 +228,15 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             backend.addInterest(ssc, SelectionKey.OP_ACCEPT);
             refresh();
             if (child == null) {
+                errno.value = WsaError.WSAEWOULDBLOCK;
+                return null;
+            }
+            if (family == java.net.StandardProtocolFamily.INET6
+                    && ((InetSocketAddress) child.getRemoteAddress()).getAddress() instanceof java.net.Inet4Address) {
+                // IPV6_V6ONLY stays on (see HostUdpSocket): an IPv4 peer of the dual-stack JDK
+                // socket is turned away as Windows would never have let it in.
+                child.setOption(StandardSocketOptions.SO_LINGER, 0);
+                child.close();
                 errno.value = WsaError.WSAEWOULDBLOCK;
                 return null;
             }
@@ -434,6 +447,10 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                 ttl = value;
                 return 0;
             }
+            if (level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_UNICAST_HOPS) {
+                hops = value;
+                return 0;
+            }
         } catch (IOException | RuntimeException e) {
             return HostErrors.of(e);
         }
@@ -465,6 +482,10 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
                 value.value = ttl;
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_UNICAST_HOPS) {
+                value.value = hops >= 0 ? hops : DEFAULT_HOPS;
                 return 0;
             }
         } catch (IOException | RuntimeException e) {

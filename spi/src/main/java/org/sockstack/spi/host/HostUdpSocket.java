@@ -20,6 +20,14 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
 
     private final HostBackend backend;
     private final DatagramChannel channel;
+    /**
+     * An AF_INET6 socket. The JDK's IPv6 channels are dual-stack on Linux and have no
+     * IPV6_V6ONLY option; the provider keeps IPV6_V6ONLY on (Windows' default), so IPv4 datagrams
+     * (which the JDK shows from an Inet4Address) are dropped here.
+     */
+    private final boolean ipv6;
+    /** IPV6_UNICAST_HOPS: the JDK has no unicast hop-limit option, so it is only remembered. */
+    private int hops = -1;
     private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
     private int queuedBytes;
     private int queueLimit = DEFAULT_QUEUE_BYTES;
@@ -28,9 +36,10 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
     private volatile Runnable listener = () -> { };
     private volatile boolean registered;
 
-    HostUdpSocket(HostBackend backend, DatagramChannel channel) {
+    HostUdpSocket(HostBackend backend, DatagramChannel channel, boolean ipv6) {
         this.backend = backend;
         this.channel = channel;
+        this.ipv6 = ipv6;
     }
 
     DatagramChannel channel() {
@@ -93,6 +102,9 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
             }
             if (from == null) {
                 break;
+            }
+            if (ipv6 && ((InetSocketAddress) from).getAddress() instanceof java.net.Inet4Address) {
+                continue; // IPV6_V6ONLY
             }
             buf.flip();
             Datagram d = new Datagram();
@@ -268,6 +280,20 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
                 }
                 return 0;
             }
+            if (level == Wsa.IPPROTO_IPV6) {
+                // The JDK's multicast options set the IPv6 ones on an IPv6 channel.
+                switch (name) {
+                    case Wsa.IPV6_UNICAST_HOPS -> hops = value;
+                    case Wsa.IPV6_MULTICAST_HOPS -> channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL,
+                            value < 0 ? 1 : value);
+                    case Wsa.IPV6_MULTICAST_LOOP -> channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP,
+                            value != 0);
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
         } catch (IOException | RuntimeException e) {
             return HostErrors.of(e);
         }
@@ -297,6 +323,19 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
                     case Wsa.IP_TOS -> value.value = channel.getOption(StandardSocketOptions.IP_TOS);
                     case Wsa.IP_MULTICAST_TTL -> value.value = channel.getOption(StandardSocketOptions.IP_MULTICAST_TTL);
                     case Wsa.IP_MULTICAST_LOOP -> value.value =
+                            channel.getOption(StandardSocketOptions.IP_MULTICAST_LOOP) ? 1 : 0;
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IPV6) {
+                switch (name) {
+                    case Wsa.IPV6_UNICAST_HOPS -> value.value = hops >= 0 ? hops : HostTcpSocket.DEFAULT_HOPS;
+                    case Wsa.IPV6_MULTICAST_HOPS -> value.value =
+                            channel.getOption(StandardSocketOptions.IP_MULTICAST_TTL);
+                    case Wsa.IPV6_MULTICAST_LOOP -> value.value =
                             channel.getOption(StandardSocketOptions.IP_MULTICAST_LOOP) ? 1 : 0;
                     default -> {
                         return WsaError.WSAENOPROTOOPT;

@@ -118,6 +118,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return net instanceof NetStreamSocket;
         }
 
+        /** SOCK_RAW: addresses carry no port. */
+        boolean isRaw() {
+            return info.socketType() == Wsa.SOCK_RAW;
+        }
+
         NetStreamSocket stream() {
             return (NetStreamSocket) net;
         }
@@ -425,6 +430,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (a == null) {
             return Wsa.SOCKET_ERROR;
         }
+        if (Ipv6Options.isV4Mapped(a)) {
+            // IPV6_V6ONLY is always on: an IPv4-mapped address names no IPv6 interface.
+            return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+        }
         if (s.bound()) {
             return fail(errno, WsaError.WSAEINVAL);
         }
@@ -589,6 +598,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (a == null) {
             return Wsa.SOCKET_ERROR;
         }
+        if (Ipv6Options.isV4Mapped(a)) {
+            // IPV6_V6ONLY is always on: no IPv6 route leads to an IPv4-mapped address.
+            return fail(errno, WsaError.WSAENETUNREACH);
+        }
         if (calleeData != null) {
             calleeData.value = new byte[0];
         }
@@ -602,7 +615,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
             int e = s.dgram().connect(null);
             return e == 0 ? 0 : fail(errno, e);
         }
-        if (a.getPort() == 0) {
+        if (a.getPort() == 0 && !s.isRaw()) {
             return fail(errno, WsaError.WSAEADDRNOTAVAIL);
         }
         int e = s.dgram().connect(a);
@@ -791,8 +804,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
             if (dst == null) {
                 return Wsa.SOCKET_ERROR;
             }
-            if (dst.getAddress().isAnyLocalAddress() || dst.getPort() == 0) {
+            if (dst.getAddress().isAnyLocalAddress() || (dst.getPort() == 0 && !s.isRaw())) {
                 return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+            }
+            if (Ipv6Options.isV4Mapped(dst)) {
+                return fail(errno, WsaError.WSAENETUNREACH);
             }
         }
         byte[] data = gather(buffers);
@@ -1522,11 +1538,15 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 || name == Wsa.SO_DONTLINGER)
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_DONTFRAGMENT
                 || name == Wsa.IP_HDRINCL || name == Wsa.IP_PKTINFO)
-                || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY;
+                || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY
+                || level == Wsa.IPPROTO_IPV6 && (name == Wsa.IPV6_V6ONLY || name == Wsa.IPV6_MULTICAST_LOOP);
     }
 
     /** Options the backend implements; the others are kept here. */
     private static boolean isBackendOption(Sock s, int level, int name) {
+        if (level == Wsa.IPPROTO_IPV6) {
+            return Ipv6Options.isBackendOption(s.isStream(), name);
+        }
         if (s.isStream()) {
             return level == Wsa.SOL_SOCKET && (name == Wsa.SO_REUSEADDR || name == Wsa.SO_RCVBUF
                     || name == Wsa.SO_SNDBUF || name == Wsa.SO_KEEPALIVE)
@@ -1536,7 +1556,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_BROADCAST || name == Wsa.SO_REUSEADDR
                 || name == Wsa.SO_RCVBUF || name == Wsa.SO_SNDBUF)
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_TTL || name == Wsa.IP_TOS
-                || name == Wsa.IP_MULTICAST_TTL || name == Wsa.IP_MULTICAST_LOOP);
+                || name == Wsa.IP_MULTICAST_TTL || name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_HDRINCL);
     }
 
     private static boolean isKeptOption(Sock s, int level, int name) {
@@ -1568,6 +1588,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAEFAULT);
         }
         int v = readInt(optval, Math.min(optlen, 4) == 4 ? 4 : 1);
+        if (level == Wsa.IPPROTO_IPV6) {
+            int e = Ipv6Options.set(s.info.addressFamily(), name, v);
+            if (e != Ipv6Options.TO_BACKEND) {
+                return e == 0 ? 0 : fail(errno, e);
+            }
+        }
         if (level == Wsa.SOL_SOCKET) {
             switch (name) {
                 case Wsa.SO_TYPE, Wsa.SO_ERROR, Wsa.SO_ACCEPTCONN, Wsa.SO_MAX_MSG_SIZE, Wsa.SO_PROTOCOL_INFOW,
@@ -1648,7 +1674,15 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAEFAULT);
         }
         int v;
-        if (level == Wsa.SOL_SOCKET && name == Wsa.SO_TYPE) {
+        IntRef v6 = new IntRef();
+        int e6 = level == Wsa.IPPROTO_IPV6 ? Ipv6Options.get(s.info.addressFamily(), name, v6)
+                : Ipv6Options.TO_BACKEND;
+        if (e6 != Ipv6Options.TO_BACKEND) {
+            if (e6 != 0) {
+                return fail(errno, e6);
+            }
+            v = v6.value;
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_TYPE) {
             v = s.info.socketType();
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_ERROR) {
             lock.lock();

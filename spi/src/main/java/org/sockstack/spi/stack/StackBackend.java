@@ -2,6 +2,7 @@ package org.sockstack.spi.stack;
 
 import org.sockstack.stack.Stack;
 import org.sockstack.stack.loop.EventLoop;
+import org.sockstack.stack.raw.RawSocket;
 import org.sockstack.stack.tcp.TcpSocket;
 import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.spi.provider.NetBackend;
@@ -18,9 +19,12 @@ import java.util.function.Supplier;
  * loop ({@link EventLoop#submit}) and the calling thread waits for the result (DESIGN rule 4: no
  * stack object is touched off the loop thread; waiting on a future works for virtual threads too).
  *
- * <p>UDP ({@link StackUdpSocket}) and TCP ({@link StackTcpSocket}) over IPv4 are offered. Raw
- * sockets answer WSAESOCKTNOSUPPORT; AF_INET6 answers WSAEAFNOSUPPORT: the stack's TCP has no IPv6
- * network yet (only {@code Ipv4TcpNetwork} is added to it), and UDP over IPv6 is not wired here.
+ * <p>Every entry of {@link StackProvider#entries()} is served: UDP ({@link StackUdpSocket}) and
+ * TCP ({@link StackTcpSocket}) over IPv4 and IPv6, and raw IP sockets ({@link StackRawSocket})
+ * over either. The address family of a TCP or UDP socket is fixed by its first bind or send.
+ * Link-local IPv6 addresses: UDP takes the destination's zone from the scope id and reports the
+ * receiving interface as the source's scope id ({@link #scopeId}); TCP and raw sockets ignore
+ * scope ids (the stack's TCP picks the first IPv6 interface for a link-local peer).
  */
 public final class StackBackend implements NetBackend {
     private final Stack stack;
@@ -54,8 +58,26 @@ public final class StackBackend implements NetBackend {
         }
     }
 
+    /**
+     * Opens a socket: TCP and UDP over IPv4 and IPv6, and raw IP sockets over either (one
+     * protocol number 1..255; protocol 0 answers WSAEPROTONOSUPPORT: Winsock's raw sockets need
+     * a protocol).
+     */
     @Override
     public NetSocket open(int af, int type, int protocol, IntRef errno) {
+        if (af != Wsa.AF_INET && af != Wsa.AF_INET6) {
+            errno.value = WsaError.WSAEAFNOSUPPORT;
+            return null;
+        }
+        if (type == Wsa.SOCK_RAW) {
+            if (protocol < 1 || protocol > 255) {
+                errno.value = WsaError.WSAEPROTONOSUPPORT;
+                return null;
+            }
+            RawSocket r = onLoop(() -> af == Wsa.AF_INET ? stack.raw().openIpv4(protocol)
+                    : stack.raw().openIpv6(protocol));
+            return new StackRawSocket(this, r);
+        }
         if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_STREAM) {
             errno.value = WsaError.WSAESOCKTNOSUPPORT;
             return null;
@@ -64,17 +86,26 @@ public final class StackBackend implements NetBackend {
             errno.value = WsaError.WSAEPROTONOSUPPORT;
             return null;
         }
-        if (af != Wsa.AF_INET) {
-            // The stack's TCP has only an IPv4 network (Tcp.addNetwork); UDP is offered over IPv4 here.
-            errno.value = WsaError.WSAEAFNOSUPPORT;
-            return null;
-        }
         if (type == Wsa.SOCK_STREAM) {
             TcpSocket t = onLoop(() -> stack.tcp().open());
-            return new StackTcpSocket(this, t, false);
+            return new StackTcpSocket(this, t, false, af);
         }
         UdpSocket s = onLoop(() -> stack.udp().open());
-        return new StackUdpSocket(this, s);
+        return new StackUdpSocket(this, s, af);
+    }
+
+    /**
+     * The sockaddr_in6 scope id of the stack's interface {@code index}: Windows names a link-local
+     * address's zone by the interface index (RFC 4007 section 11.2), which starts at 1; the stack
+     * counts its interfaces from 0.
+     */
+    public static int scopeId(int interfaceIndex) {
+        return interfaceIndex + 1;
+    }
+
+    /** The stack's interface index for a scope id (the inverse of {@link #scopeId}). */
+    public static int interfaceIndex(int scopeId) {
+        return scopeId - 1;
     }
 
     @Override

@@ -24,7 +24,7 @@ import java.util.Arrays;
  *   <li>MSG_PEEK: the stack's receive always consumes, so peeked octets are taken from the stack
  *       into a small push-back buffer that the next receive empties first (bounded by what the
  *       application asked to peek at).</li>
- *   <li>IP_TTL and IP_TOS are remembered for getsockopt but not applied: the stack's TCP has no
+ *   <li>IP_TTL, IPV6_UNICAST_HOPS and IP_TOS are remembered for getsockopt but not applied: the stack's TCP has no
  *       per-socket TTL or TOS (its segments carry {@code TcpConfig.ttl()}).</li>
  *   <li>SO_KEEPALIVE answers WSAENOPROTOOPT: the stack's TCP has no keep-alive yet.</li>
  * </ul>
@@ -34,6 +34,9 @@ final class StackTcpSocket implements NetStreamSocket {
 
     private final StackBackend backend;
     private final TcpSocket socket;
+    private final int af;
+    /** IPV6_UNICAST_HOPS, remembered like IP_TTL (-1: the default). */
+    private int hops = -1;
     private volatile Runnable listener = () -> { };
 
     // Loop thread only.
@@ -49,9 +52,10 @@ final class StackTcpSocket implements NetStreamSocket {
     private volatile InetSocketAddress remote;
     private volatile int queued;
 
-    StackTcpSocket(StackBackend backend, TcpSocket socket, boolean accepted) {
+    StackTcpSocket(StackBackend backend, TcpSocket socket, boolean accepted, int af) {
         this.backend = backend;
         this.socket = socket;
+        this.af = af;
         backend.onLoop(() -> {
             established = accepted;
             socket.setListener(events -> {
@@ -154,7 +158,7 @@ final class StackTcpSocket implements NetStreamSocket {
             }
             return c;
         });
-        return child == null ? null : new StackTcpSocket(backend, child, true);
+        return child == null ? null : new StackTcpSocket(backend, child, true, af);
     }
 
     /** RFC 9293 3.10.1 active OPEN: the SYN goes out now, the outcome arrives as an event. */
@@ -407,6 +411,10 @@ final class StackTcpSocket implements NetStreamSocket {
                 tos = value & 0xFF;
                 return 0;
             }
+            if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6 && name == Wsa.IPV6_UNICAST_HOPS) {
+                hops = value;
+                return 0;
+            }
             return WsaError.WSAENOPROTOOPT;
         });
     }
@@ -435,6 +443,10 @@ final class StackTcpSocket implements NetStreamSocket {
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
                 value.value = tos;
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6 && name == Wsa.IPV6_UNICAST_HOPS) {
+                value.value = hops >= 0 ? hops : org.sockstack.stack.ipv6.Ipv6.DEFAULT_HOP_LIMIT;
                 return 0;
             }
             return WsaError.WSAENOPROTOOPT;

@@ -3,6 +3,7 @@ package org.sockstack.spi.stack;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.sockstack.stack.ipv4.Ipv4;
+import org.sockstack.stack.ipv6.Ipv6;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.socket.SocketEvents;
@@ -16,6 +17,7 @@ import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -27,13 +29,15 @@ import java.net.UnknownHostException;
 final class StackUdpSocket implements NetDatagramSocket {
     private final StackBackend backend;
     private final UdpSocket socket;
+    private final int af;
     private volatile int readiness = WRITABLE;
     private volatile Runnable listener = () -> { };
     private int sendBuffer = 64 * 1024;
 
-    StackUdpSocket(StackBackend backend, UdpSocket socket) {
+    StackUdpSocket(StackBackend backend, UdpSocket socket, int af) {
         this.backend = backend;
         this.socket = socket;
+        this.af = af;
         backend.onLoop(() -> {
             socket.setListener(events -> {
                 refresh();
@@ -83,6 +87,30 @@ final class StackUdpSocket implements NetDatagramSocket {
         }
     }
 
+    /**
+     * A received datagram's source. A link-local IPv6 source (RFC 4007 section 6: meaningful only
+     * in its zone) carries the receiving interface as its scope id, {@link StackBackend#scopeId}.
+     */
+    static InetSocketAddress inet(Endpoint e, int interfaceIndex) {
+        if (e.address() instanceof Ipv6Address a && a.isLinkLocal() && interfaceIndex >= 0) {
+            try {
+                return new InetSocketAddress(Inet6Address.getByAddress(null, a.octets(),
+                        StackBackend.scopeId(interfaceIndex)), e.port());
+            } catch (UnknownHostException x) {
+                throw new AssertionError(x);
+            }
+        }
+        return inet(e);
+    }
+
+    /** The interface index a sockaddr_in6's scope id names (link-local only), or -1. */
+    static int zone(InetSocketAddress a) {
+        if (a.getAddress() instanceof Inet6Address v6 && v6.isLinkLocalAddress() && v6.getScopeId() > 0) {
+            return StackBackend.interfaceIndex(v6.getScopeId());
+        }
+        return -1;
+    }
+
     @Override
     public int bind(InetSocketAddress local) {
         Endpoint e = endpoint(local);
@@ -99,14 +127,28 @@ final class StackUdpSocket implements NetDatagramSocket {
         });
     }
 
+    /**
+     * Sends one datagram. A link-local destination's scope id picks the outgoing interface: the
+     * stack's UDP takes the zone of a link-local destination from the socket's multicast
+     * interface, so it is set for this one send and put back.
+     */
     @Override
     public int sendTo(byte[] data, InetSocketAddress dst) {
         Endpoint e = endpoint(dst);
+        int zone = zone(dst);
         return backend.onLoop(() -> {
+            if (zone >= 0 && backend.stack().interfaceAt(zone) == null) {
+                return WsaError.WSAEADDRNOTAVAIL;
+            }
+            int saved = socket.multicastInterface();
             ByteBuf buf = Unpooled.wrappedBuffer(data);
             try {
+                if (zone >= 0) {
+                    socket.setMulticastInterface(zone);
+                }
                 return StackErrors.toWsa(socket.sendTo(buf, e, backend.stack().loop().clock().nanos()));
             } finally {
+                socket.setMulticastInterface(saved);
                 buf.release();
             }
         });
@@ -128,7 +170,7 @@ final class StackUdpSocket implements NetDatagramSocket {
                 ByteBuf data = d.data();
                 out.data = new byte[data.readableBytes()];
                 data.getBytes(data.readerIndex(), out.data);
-                out.from = inet(d.source());
+                out.from = inet(d.source(), d.interfaceIndex());
                 if (!peek) {
                     data.release();
                 }
@@ -189,6 +231,18 @@ final class StackUdpSocket implements NetDatagramSocket {
                 }
                 return 0;
             }
+            if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6) {
+                // The stack's UDP keeps one unicast and one multicast hop count per socket.
+                switch (name) {
+                    case Wsa.IPV6_UNICAST_HOPS -> socket.setTtl(value);
+                    case Wsa.IPV6_MULTICAST_HOPS -> socket.setMulticastTtl(value < 0 ? 1 : value);
+                    case Wsa.IPV6_MULTICAST_LOOP -> socket.setMulticastLoop(value != 0);
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
             return WsaError.WSAENOPROTOOPT;
         });
     }
@@ -214,6 +268,17 @@ final class StackUdpSocket implements NetDatagramSocket {
                     case Wsa.IP_TOS -> value.value = socket.tos();
                     case Wsa.IP_MULTICAST_TTL -> value.value = socket.multicastTtl();
                     case Wsa.IP_MULTICAST_LOOP -> value.value = socket.multicastLoop() ? 1 : 0;
+                    default -> {
+                        return WsaError.WSAENOPROTOOPT;
+                    }
+                }
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6) {
+                switch (name) {
+                    case Wsa.IPV6_UNICAST_HOPS -> value.value = socket.ttl() >= 0 ? socket.ttl() : Ipv6.DEFAULT_HOP_LIMIT;
+                    case Wsa.IPV6_MULTICAST_HOPS -> value.value = socket.multicastTtl();
+                    case Wsa.IPV6_MULTICAST_LOOP -> value.value = socket.multicastLoop() ? 1 : 0;
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }

@@ -87,7 +87,11 @@ public final class Wsa {
     public static final int IP_UNICAST_IF = 31;
 
     // ---- level IPPROTO_IPV6 / IPPROTO_TCP
+    public static final int IPV6_HDRINCL = 2;
     public static final int IPV6_UNICAST_HOPS = 4;
+    public static final int IPV6_MULTICAST_HOPS = 10;
+    public static final int IPV6_MULTICAST_LOOP = 11;
+    public static final int IPV6_CHECKSUM = 26;
     public static final int IPV6_V6ONLY = 27;
     public static final int TCP_NODELAY = 0x0001;
 

@@ -19,6 +19,7 @@ import org.sockstack.stack.stats.EventTrace;
 import org.sockstack.stack.wire.EtherType;
 import org.sockstack.stack.wire.EthernetFrame;
 import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.InternetChecksum;
 import org.sockstack.stack.wire.Ipv4Packet;
 import org.sockstack.stack.wire.Ipv4Repr;
 import org.sockstack.stack.wire.MacAddress;
@@ -56,6 +57,7 @@ public final class Ipv4 {
     private final EventTrace trace;
     private Ipv4ErrorSink errors = Ipv4ErrorSink.NONE;
     private GroupListener groupListener = GroupListener.NONE;
+    private RawListener rawListener = RawListener.NONE;
     private int nextIdentification;
     /** The latest time seen on input or output, for ageing path MTU entries in {@link #path}. */
     private long lastNow;
@@ -105,6 +107,22 @@ public final class Ipv4 {
     /** Registers the handler of an upper-layer protocol number. */
     public void register(int protocol, Ipv4ProtocolHandler handler) {
         handlers[protocol] = handler;
+    }
+
+    /**
+     * Raw IP sockets (RFC 1122 3.2.1: the IP layer hands a datagram to "the appropriate
+     * transport protocol"; raw sockets are the BSD and Winsock way to be that protocol in an
+     * application). Told of every datagram delivered to this host, before its protocol handler.
+     */
+    public interface RawListener {
+        RawListener NONE = (iface, p, cast, now) -> false;
+
+        /** Copies what it keeps; true if at least one raw socket took the datagram. */
+        boolean deliver(NetworkInterface iface, Ipv4Packet p, Cast cast, long now);
+    }
+
+    public void setRawListener(RawListener listener) {
+        this.rawListener = listener;
     }
 
     /** Where ICMP errors about received datagrams are reported (set by ICMP). */
@@ -235,6 +253,13 @@ public final class Ipv4 {
 
     private void deliver(NetworkInterface iface, Ipv4Packet p, Cast cast, long now) {
         Ipv4ProtocolHandler h = handlers[p.protocol()];
+        // Raw sockets get their copy first (the handler may rewrite the buffer when it answers).
+        boolean raw = rawListener.deliver(iface, p, cast, now);
+        if (h == null && raw) {
+            // A raw socket serves the protocol: no Protocol Unreachable (as BSD's rip_input).
+            rxDelivered.increment();
+            return;
+        }
         if (h == null) {
             drop(dropUnknownProtocol, "unknown_protocol", now);
             if (cast == Cast.UNICAST) {
@@ -369,6 +394,33 @@ public final class Ipv4 {
         ByteBuf frame = path.iface().newFrame(EtherType.IPV4, header.totalLength());
         header.emit(frame, EthernetFrame.HEADER_LENGTH);
         frame.setBytes(EthernetFrame.HEADER_LENGTH + header.bufferLength(), message, message.readerIndex(), length);
+        txPackets.increment();
+        transmit(path, frame, now);
+        return SocketError.OK;
+    }
+
+    /**
+     * Sends a datagram whose IPv4 header the application wrote (IP_HDRINCL) at
+     * {@code EthernetFrame.HEADER_LENGTH} in {@code frame} (from {@link NetworkInterface#newFrame}),
+     * along {@code path}. As Windows and Linux do, the stack fills Total Length, a zero
+     * Identification, a zero Source Address (with the path's source) and always the Header
+     * Checksum (RFC 791 section 3.1); the caller checked that the header is well formed and
+     * that the datagram fits the MTU. Takes ownership of the frame.
+     */
+    public SocketError sendHeaderIncluded(Ipv4Path path, ByteBuf frame, long now) {
+        lastNow = now;
+        int ip = EthernetFrame.HEADER_LENGTH;
+        int headerLength = (frame.getUnsignedByte(ip) & 0x0F) * 4;
+        frame.setShort(ip + 2, frame.readableBytes() - ip);
+        if (frame.getUnsignedShort(ip + 4) == 0) {
+            boolean df = (frame.getUnsignedShort(ip + 6) & 0x4000) != 0;
+            frame.setShort(ip + 4, identification(df));
+        }
+        if (frame.getInt(ip + 12) == 0) {
+            frame.setInt(ip + 12, path.src());
+        }
+        frame.setShort(ip + 10, 0);
+        frame.setShort(ip + 10, InternetChecksum.compute(frame, ip, headerLength));
         txPackets.increment();
         transmit(path, frame, now);
         return SocketError.OK;

@@ -93,6 +93,7 @@ public final class Ipv6 {
     private final EventTrace trace;
     private Ipv6ErrorSink errors = Ipv6ErrorSink.NONE;
     private GroupListener groupListener = GroupListener.NONE;
+    private RawListener rawListener = RawListener.NONE;
     private long lastNow;
 
     private final Counter rxPackets;
@@ -156,6 +157,26 @@ public final class Ipv6 {
     /** Registers the handler of an upper-layer protocol (Next Header value). */
     public void register(int nextHeader, Ipv6ProtocolHandler handler) {
         handlers[nextHeader] = handler;
+    }
+
+    /**
+     * Raw IPv6 sockets (RFC 3542 section 3): told of every packet delivered to this host, after
+     * its extension headers were processed and before its upper-layer handler.
+     */
+    public interface RawListener {
+        RawListener NONE = (iface, ip, nextHeader, offset, length, cast, now) -> false;
+
+        /**
+         * Copies what it keeps; true if at least one raw socket took the packet.
+         *
+         * @param offset absolute index of the upper-layer data, {@code length} octets long
+         */
+        boolean deliver(NetworkInterface iface, Ipv6Packet ip, int nextHeader, int offset, int length, Cast cast,
+                        long now);
+    }
+
+    public void setRawListener(RawListener listener) {
+        this.rawListener = listener;
     }
 
     /** Where ICMPv6 errors about received packets are reported (set by ICMPv6). */
@@ -379,6 +400,11 @@ public final class Ipv6 {
     private void deliver(NetworkInterface iface, Ipv6Packet p, int nh, int nhIndex, int at, int length, Cast cast,
                          boolean linkMulticast, long now) {
         Ipv6ProtocolHandler h = handlers[nh];
+        if (rawListener.deliver(iface, p, nh, at, length, cast, now) && h == null) {
+            // A raw socket serves this Next Header: no Parameter Problem (RFC 3542 section 3).
+            rxDelivered.increment();
+            return;
+        }
         if (h == null) {
             // RFC 8200 section 4: Parameter Problem code 1 pointing at the unrecognized value.
             drop(dropUnknownNextHeader, "unknown_next_header", now);
