@@ -48,5 +48,15 @@ public interface NetSocket {
 
     int getOption(int level, int name, IntRef value);
 
+    /**
+     * A backend-specific WSAIoctl code the provider itself does not know (for example the stack
+     * backend's {@code StackTcpInfo.SIO_TCP_INFO}): 0 with the octets written to {@code out} counted
+     * in {@code bytesReturned}, or a WSA error. By default every such code is WSAEINVAL, as Windows
+     * answers an unknown code.
+     */
+    default int control(int code, byte[] in, byte[] out, IntRef bytesReturned) {
+        return org.sockstack.spi.wsa.WsaError.WSAEINVAL;
+    }
+
     void close();
 }
