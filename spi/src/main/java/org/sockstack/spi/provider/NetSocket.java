@@ -1,6 +1,7 @@
 package org.sockstack.spi.provider;
 
 import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.WsaError;
 
 import java.net.InetSocketAddress;
 
@@ -55,7 +56,7 @@ public interface NetSocket {
      * answers an unknown code.
      */
     default int control(int code, byte[] in, byte[] out, IntRef bytesReturned) {
-        return org.sockstack.spi.wsa.WsaError.WSAEINVAL;
+        return WsaError.WSAEINVAL;
     }
 
     void close();

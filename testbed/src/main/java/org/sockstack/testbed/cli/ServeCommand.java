@@ -1,9 +1,9 @@
 package org.sockstack.testbed.cli;
 
+import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.testbed.apps.ApiHttpServer;
 import org.sockstack.testbed.apps.Processes;
 import org.sockstack.testbed.host.StackHost;
-import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.testbed.services.HttpServer;
 import org.sockstack.testbed.services.TcpServer;
 import org.sockstack.testbed.services.TcpServices;
