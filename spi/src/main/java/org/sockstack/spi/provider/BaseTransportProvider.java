@@ -1805,7 +1805,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
             default -> {
                 // SIO_GET_EXTENSION_FUNCTION_POINTER included: the extension functions (AcceptEx,
                 // ConnectEx, WSARecvMsg, ...) are the API module's, built on the SPI calls.
-                return new Attempt(WsaError.WSAEINVAL, 0, 0);
+                // Other codes may be the backend's own (WSAEINVAL if not).
+                IntRef n = new IntRef();
+                int e = s.net.control(code, in, out, n);
+                return new Attempt(e, e == 0 ? n.value : 0, 0);
             }
         }
     }

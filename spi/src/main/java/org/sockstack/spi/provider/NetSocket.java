@@ -1,6 +1,7 @@
 package org.sockstack.spi.provider;
 
 import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.WsaError;
 
 import java.net.InetSocketAddress;
 
@@ -47,6 +48,16 @@ public interface NetSocket {
     int setOption(int level, int name, int value);
 
     int getOption(int level, int name, IntRef value);
+
+    /**
+     * A backend-specific WSAIoctl code the provider itself does not know (for example the stack
+     * backend's {@code StackTcpInfo.SIO_TCP_INFO}): 0 with the octets written to {@code out} counted
+     * in {@code bytesReturned}, or a WSA error. By default every such code is WSAEINVAL, as Windows
+     * answers an unknown code.
+     */
+    default int control(int code, byte[] in, byte[] out, IntRef bytesReturned) {
+        return WsaError.WSAEINVAL;
+    }
 
     void close();
 }

@@ -419,6 +419,24 @@ final class StackTcpSocket implements NetStreamSocket {
         });
     }
 
+    /** {@link StackTcpInfo#SIO_TCP_INFO}: the connection's TCP state (WSAENOTCONN before there is one). */
+    @Override
+    public int control(int code, byte[] in, byte[] out, IntRef bytesReturned) {
+        if (code != StackTcpInfo.SIO_TCP_INFO) {
+            return WsaError.WSAEINVAL;
+        }
+        if (out == null || out.length < StackTcpInfo.LENGTH) {
+            return WsaError.WSAEFAULT;
+        }
+        org.sockstack.stack.tcp.TcpInfo info = call(() -> socket.info(now()));
+        if (info == null) {
+            return WsaError.WSAENOTCONN;
+        }
+        StackTcpInfo.of(info).encode(out);
+        bytesReturned.value = StackTcpInfo.LENGTH;
+        return 0;
+    }
+
     @Override
     public int getOption(int level, int name, IntRef value) {
         return call(() -> {

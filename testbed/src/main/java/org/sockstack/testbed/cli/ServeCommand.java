@@ -1,6 +1,11 @@
 package org.sockstack.testbed.cli;
 
+import org.sockstack.stack.wire.Ipv6Address;
+import org.sockstack.testbed.apps.ApiHttpServer;
+import org.sockstack.testbed.apps.Processes;
 import org.sockstack.testbed.host.StackHost;
+import org.sockstack.testbed.services.HttpServer;
+import org.sockstack.testbed.services.TcpServer;
 import org.sockstack.testbed.services.TcpServices;
 import org.sockstack.testbed.services.UdpServices;
 import picocli.CommandLine.Command;
@@ -8,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,27 +44,49 @@ public final class ServeCommand implements Callable<Integer> {
         try (StackHost host = stackOptions.open("sockstack", out)) {
             UdpServices udp = host.call(() -> UdpServices.start(host.stack(), names, ZonedDateTime::now,
                     stackOptions.ipv6()));
-            TcpServices tcp = host.call(() -> TcpServices.start(host.stack(), names, stackOptions.ipv6()));
+            // echo, discard and chargen sit on the stack's own sockets; http is a Winsock program (below).
+            List<String> stackNative = names.stream().filter(n -> !n.equals("http")).toList();
+            TcpServices tcp = host.call(() -> TcpServices.start(host.stack(), stackNative, stackOptions.ipv6()));
             CountDownLatch stop = new CountDownLatch(1);
             // SIGINT/SIGTERM end the run normally (counters printed, exit 0) rather than killing the JVM.
             for (String signal : new String[] {"INT", "TERM"}) {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
             host.start();
+            ApiHttpServer http = names.contains("http") ? startHttp(host) : null;
+            // The stack provider has no AF_INET6 yet: over IPv6, port 80 stays the stack-native server.
+            TcpServer http6 = names.contains("http") && stackOptions.ipv6()
+                    ? host.call(() -> HttpServer.start(host.stack(), Ipv6Address.UNSPECIFIED, 80)) : null;
             out.println("sockstack ready on " + stackOptions.interfaceName()
                     + (stackOptions.netns != null ? " in netns " + stackOptions.netns : "") + ": "
                     + stackOptions.addr + (stackOptions.addr6 != null ? " " + stackOptions.addr6 : "")
                     + (stackOptions.ipv6() ? " ipv6" : "") + " mac " + host.iface().macAddress() + ", services " + names);
             out.flush();
             stop.await();
+            if (http != null) {
+                http.close();
+            }
             host.run(() -> {
                 udp.close();
                 tcp.close();
+                if (http6 != null) {
+                    http6.close();
+                }
             });
             out.println("sockstack stopping; counters:");
             out.print(host.call(() -> host.stack().counters().format(true)));
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The HTTP service on IPv4 (port 80): {@link ApiHttpServer}, a Winsock program in a ws2_32
+     * process over this stack, its status page read from the stack's loop.
+     */
+    private ApiHttpServer startHttp(StackHost host) throws java.net.UnknownHostException {
+        List<InetAddress> any = List.of(InetAddress.getByName("0.0.0.0"));
+        return ApiHttpServer.start(Processes.stack(host.stack()), any, 80,
+                () -> host.call(() -> HttpServer.statusPage(host.stack(), host.loop().clock().nanos())));
     }
 }

@@ -17,6 +17,9 @@ import org.sockstack.stack.iface.Ipv6InterfaceAddress;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.wire.MacAddress;
+import org.sockstack.testbed.apps.Perf;
+import org.sockstack.testbed.apps.Processes;
+import org.sockstack.testbed.apps.StackPair;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.lab.Lab;
 import org.sockstack.testbed.lab.ProcResult;
@@ -48,6 +51,9 @@ public final class Demo {
     static final Ipv6Address KERNEL6 = Ipv6Address.parse("2001:db8::1");
     static final Ipv6Address STACK6 = Ipv6Address.parse("2001:db8::2");
     static final long DOWNLOAD = 50_000_000L;
+    /** What the stack's perf client sends to the kernel (lab) or to the other stack (simulated). */
+    static final long PERF_BYTES = 20_000_000L;
+    static final long SIM_PERF_BYTES = 2_000_000L;
     private static final int TRACE_LINES = 16;
 
     private final PrintStream out;
@@ -126,6 +132,7 @@ public final class Demo {
             ProcResult upload = kernel(lab, "sh", "-c", "head -c 100000000 /dev/zero | timeout 60 nc -N " + STACK
                     + " 9 && echo 'uploaded 100 MB into discard (port 9)'");
             step("the kernel uploads 100 MB into TCP discard", upload.output().contains("uploaded"), upload);
+            stackPerfToKernel(lab, host);
             ProcResult status = lab.exec(Duration.ofSeconds(20), "curl", "-sS", "-m", "10", "http://" + STACK + "/");
             out.println("-- the stack's TCP connection view during that request (from its status page, like ss -ti):");
             out.print(indent(connectionView(status.output())));
@@ -267,6 +274,62 @@ public final class Demo {
             out.println("-- stack a counters:");
             out.print(indent(a.counters().format(true)));
         }
+        perfBetweenStacks();
+    }
+
+    /**
+     * The perf tool (a Winsock program) on two real-time stacks joined in memory: the Winsock
+     * API cannot block on the simulator's virtual time, so this pair is not the simulated link.
+     */
+    private void perfBetweenStacks() {
+        out.println("$ sockstack perf client --sim --bytes " + SIM_PERF_BYTES
+                + "   (a Winsock program on two real-time stacks joined in memory)");
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        PrintStream perfOut = new PrintStream(text, true, StandardCharsets.UTF_8);
+        long received = -1;
+        Perf.Report r = null;
+        try (StackPair pair = new StackPair();
+             Perf.Server server = Perf.Server.start(pair.processB(), false, StackPair.address("0.0.0.0"), Perf.DEFAULT_PORT,
+                     perfOut)) {
+            r = Perf.client(pair.processA(), new java.net.InetSocketAddress(StackPair.address(StackPair.ADDRESS_B),
+                    server.port()), Perf.Options.tcpBytes(SIM_PERF_BYTES), perfOut);
+            Perf.Report got = server.reports().poll(10, TimeUnit.SECONDS);
+            received = got == null ? -1 : got.bytes();
+        } catch (RuntimeException | InterruptedException e) {
+            perfOut.println(e.getMessage());
+        }
+        out.print(indent(text.toString(StandardCharsets.UTF_8)));
+        step("perf: stack a sends " + SIM_PERF_BYTES / 1_000_000 + " MB over TCP to stack b's perf server, "
+                + "every byte counted", r != null && r.bytes() == SIM_PERF_BYTES && received == SIM_PERF_BYTES,
+                text.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The stack's perf client (a Winsock program over the stack provider) sends to a kernel-side
+     * sink, socat into wc -c, which counts what the kernel's TCP delivered.
+     */
+    private void stackPerfToKernel(Lab lab, StackHost host) {
+        out.println("$ socat -u TCP4-LISTEN:" + Perf.DEFAULT_PORT + " - | wc -c   (the kernel's sink)");
+        Process sink = lab.spawn("sh", "-c", "timeout 60 socat -u TCP4-LISTEN:" + Perf.DEFAULT_PORT
+                + ",reuseaddr - | wc -c");
+        lab.exec(Duration.ofSeconds(10), "sh", "-c", "for i in $(seq 100); do ss -ltn | grep -q ':"
+                + Perf.DEFAULT_PORT + " ' && exit 0; sleep 0.05; done; exit 1");
+        out.println("$ sockstack perf client " + KERNEL + " --tap ... --bytes " + PERF_BYTES + "   (from the stack)");
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        PrintStream perfOut = new PrintStream(text, true, StandardCharsets.UTF_8);
+        Perf.Report r = null;
+        try {
+            r = Perf.client(Processes.stack(host.stack()), new java.net.InetSocketAddress(StackPair.address(KERNEL.toString()),
+                    Perf.DEFAULT_PORT), Perf.Options.tcpBytes(PERF_BYTES), perfOut);
+        } catch (RuntimeException e) {
+            perfOut.println(e.getMessage());
+        }
+        String counted = Lab.outputOf(sink, Duration.ofSeconds(20)).trim();
+        perfOut.println("kernel side: wc -c counted " + counted + " bytes");
+        out.print(indent(text.toString(StandardCharsets.UTF_8)));
+        step("perf: the stack sends " + PERF_BYTES / 1_000_000 + " MB over TCP to the kernel, every byte counted",
+                r != null && r.bytes() == PERF_BYTES && counted.equals(Long.toString(PERF_BYTES)),
+                text.toString(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------ transcript helpers

@@ -38,6 +38,26 @@ public final class HttpServer {
         return TcpServer.listen(stack, address, port, 128, socket -> new Session());
     }
 
+    /**
+     * The status page ({@code GET /}): the stack's TCP connections (like {@code ss -ti}) and its
+     * counters. Event loop thread. The Winsock-API server of {@code sockstack serve} shows it too.
+     */
+    public static String statusPage(Stack stack, long now) {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("<!doctype html><html><head><title>sockstack</title></head><body>\n");
+        sb.append("<h1>sockstack</h1>\n<h2>TCP connections</h2>\n<pre>\n");
+        for (TcpInfo info : stack.tcp().connections(now)) {
+            sb.append(escape(info.toString())).append('\n');
+        }
+        sb.append("</pre>\n<h2>Counters</h2>\n<pre>\n").append(escape(stack.counters().format(true)));
+        sb.append("</pre>\n</body></html>\n");
+        return sb.toString();
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     /** One HTTP connection: read a request head, send the response (streaming large bodies), repeat. */
     static final class Session extends TcpServer.Session {
         private final ByteBuf in = PooledByteBufAllocator.DEFAULT.heapBuffer(1024, MAX_HEAD);
@@ -233,19 +253,7 @@ public final class HttpServer {
         }
 
         private String statusPage() {
-            StringBuilder sb = new StringBuilder(4096);
-            sb.append("<!doctype html><html><head><title>sockstack</title></head><body>\n");
-            sb.append("<h1>sockstack</h1>\n<h2>TCP connections</h2>\n<pre>\n");
-            for (TcpInfo info : stack.tcp().connections(now())) {
-                sb.append(escape(info.toString())).append('\n');
-            }
-            sb.append("</pre>\n<h2>Counters</h2>\n<pre>\n").append(escape(stack.counters().format(true)));
-            sb.append("</pre>\n</body></html>\n");
-            return sb.toString();
-        }
-
-        private static String escape(String s) {
-            return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+            return HttpServer.statusPage(stack, now());
         }
 
         @Override

@@ -21,6 +21,8 @@ class DemoTest {
         String out = run(true, dir.resolve("demo.pcapng"));
         assertTrue(out.contains("== demo passed"), out);
         assertTrue(out.contains("ICMP echo reply"), "packet trace shown:\n" + out);
+        assertTrue(out.contains("[ ok ] perf: stack a sends 2 MB over TCP"), out);
+        assertTrue(out.contains("receiver got 2000000 bytes") && out.contains("tcp_info: retrans "), out);
         assertFalse(out.contains("[FAIL]"), out);
     }
 
@@ -30,6 +32,7 @@ class DemoTest {
         String out = run(false, capture);
         assertTrue(out.contains("== demo passed"), out);
         assertTrue(out.contains("the Linux kernel as its peer"), out);
+        assertTrue(out.contains("wc -c counted 20000000 bytes"), out);
         assertTrue(Files.size(capture) > 1000, "capture written");
     }
 

@@ -61,6 +61,17 @@ class ServeCommandLabTest {
                 ProcResult echo = lab.exec(Duration.ofSeconds(20), "sh", "-c",
                         "echo via-cli | socat -t 2 -T 2 - UDP4:192.0.2.2:7");
                 assertTrue(echo.output().contains("via-cli"), echo.output());
+                // HTTP (port 80) is the Winsock-API server: two requests on one kept-alive connection.
+                ProcResult http = lab.exec(Duration.ofSeconds(60), "curl", "-sS", "-m", "50", "-o", "/dev/null",
+                        "-o", "/dev/null", "-w", "%{http_code} %{size_download} %{num_connects}\\n",
+                        "http://192.0.2.2/bytes/2000000", "http://192.0.2.2/bytes/10");
+                assertEquals("200 2000000 1\n200 10 0\n", http.output(), http.output());
+                ProcResult sha = lab.exec(Duration.ofSeconds(60), "sh", "-c",
+                        "curl -sS -m 50 http://192.0.2.2/bytes/128 | sha256sum");
+                assertTrue(sha.output().startsWith(sha256OfContent(128)), sha.output());
+                ProcResult status = lab.exec(Duration.ofSeconds(20), "curl", "-sS", "-m", "10", "http://192.0.2.2/");
+                assertTrue(status.output().contains("<h2>TCP connections</h2>") && status.output().contains("ESTABLISHED"),
+                        status.output());
 
                 serve.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
                 assertTrue(serve.waitFor(20, TimeUnit.SECONDS), "serve exits after SIGTERM");
@@ -77,5 +88,11 @@ class ServeCommandLabTest {
                 }
             }
         }
+    }
+
+    private static String sha256OfContent(int n) throws java.security.NoSuchAlgorithmException {
+        byte[] b = new byte[n];
+        org.sockstack.testbed.services.HttpContent.fill(b, 0, n, 0);
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
     }
 }
