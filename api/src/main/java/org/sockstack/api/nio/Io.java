@@ -40,10 +40,36 @@ final class Io {
     private Io() {
     }
 
+    /** Per thread: sockets being opened (0 or 1) and whether one tried to open a channel of ours meanwhile. */
+    private static final ThreadLocal<int[]> OPENING = ThreadLocal.withInitial(() -> new int[2]);
+
+    private static final String CYCLE = "the Winsock provider is itself built on JDK NIO (the host provider) and "
+            + "the JDK gave it this SelectorProvider (java.nio.channels.spi.SelectorProvider): choose the property "
+            + "with the user-space stack, or make a WinsockSelectorProvider directly for the host stack";
+
     /** A socket of {@code family} ({@code null}: IPv4) and {@code type}, or the JDK's exception. */
     static long open(Winsock ws, ProtocolFamily family, int type, int protocol) throws IOException {
         int af = af(family);
-        long h = ws.socket(af, type, protocol);
+        int[] depth = OPENING.get();
+        if (depth[0] > 0) {
+            // The Winsock provider opens JDK channels itself and the JDK handed it this provider.
+            depth[1] = 1;
+            throw new IOException(CYCLE);
+        }
+        long h;
+        depth[0]++;
+        try {
+            h = ws.socket(af, type, protocol);
+        } finally {
+            depth[0]--;
+        }
+        if (depth[1] != 0) {
+            depth[1] = 0;
+            if (h != Wsa.INVALID_SOCKET) {
+                ws.closesocket(h);
+            }
+            throw new IOException(CYCLE);
+        }
         if (h == Wsa.INVALID_SOCKET) {
             int e = ws.WSAGetLastError();
             if (e == WsaError.WSAEAFNOSUPPORT || e == WsaError.WSAEPROTONOSUPPORT

@@ -58,6 +58,21 @@ final class Options {
         throw new UnsupportedOperationException("'" + o + "' not supported");
     }
 
+    /**
+     * The options of {@code candidates} the socket's provider knows (its getsockopt answers): the
+     * user-space stack's TCP has no keep-alive timer, for one, so SO_KEEPALIVE is not offered there.
+     */
+    static Set<SocketOption<?>> probe(Winsock ws, long h, Set<SocketOption<?>> candidates) {
+        java.util.Set<SocketOption<?>> known = new java.util.HashSet<>();
+        for (SocketOption<?> o : candidates) {
+            Mapping m = map(o);
+            if (ws.getsockopt(h, m.level, m.name, new byte[4], new IntRef(4)) == 0) {
+                known.add(o);
+            }
+        }
+        return java.util.Collections.unmodifiableSet(known);
+    }
+
     /** Checks the option and value as the JDK does (UnsupportedOperationException, IllegalArgumentException). */
     static <T> void validate(Set<SocketOption<?>> supported, SocketOption<T> name, T value) {
         if (!supported.contains(java.util.Objects.requireNonNull(name))) {

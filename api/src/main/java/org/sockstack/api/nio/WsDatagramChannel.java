@@ -41,6 +41,8 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object stateLock = new Object();
+    /** The options the provider knows, found on first use. */
+    private volatile Set<SocketOption<?>> options;
     private volatile InetSocketAddress remote;
 
     WsDatagramChannel(WinsockSelectorProvider provider, ProtocolFamily family) throws IOException {
@@ -329,7 +331,7 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Options.validate(Options.DATAGRAM, name, value);
+        Options.validate(supportedOptions(), name, value);
         synchronized (stateLock) {
             ensureOpen();
             Options.set(ws, handle, name, value);
@@ -339,7 +341,7 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        if (!Options.DATAGRAM.contains(Objects.requireNonNull(name))) {
+        if (!supportedOptions().contains(Objects.requireNonNull(name))) {
             throw new UnsupportedOperationException("'" + name + "' not supported");
         }
         synchronized (stateLock) {
@@ -350,7 +352,15 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return Options.DATAGRAM;
+        Set<SocketOption<?>> o = options;
+        if (o == null) {
+            if (!isOpen()) {
+                return Options.DATAGRAM;
+            }
+            o = Options.probe(ws, handle, Options.DATAGRAM);
+            options = o;
+        }
+        return o;
     }
 
     // ------------------------------------------------------------------ selection, close

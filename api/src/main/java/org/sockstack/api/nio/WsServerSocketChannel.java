@@ -37,6 +37,8 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
     private final int af;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Object stateLock = new Object();
+    /** The options the provider knows, found on first use. */
+    private volatile Set<SocketOption<?>> options;
     private volatile boolean bound;
 
     WsServerSocketChannel(WinsockSelectorProvider provider, ProtocolFamily family) throws IOException {
@@ -140,7 +142,7 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Options.validate(Options.LISTENER, name, value);
+        Options.validate(supportedOptions(), name, value);
         synchronized (stateLock) {
             ensureOpen();
             Options.set(ws, handle, name, value);
@@ -150,7 +152,7 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        if (!Options.LISTENER.contains(Objects.requireNonNull(name))) {
+        if (!supportedOptions().contains(Objects.requireNonNull(name))) {
             throw new UnsupportedOperationException("'" + name + "' not supported");
         }
         synchronized (stateLock) {
@@ -161,7 +163,15 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return Options.LISTENER;
+        Set<SocketOption<?>> o = options;
+        if (o == null) {
+            if (!isOpen()) {
+                return Options.LISTENER;
+            }
+            o = Options.probe(ws, handle, Options.LISTENER);
+            options = o;
+        }
+        return o;
     }
 
     @Override

@@ -46,6 +46,8 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Object stateLock = new Object();
+    /** The options the provider knows, found on first use. */
+    private volatile Set<SocketOption<?>> options;
     private volatile int state;
     private volatile boolean inputShut;
     private volatile boolean outputShut;
@@ -389,7 +391,7 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Options.validate(Options.STREAM, name, value);
+        Options.validate(supportedOptions(), name, value);
         synchronized (stateLock) {
             ensureOpen();
             Options.set(ws, handle, name, value);
@@ -399,7 +401,7 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        if (!Options.STREAM.contains(Objects.requireNonNull(name))) {
+        if (!supportedOptions().contains(Objects.requireNonNull(name))) {
             throw new UnsupportedOperationException("'" + name + "' not supported");
         }
         synchronized (stateLock) {
@@ -410,7 +412,15 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return Options.STREAM;
+        Set<SocketOption<?>> o = options;
+        if (o == null) {
+            if (!isOpen()) {
+                return Options.STREAM;
+            }
+            o = Options.probe(ws, handle, Options.STREAM);
+            options = o;
+        }
+        return o;
     }
 
     // ------------------------------------------------------------------ selection, close
