@@ -14,6 +14,8 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
@@ -27,7 +29,9 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -234,6 +238,47 @@ abstract class NioBehaviour {
         }
     }
 
+    @Test
+    void concurrentClientsShareTheServersSelector() throws Exception {
+        try (EchoServer server = new EchoServer(pa, anyPortA())) {
+            SocketAddress addr = server.address();
+            List<CompletableFuture<Boolean>> clients = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                byte[] data = pattern(50_000, 10 + i);
+                clients.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Arrays.equals(data, nonBlockingEcho(pb, addr, data));
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                }));
+            }
+            for (CompletableFuture<Boolean> c : clients) {
+                assertTrue(c.get(WAIT_MS * 3, TimeUnit.MILLISECONDS));
+            }
+        }
+    }
+
+    @Test
+    void acceptedChannelsAreBlockingAndFinishConnectCanWait() throws Exception {
+        try (ServerSocketChannel s = pa.openServerSocketChannel(); SocketChannel c = pb.openSocketChannel()) {
+            s.bind(anyPortA());
+            s.configureBlocking(false);
+            assertNull(s.accept(), "nothing to accept yet");
+            s.configureBlocking(true);
+            c.configureBlocking(false);
+            c.connect(s.getLocalAddress());
+            c.configureBlocking(true);
+            assertTrue(c.finishConnect(), "a blocking finishConnect waits for the outcome");
+            try (SocketChannel accepted = s.accept()) {
+                assertTrue(accepted.isBlocking());
+                assertTrue(accepted.isConnected());
+                assertEquals(c.getLocalAddress(), accepted.getRemoteAddress());
+                assertThrows(AlreadyConnectedException.class, () -> c.connect(s.getLocalAddress()));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ connect errors
 
     @Test
@@ -428,6 +473,69 @@ abstract class NioBehaviour {
             assertInstanceOf(ClosedChannelException.class, reader.get(WAIT_MS, TimeUnit.MILLISECONDS));
             assertThrows(ClosedChannelException.class, () -> c.write(ByteBuffer.allocate(1)));
             assertThrows(ClosedChannelException.class, c::getLocalAddress);
+        }
+    }
+
+    /** The reader is seen waiting (thread state, no sleep) before the close: AsynchronousCloseException. */
+    @Test
+    void closeOfAWaitingReadIsAsynchronousClose() throws Exception {
+        try (EchoServer server = new EchoServer(pa, anyPortA()); SocketChannel c = pb.openSocketChannel()) {
+            c.connect(server.address());
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    c.read(ByteBuffer.allocate(1));
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            awaitWaiting(reader);
+            c.close();
+            assertInstanceOf(AsynchronousCloseException.class, outcome.get(WAIT_MS, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void interruptOfAWaitingReadClosesTheChannel() throws Exception {
+        try (EchoServer server = new EchoServer(pa, anyPortA()); SocketChannel c = pb.openSocketChannel()) {
+            c.connect(server.address());
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    c.read(ByteBuffer.allocate(1));
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            awaitWaiting(reader);
+            reader.interrupt();
+            Throwable thrown = outcome.get(WAIT_MS, TimeUnit.MILLISECONDS);
+            assertInstanceOf(ClosedByInterruptException.class, thrown);
+            assertFalse(c.isOpen());
+        }
+    }
+
+    /** Spins (bounded) until {@code t} parks: the state a blocking provider call waits in. */
+    static void awaitWaiting(Thread t) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < end, "the reader never waited");
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void selectWithAnAction() throws Exception {
+        try (Selector selector = pb.openSelector(); DatagramChannel d = pb.openDatagramChannel()) {
+            d.bind(new InetSocketAddress(world.addrB(), 0)).configureBlocking(false);
+            SelectionKey key = d.register(selector, SelectionKey.OP_WRITE, "tag");
+            List<Object> seen = new ArrayList<>();
+            assertEquals(1, selector.select(k -> seen.add(k.attachment()), WAIT_MS));
+            assertEquals(List.of("tag"), seen);
+            assertTrue(selector.selectedKeys().isEmpty());
+            assertTrue(key.isValid());
         }
     }
 

@@ -24,6 +24,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Objects;
@@ -290,5 +291,23 @@ final class Io {
         if (r != 0 && r != -WsaError.WSAENOTSOCK) {
             throw exception("closesocket", -r);
         }
+    }
+
+    /**
+     * The exception for a call that a close or an interrupt ended and that {@code end()} did not
+     * report: the JDK wakes an interrupted thread before its channel is closed, so the thread may
+     * see the failed call first. Interrupted: the channel closes, ClosedByInterruptException;
+     * otherwise AsynchronousCloseException.
+     */
+    static ClosedChannelException closed(java.nio.channels.Channel ch) {
+        if (Thread.currentThread().isInterrupted()) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing is all that is left to do
+            }
+            return new java.nio.channels.ClosedByInterruptException();
+        }
+        return new java.nio.channels.AsynchronousCloseException();
     }
 }

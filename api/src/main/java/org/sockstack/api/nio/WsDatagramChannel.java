@@ -287,7 +287,7 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
 
     private IOException failure(String call, int r) {
         if (Io.closedError(-r)) {
-            return new ClosedChannelException();
+            return Io.closed(this);
         }
         if (r == -WsaError.WSAECONNRESET && remote != null) {
             PortUnreachableException e = new PortUnreachableException("ICMP Port Unreachable");

@@ -113,7 +113,7 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
                     return null;
                 }
                 if (Io.closedError(err)) {
-                    throw new ClosedChannelException();
+                    throw Io.closed(this);
                 }
                 throw Io.exception("accept", err);
             }

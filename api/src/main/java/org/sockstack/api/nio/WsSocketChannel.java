@@ -153,8 +153,8 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
             state = PENDING;
             return false;
         }
-        if (!isOpen()) {
-            throw new ClosedChannelException();
+        if (Io.closedError(-r) || !isOpen()) {
+            throw Io.closed(this);
         }
         close();
         throw Io.exception(call, -r);
@@ -272,7 +272,7 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
                 return 0;
             }
             if (Io.closedError(-r)) {
-                throw new ClosedChannelException();
+                throw Io.closed(this);
             }
             throw Io.exception("recv", -r);
         } finally {
@@ -320,8 +320,11 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
             if (r == -WsaError.WSAEWOULDBLOCK) {
                 return 0;
             }
-            if (r == -WsaError.WSAESHUTDOWN || Io.closedError(-r)) {
+            if (r == -WsaError.WSAESHUTDOWN) {
                 throw new ClosedChannelException();
+            }
+            if (Io.closedError(-r)) {
+                throw Io.closed(this);
             }
             throw Io.exception("send", -r);
         } finally {
