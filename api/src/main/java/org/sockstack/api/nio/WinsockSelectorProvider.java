@@ -29,7 +29,10 @@ import java.util.function.Supplier;
  *       {@code -Djava.nio.channels.spi.SelectorProvider=org.sockstack.api.nio.WinsockSelectorProvider}.
  *       The JDK then calls the no-arg constructor, which takes its process from the system
  *       property {@value #WINSOCK_PROPERTY} (the name of a class with a public no-arg constructor
- *       implementing {@code Supplier<Winsock>}) or, without it, {@link Winsock#getDefault()}.</li>
+ *       implementing {@code Supplier<Winsock>}) or, without it, {@link Winsock#getDefault()}.
+ *       The host provider is itself built on JDK NIO, so under this property it would meet this
+ *       provider again: opening a channel then fails with an IOException that says so. Use the
+ *       property with the user-space stack, and a provider made directly for the host stack.</li>
  * </ul>
  *
  * <p>The provider calls WSAStartup once when it is made (and never WSACleanup: it lives as long as
