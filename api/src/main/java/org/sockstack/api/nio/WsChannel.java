@@ -1,0 +1,20 @@
+package org.sockstack.api.nio;
+
+import org.sockstack.api.Winsock;
+
+/**
+ * What the {@link WsSelector} needs from a channel: its socket handle and how the select sets
+ * (read, write, except) become NIO ready operations.
+ */
+interface WsChannel {
+    Winsock winsock();
+
+    /** The SOCKET handle (still the old value after a close: check {@code isOpen()} first). */
+    long handle();
+
+    /**
+     * The ready operations for a select result: {@code read}, {@code write} and {@code except}
+     * say in which sets the handle came back; only operations in {@code interest} are reported.
+     */
+    int translateReadySet(boolean read, boolean write, boolean except, int interest);
+}
