@@ -146,7 +146,8 @@ final class AddrInfoLookup {
         if (node.toLowerCase(Locale.ROOT).equals("localhost")) {
             return new Resolved(0, "localhost", List.of(NameService.LOOPBACK6, NameService.LOOPBACK4));
         }
-        NameService.Found f = names.lookup(node, queryFamily(h));
+        String name = node.isEmpty() ? names.hostName() : node;
+        NameService.Found f = names.lookup(name, queryFamily(h));
         if (f.error() == 0) {
             return new Resolved(0, f.name(), AddressOrder.sort(f.addresses()));
         }
