@@ -19,6 +19,12 @@ import org.sockstack.spi.wsa.WsaError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import org.sockstack.spi.namespace.NamespaceCatalog;
+import org.sockstack.spi.namespace.NamespaceProvider;
+import org.sockstack.spi.namespace.QuerySet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * ws2_32 as an application sees it: the Winsock 2 functions with their C names, arguments and
@@ -753,5 +759,383 @@ public final class Winsock {
         int[] error = new int[1];
         int r = Polling.poll(process, fdArray, fds, timeout, error);
         return r == Wsa.SOCKET_ERROR ? fail(error[0]) : r;
+    }
+
+    // ---- names: getaddrinfo, getnameinfo, getXbyY, namespace and protocol enumeration ----
+
+    private NameService nameService;
+
+    private synchronized NameService names() {
+        if (nameService == null) {
+            nameService = new NameService(process);
+        }
+        return nameService;
+    }
+
+    /**
+     * Chooses this process's namespace catalog and its providers (by provider id): what
+     * WSALookupServiceBegin, getaddrinfo and gethostbyname resolve through. Without it the default
+     * catalog (hosts file, then DNS) is used with only the hosts-file provider at its configured
+     * location (the DNS provider needs a stack: register one here).
+     */
+    public void setNamespaces(NamespaceCatalog catalog, Map<UUID, NamespaceProvider> providers) {
+        names().setNamespaces(catalog, providers);
+    }
+
+    /**
+     * Sets the name gethostname reports (like SetComputerName). Without it: the system property
+     * {@code sockstack.hostname}, else the machine's kernel host name, else "localhost".
+     */
+    public void setHostName(String name) {
+        names().setHostName(name);
+    }
+
+    /** The WSA error of an API that needs WSAStartup, or 0. */
+    private int notStarted() {
+        return process.startupCount() == 0 ? WsaError.WSANOTINITIALISED : 0;
+    }
+
+    /**
+     * getaddrinfo: 0 and the results in {@code ppResult}, or an EAI_* code ({@link Netdb}: WSA
+     * codes, also left as the last error). See {@link AddrInfoLookup} for the rules. Needs
+     * WSAStartup (WSANOTINITIALISED).
+     */
+    public int getaddrinfo(String pNodeName, String pServiceName, AddrInfo pHints, Ref<AddrInfo> ppResult) {
+        if (ppResult == null) {
+            return eai(WsaError.WSAEINVAL);
+        }
+        ppResult.value = null;
+        int e = notStarted();
+        if (e != 0) {
+            return eai(e);
+        }
+        AddrInfoLookup.Result r = new AddrInfoLookup(names()).getaddrinfo(pNodeName, pServiceName, pHints);
+        if (r.error() != 0) {
+            return eai(r.error());
+        }
+        ppResult.value = r.first();
+        WSASetLastError(0);
+        return 0;
+    }
+
+    private int eai(int code) {
+        WSASetLastError(code);
+        return code;
+    }
+
+    /** GetAddrInfoW: getaddrinfo (Java strings are already Unicode). */
+    public int GetAddrInfoW(String pNodeName, String pServiceName, AddrInfo pHints, Ref<AddrInfo> ppResult) {
+        return getaddrinfo(pNodeName, pServiceName, pHints, ppResult);
+    }
+
+    /** freeaddrinfo: unlinks the list (the garbage collector frees it); null is allowed. */
+    public void freeaddrinfo(AddrInfo pAddrInfo) {
+        for (AddrInfo a = pAddrInfo; a != null; ) {
+            AddrInfo next = a.next;
+            a.next = null;
+            a = next;
+        }
+    }
+
+    public void FreeAddrInfoW(AddrInfo pAddrInfo) {
+        freeaddrinfo(pAddrInfo);
+    }
+
+    /**
+     * getnameinfo: the host text into {@code pNodeBuffer} (null or size 0: not asked) and the
+     * service text into {@code pServiceBuffer}, each with its C buffer size in characters (the
+     * text and its NUL must fit, else WSAEFAULT). Flags NI_* ({@link Netdb}). Returns 0 or the
+     * EAI_* code, also the last error.
+     */
+    public int getnameinfo(SockAddr pSockaddr, Ref<String> pNodeBuffer, int NodeBufferSize,
+                           Ref<String> pServiceBuffer, int ServiceBufferSize, int Flags) {
+        int e = notStarted();
+        if (e != 0) {
+            return eai(e);
+        }
+        boolean wantHost = pNodeBuffer != null && NodeBufferSize > 0;
+        boolean wantServ = pServiceBuffer != null && ServiceBufferSize > 0;
+        HostLookups.NameInfo r = new HostLookups(names()).getnameinfo(pSockaddr, wantHost, wantServ, Flags);
+        if (r.error() != 0) {
+            return eai(r.error());
+        }
+        if ((wantHost && r.host().length() + 1 > NodeBufferSize)
+                || (wantServ && r.service().length() + 1 > ServiceBufferSize)) {
+            return eai(WsaError.WSAEFAULT);
+        }
+        if (wantHost) {
+            pNodeBuffer.value = r.host();
+        }
+        if (wantServ) {
+            pServiceBuffer.value = r.service();
+        }
+        WSASetLastError(0);
+        return 0;
+    }
+
+    public int GetNameInfoW(SockAddr pSockaddr, Ref<String> pNodeBuffer, int NodeBufferSize,
+                            Ref<String> pServiceBuffer, int ServiceBufferSize, int Flags) {
+        return getnameinfo(pSockaddr, pNodeBuffer, NodeBufferSize, pServiceBuffer, ServiceBufferSize, Flags);
+    }
+
+    /** gai_strerror: the system's message for an EAI_* (WSA) code. */
+    public static String gai_strerror(int ecode) {
+        return GaiMessages.of(ecode);
+    }
+
+    /** gethostbyname: IPv4 only; null with WSAHOST_NOT_FOUND, WSANO_DATA, WSATRY_AGAIN, WSANO_RECOVERY. */
+    public HostEnt gethostbyname(String name) {
+        int e = notStarted();
+        if (e != 0) {
+            WSASetLastError(e);
+            return null;
+        }
+        return outcome(new HostLookups(names()).gethostbyname(name));
+    }
+
+    /** gethostbyaddr: {@code addr} in network byte order, {@code len} 4 (AF_INET) or 16 (AF_INET6). */
+    public HostEnt gethostbyaddr(byte[] addr, int len, int type) {
+        int e = notStarted();
+        if (e != 0) {
+            WSASetLastError(e);
+            return null;
+        }
+        return outcome(new HostLookups(names()).gethostbyaddr(addr, len, type));
+    }
+
+    private <T> T outcome(HostLookups.Outcome<T> o) {
+        if (o.error() != 0) {
+            WSASetLastError(o.error());
+            return null;
+        }
+        return o.value();
+    }
+
+    /**
+     * gethostname: this process's host name (see {@link #setHostName}) into {@code name}; SOCKET_ERROR
+     * with WSAEFAULT when it and its NUL do not fit in {@code namelen} characters.
+     */
+    public int gethostname(Ref<String> name, int namelen) {
+        int e = notStarted();
+        if (e != 0) {
+            return fail(e);
+        }
+        String h = names().hostName();
+        if (name == null || h.length() + 1 > namelen) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        name.value = h;
+        return 0;
+    }
+
+    /**
+     * getservbyname: a service by name or alias and protocol ("tcp", "udp"; null: any), from the
+     * services table (the file of the property {@code sockstack.services}, else a built-in table of
+     * well-known ports); null with WSANO_DATA if unknown. The port is in host byte order.
+     */
+    public ServEnt getservbyname(String name, String proto) {
+        int e = notStarted();
+        if (e != 0 || name == null) {
+            WSASetLastError(e != 0 ? e : WsaError.WSAEFAULT);
+            return null;
+        }
+        return found(names().services().byName(name, proto));
+    }
+
+    /** getservbyport: {@code port} in host byte order (C passes htons(port)). */
+    public ServEnt getservbyport(int port, String proto) {
+        int e = notStarted();
+        if (e != 0) {
+            WSASetLastError(e);
+            return null;
+        }
+        return found(names().services().byPort(port, proto));
+    }
+
+    /** getprotobyname: from the protocol table ("tcp", "udp", "icmp", ...); null with WSANO_DATA. */
+    public ProtoEnt getprotobyname(String name) {
+        int e = notStarted();
+        if (e != 0 || name == null) {
+            WSASetLastError(e != 0 ? e : WsaError.WSAEFAULT);
+            return null;
+        }
+        return found(Protocols.byName(name));
+    }
+
+    public ProtoEnt getprotobynumber(int number) {
+        int e = notStarted();
+        if (e != 0) {
+            WSASetLastError(e);
+            return null;
+        }
+        return found(Protocols.byNumber(number));
+    }
+
+    private <T> T found(T v) {
+        if (v == null) {
+            WSASetLastError(WsaError.WSANO_DATA);
+        }
+        return v;
+    }
+
+    /**
+     * WSAAddressToString: the provider of {@code lpProtocolInfo}, else of the first catalog entry of
+     * the address's family (none: WSAEINVAL), writes the text ("192.0.2.1:80", "[2001:db8::1]:80").
+     * {@code lpdwAddressStringLength} is the buffer size in characters in, the text's length with
+     * its NUL out; too small: WSAEFAULT with the length needed.
+     */
+    public int WSAAddressToString(SockAddr lpsaAddress, ProtocolInfo lpProtocolInfo, Ref<String> lpszAddressString,
+                                  IntRef lpdwAddressStringLength) {
+        int e = notStarted();
+        if (e != 0) {
+            return fail(e);
+        }
+        if (lpsaAddress == null || lpszAddressString == null || lpdwAddressStringLength == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        TransportProvider p = addressProvider(lpsaAddress.family(), lpProtocolInfo);
+        if (p == null) {
+            return fail(WsaError.WSAEINVAL);
+        }
+        IntRef errno = new IntRef();
+        Ref<String> text = new Ref<>();
+        if (p.addressToString(lpsaAddress, lpProtocolInfo, text, errno) != 0) {
+            return fail(errno.value);
+        }
+        int needed = text.value.length() + 1;
+        if (lpdwAddressStringLength.value < needed) {
+            lpdwAddressStringLength.value = needed;
+            return fail(WsaError.WSAEFAULT);
+        }
+        lpszAddressString.value = text.value;
+        lpdwAddressStringLength.value = needed;
+        return 0;
+    }
+
+    /**
+     * WSAStringToAddress: the provider of {@code lpProtocolInfo}, else of the first catalog entry
+     * of {@code AddressFamily}, parses numeric text (names are not looked up); WSAEINVAL if it is
+     * not an address of the family.
+     */
+    public int WSAStringToAddress(String AddressString, int AddressFamily, ProtocolInfo lpProtocolInfo,
+                                  Ref<SockAddr> lpAddress) {
+        int e = notStarted();
+        if (e != 0) {
+            return fail(e);
+        }
+        if (AddressString == null || lpAddress == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        int family = lpProtocolInfo != null ? lpProtocolInfo.addressFamily() : AddressFamily;
+        TransportProvider p = addressProvider(family, lpProtocolInfo);
+        if (p == null) {
+            return fail(WsaError.WSAEINVAL);
+        }
+        IntRef errno = new IntRef();
+        return result(p.stringToAddress(AddressString, AddressFamily, lpProtocolInfo, lpAddress, errno), errno);
+    }
+
+    /** The provider (loaded, not started: the text conversions need no socket) for a family. */
+    private TransportProvider addressProvider(int family, ProtocolInfo info) {
+        if (info != null) {
+            return process.load(info.catalogEntryId());
+        }
+        IntRef errno = new IntRef();
+        List<ProtocolInfo> entries = process.enumProtocols(null, errno);
+        for (ProtocolInfo p : entries == null ? List.<ProtocolInfo>of() : entries) {
+            if (p.addressFamily() == family) {
+                return process.load(p.catalogEntryId());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * WSAEnumProtocols: the base entries and chains of the catalog (not layered or PFL_HIDDEN
+     * entries), in catalog order, only those serving one of {@code lpiProtocols} if it is not null.
+     * {@code lpdwBufferLength} is the buffer's size in bytes ({@link Netdb#WSAPROTOCOL_INFOW_SIZE}
+     * per entry); too small (or no buffer): SOCKET_ERROR with WSAENOBUFS and the size needed.
+     * Returns the number of entries written.
+     */
+    public int WSAEnumProtocols(int[] lpiProtocols, ProtocolInfo[] lpProtocolBuffer, IntRef lpdwBufferLength) {
+        if (lpdwBufferLength == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        List<ProtocolInfo> entries = process.enumProtocols(lpiProtocols, errno);
+        if (entries == null) {
+            return fail(errno.value);
+        }
+        int needed = entries.size() * Netdb.WSAPROTOCOL_INFOW_SIZE;
+        if (lpProtocolBuffer == null || lpdwBufferLength.value < needed || lpProtocolBuffer.length < entries.size()) {
+            lpdwBufferLength.value = needed;
+            return fail(WsaError.WSAENOBUFS);
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            lpProtocolBuffer[i] = entries.get(i);
+        }
+        return entries.size();
+    }
+
+    /**
+     * WSAEnumNameSpaceProviders: every installed namespace provider (active or not) in catalog
+     * order. {@code lpdwBufferLength} is the buffer's size in bytes (each entry
+     * {@link Netdb#WSANAMESPACE_INFOW_SIZE} plus its identifier in UTF-16 with a NUL); too small:
+     * SOCKET_ERROR with WSAEFAULT and the size needed. Returns the number of entries.
+     */
+    public int WSAEnumNameSpaceProviders(IntRef lpdwBufferLength, NamespaceCatalog.Entry[] lpnspBuffer) {
+        int e = notStarted();
+        if (e != 0) {
+            return fail(e);
+        }
+        if (lpdwBufferLength == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        List<NamespaceCatalog.Entry> entries = names().catalog().enumerate();
+        int needed = 0;
+        for (NamespaceCatalog.Entry n : entries) {
+            needed += Netdb.WSANAMESPACE_INFOW_SIZE + 2 * (n.identifier().length() + 1);
+        }
+        if (lpnspBuffer == null || lpdwBufferLength.value < needed || lpnspBuffer.length < entries.size()) {
+            lpdwBufferLength.value = needed;
+            return fail(WsaError.WSAEFAULT);
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            lpnspBuffer[i] = entries.get(i);
+        }
+        return entries.size();
+    }
+
+    /** WSALookupServiceBegin over this process's namespace catalog (LUP_* flags of {@code Ns}). */
+    public int WSALookupServiceBegin(QuerySet lpqsRestrictions, int dwControlFlags, Ref<Long> lphLookup) {
+        int e = notStarted();
+        if (e != 0) {
+            return fail(e);
+        }
+        IntRef errno = new IntRef();
+        return result(names().namespaces().lookupServiceBegin(lpqsRestrictions, dwControlFlags, lphLookup, errno),
+                errno);
+    }
+
+    /** WSALookupServiceNext: the next result; WSA_E_NO_MORE at the end, WSASERVICE_NOT_FOUND if none. */
+    public int WSALookupServiceNext(long hLookup, int dwControlFlags, Ref<QuerySet> lpqsResults) {
+        int e = notStarted();
+        if (e != 0) {
+            return fail(e);
+        }
+        if (lpqsResults == null) {
+            return fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        return result(names().namespaces().lookupServiceNext(hLookup, dwControlFlags, lpqsResults, errno), errno);
+    }
+
+    public int WSALookupServiceEnd(long hLookup) {
+        int e = notStarted();
+        if (e != 0) {
+            return fail(e);
+        }
+        IntRef errno = new IntRef();
+        return result(names().namespaces().lookupServiceEnd(hLookup, errno), errno);
     }
 }

@@ -305,4 +305,98 @@ public final class Ws2_32 {
     public static int WSAPoll(WsaPollFd[] fdArray, int fds, int timeout) {
         return ws().WSAPoll(fdArray, fds, timeout);
     }
+
+    // ---- names: getaddrinfo, getnameinfo, getXbyY, namespace and protocol enumeration ----
+
+    public static int getaddrinfo(String pNodeName, String pServiceName, AddrInfo pHints, Ref<AddrInfo> ppResult) {
+        return ws().getaddrinfo(pNodeName, pServiceName, pHints, ppResult);
+    }
+
+    public static int GetAddrInfoW(String pNodeName, String pServiceName, AddrInfo pHints, Ref<AddrInfo> ppResult) {
+        return ws().GetAddrInfoW(pNodeName, pServiceName, pHints, ppResult);
+    }
+
+    public static void freeaddrinfo(AddrInfo pAddrInfo) {
+        ws().freeaddrinfo(pAddrInfo);
+    }
+
+    public static void FreeAddrInfoW(AddrInfo pAddrInfo) {
+        ws().FreeAddrInfoW(pAddrInfo);
+    }
+
+    public static int getnameinfo(SockAddr pSockaddr, Ref<String> pNodeBuffer, int NodeBufferSize,
+                                  Ref<String> pServiceBuffer, int ServiceBufferSize, int Flags) {
+        return ws().getnameinfo(pSockaddr, pNodeBuffer, NodeBufferSize, pServiceBuffer, ServiceBufferSize, Flags);
+    }
+
+    public static int GetNameInfoW(SockAddr pSockaddr, Ref<String> pNodeBuffer, int NodeBufferSize,
+                                   Ref<String> pServiceBuffer, int ServiceBufferSize, int Flags) {
+        return ws().GetNameInfoW(pSockaddr, pNodeBuffer, NodeBufferSize, pServiceBuffer, ServiceBufferSize, Flags);
+    }
+
+    public static String gai_strerror(int ecode) {
+        return Winsock.gai_strerror(ecode);
+    }
+
+    public static HostEnt gethostbyname(String name) {
+        return ws().gethostbyname(name);
+    }
+
+    public static HostEnt gethostbyaddr(byte[] addr, int len, int type) {
+        return ws().gethostbyaddr(addr, len, type);
+    }
+
+    public static int gethostname(Ref<String> name, int namelen) {
+        return ws().gethostname(name, namelen);
+    }
+
+    public static ServEnt getservbyname(String name, String proto) {
+        return ws().getservbyname(name, proto);
+    }
+
+    public static ServEnt getservbyport(int port, String proto) {
+        return ws().getservbyport(port, proto);
+    }
+
+    public static ProtoEnt getprotobyname(String name) {
+        return ws().getprotobyname(name);
+    }
+
+    public static ProtoEnt getprotobynumber(int number) {
+        return ws().getprotobynumber(number);
+    }
+
+    public static int WSAAddressToString(SockAddr lpsaAddress, ProtocolInfo lpProtocolInfo,
+                                         Ref<String> lpszAddressString, IntRef lpdwAddressStringLength) {
+        return ws().WSAAddressToString(lpsaAddress, lpProtocolInfo, lpszAddressString, lpdwAddressStringLength);
+    }
+
+    public static int WSAStringToAddress(String AddressString, int AddressFamily, ProtocolInfo lpProtocolInfo,
+                                         Ref<SockAddr> lpAddress) {
+        return ws().WSAStringToAddress(AddressString, AddressFamily, lpProtocolInfo, lpAddress);
+    }
+
+    public static int WSAEnumProtocols(int[] lpiProtocols, ProtocolInfo[] lpProtocolBuffer,
+                                       IntRef lpdwBufferLength) {
+        return ws().WSAEnumProtocols(lpiProtocols, lpProtocolBuffer, lpdwBufferLength);
+    }
+
+    public static int WSAEnumNameSpaceProviders(IntRef lpdwBufferLength,
+                                                org.sockstack.spi.namespace.NamespaceCatalog.Entry[] lpnspBuffer) {
+        return ws().WSAEnumNameSpaceProviders(lpdwBufferLength, lpnspBuffer);
+    }
+
+    public static int WSALookupServiceBegin(org.sockstack.spi.namespace.QuerySet lpqsRestrictions,
+                                            int dwControlFlags, Ref<Long> lphLookup) {
+        return ws().WSALookupServiceBegin(lpqsRestrictions, dwControlFlags, lphLookup);
+    }
+
+    public static int WSALookupServiceNext(long hLookup, int dwControlFlags,
+                                           Ref<org.sockstack.spi.namespace.QuerySet> lpqsResults) {
+        return ws().WSALookupServiceNext(hLookup, dwControlFlags, lpqsResults);
+    }
+
+    public static int WSALookupServiceEnd(long hLookup) {
+        return ws().WSALookupServiceEnd(hLookup);
+    }
 }

@@ -25,7 +25,9 @@ import java.util.UUID;
  * is read at the first startup; its location is configurable (the system property
  * {@value #LOCATION_PROPERTY}, else {@code /etc/hosts}). Names compare case-insensitively. Lookups
  * answer the host-address classes (SVCID_INET_HOSTADDRBYNAME, SVCID_HOSTNAME) with one result per
- * name: the canonical name, the aliases and every address of the asked families.
+ * name: the canonical name, the aliases and every address of the asked families. A reverse name
+ * ("1.2.0.192.in-addr.arpa", RFC 1035 section 3.5; nibbles under "ip6.arpa", RFC 3596 section
+ * 2.5) finds the first host listed with that address: its name, aliases and that address.
  */
 public final class HostsFileProvider implements NamespaceProvider {
     public static final UUID PROVIDER_ID = UUID.fromString("5d0d1d5c-0005-4a53-8b00-686f73747366");
@@ -148,6 +150,11 @@ public final class HostsFileProvider implements NamespaceProvider {
         }
         List<QuerySet> results = new ArrayList<>();
         Host h = q.serviceInstanceName() == null ? null : hosts.get(q.serviceInstanceName().toLowerCase(Locale.ROOT));
+        InetAddress reverse = q.serviceInstanceName() == null ? null : reverseName(q.serviceInstanceName());
+        if (reverse != null) {
+            h = hosts.values().stream().filter(x -> x.addresses.contains(reverse)).findFirst()
+                    .map(x -> new Host(x.canonical, x.aliases, List.of(reverse))).orElse(null);
+        }
         if (h != null) {
             List<CsAddrInfo> addrs = new ArrayList<>();
             for (InetAddress a : h.addresses) {
@@ -167,6 +174,51 @@ public final class HostsFileProvider implements NamespaceProvider {
         lookups.put(handle, new Lookup(results));
         lookup.value = handle;
         return 0;
+    }
+
+    /** The address a reverse-lookup name stands for, or null if the name is not one. */
+    static InetAddress reverseName(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.endsWith(".")) {
+            n = n.substring(0, n.length() - 1);
+        }
+        String[] labels;
+        int bytes;
+        if (n.endsWith(".in-addr.arpa")) {
+            labels = n.substring(0, n.length() - ".in-addr.arpa".length()).split("\\.", -1);
+            bytes = 4;
+        } else if (n.endsWith(".ip6.arpa")) {
+            labels = n.substring(0, n.length() - ".ip6.arpa".length()).split("\\.", -1);
+            bytes = 16;
+        } else {
+            return null;
+        }
+        byte[] a = new byte[bytes];
+        try {
+            if (bytes == 4 && labels.length == 4) {
+                for (int i = 0; i < 4; i++) {
+                    if (!labels[i].matches("[0-9]{1,3}") || Integer.parseInt(labels[i]) > 255) {
+                        return null;
+                    }
+                    a[3 - i] = (byte) Integer.parseInt(labels[i]);
+                }
+                return InetAddress.getByAddress(a);
+            }
+            if (bytes == 16 && labels.length == 32) {
+                for (int i = 0; i < 32; i++) {
+                    if (!labels[i].matches("[0-9a-f]")) {
+                        return null;
+                    }
+                    int nibble = Character.digit(labels[i].charAt(0), 16);
+                    int at = 31 - i;
+                    a[at / 2] |= (byte) (at % 2 == 0 ? nibble << 4 : nibble);
+                }
+                return InetAddress.getByAddress(a);
+            }
+        } catch (UnknownHostException e) {
+            return null;
+        }
+        return null;
     }
 
     @Override

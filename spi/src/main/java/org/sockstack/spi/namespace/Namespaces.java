@@ -22,6 +22,12 @@ public final class Namespaces {
     private final Map<UUID, NamespaceProvider> providers;
     private final Map<UUID, NamespaceProvider> started = new LinkedHashMap<>();
     private final Map<Long, List<Sub>> lookups = new HashMap<>();
+    /**
+     * Per lookup: the first hard failure (WSATRY_AGAIN, WSANO_RECOVERY, ...) of a provider that
+     * ended without a result; 0 once any provider gave one. Reported instead of WSA_E_NO_MORE, so
+     * a DNS time-out is not lost behind the providers after it.
+     */
+    private final Map<Long, int[]> failures = new HashMap<>();
     private long nextHandle = 1;
 
     private record Sub(NamespaceProvider provider, long handle) { }
@@ -58,6 +64,7 @@ public final class Namespaces {
         }
         long h = nextHandle++;
         lookups.put(h, subs);
+        failures.put(h, new int[1]);
         handle.value = h;
         return 0;
     }
@@ -81,8 +88,10 @@ public final class Namespaces {
      */
     public int lookupServiceNext(long handle, int flags, Ref<QuerySet> result, IntRef errno) {
         List<Sub> subs;
+        int[] failure;
         synchronized (this) {
             subs = lookups.get(handle);
+            failure = failures.get(handle);
         }
         if (subs == null) {
             errno.value = WsaError.WSA_INVALID_HANDLE;
@@ -92,13 +101,14 @@ public final class Namespaces {
             Sub s;
             synchronized (this) {
                 if (subs.isEmpty()) {
-                    errno.value = WsaError.WSA_E_NO_MORE;
+                    errno.value = failure[0] > 0 ? failure[0] : WsaError.WSA_E_NO_MORE;
                     return Wsa.SOCKET_ERROR;
                 }
                 s = subs.get(0);
             }
             IntRef err = new IntRef();
             if (s.provider.lookupServiceNext(s.handle, flags, result, err) == 0) {
+                failure[0] = -1;
                 return 0;
             }
             if (err.value == WsaError.WSA_E_CANCELLED) {
@@ -107,6 +117,10 @@ public final class Namespaces {
             }
             synchronized (this) {
                 subs.remove(0);
+                if (failure[0] == 0 && err.value != WsaError.WSA_E_NO_MORE
+                        && err.value != WsaError.WSASERVICE_NOT_FOUND) {
+                    failure[0] = err.value;
+                }
             }
             s.provider.lookupServiceEnd(s.handle, new IntRef());
         }
@@ -114,6 +128,7 @@ public final class Namespaces {
 
     public synchronized int lookupServiceEnd(long handle, IntRef errno) {
         List<Sub> subs = lookups.remove(handle);
+        failures.remove(handle);
         if (subs == null) {
             errno.value = WsaError.WSA_INVALID_HANDLE;
             return Wsa.SOCKET_ERROR;
@@ -131,5 +146,6 @@ public final class Namespaces {
         }
         started.clear();
         lookups.clear();
+        failures.clear();
     }
 }
