@@ -11,7 +11,9 @@ import org.sockstack.drivers.fault.Impairments;
 import org.sockstack.drivers.tap.TapDevice;
 import org.sockstack.drivers.tap.VirtioNetHeader;
 import org.sockstack.stack.StackConfig;
+import org.sockstack.stack.ndp.NdpConfig;
 import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.services.TcpServices;
 
@@ -33,6 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OffloadLabTest {
     static final Ipv4Address KERNEL = Ipv4Address.parse("192.0.2.1");
     static final Ipv4Address STACK = Ipv4Address.parse("192.0.2.2");
+    static final Ipv6Address KERNEL6 = Ipv6Address.parse("2001:db8::1");
+    static final Ipv6Address STACK6 = Ipv6Address.parse("2001:db8::2");
     static final long MB100 = 100_000_000L;
     static Lab lab;
     static StackHost host;
@@ -47,10 +51,12 @@ class OffloadLabTest {
         host = StackHost.onTap(ifname, StackHost.macFor(ifname), 1500, StackConfig.defaults("offloadlab").withSeed(7),
                 capture, Impairments.NONE, true);
         lab = Lab.create();
-        lab.adoptInterface(ifname, KERNEL + "/24");
+        lab.adoptInterface(ifname, KERNEL + "/24", KERNEL6 + "/64");
         host.run(() -> {
             host.stack().addIpv4Address(host.iface(), STACK, 24);
-            services = TcpServices.start(host.stack(), List.of("echo", "discard", "chargen", "http"));
+            host.stack().setNdpConfig(NdpConfig.DEFAULT.withRouterSolicitations(false));
+            host.stack().addIpv6Address(host.iface(), STACK6, 64);
+            services = TcpServices.start(host.stack(), List.of("echo", "discard", "chargen", "http"), true);
         });
         host.start();
     }
@@ -136,5 +142,24 @@ class OffloadLabTest {
                         + "timeout 120 socat -b 65536 -t 60 -T 20 - TCP4:" + STACK + ":7,shut-down < $f > $g; "
                         + "cmp $f $g && echo SAME; rm -f $f $g");
         assertTrue(r.output().contains("SAME"), r.output());
+    }
+
+    /** IPv6: GSO TCPV6 super-frames up, TSO TCPV6 down (the IPv6 Payload Length describes them). */
+    @Test
+    @Order(5)
+    void ipv6DownloadAndUploadThroughTsoAndGso() throws Exception {
+        ProcResult ready = lab.exec(Duration.ofSeconds(20), "sh", "-c",
+                "for i in $(seq 1 50); do ping -6 -c 1 -W 1 " + STACK6 + " >/dev/null 2>&1 && echo UP && break; "
+                        + "sleep 0.2; done");
+        assertTrue(ready.output().contains("UP"), "our IPv6 address did not answer: " + ready.output());
+        long tx = host.call(() -> tap().txSuperFrames());
+        long rx = host.call(() -> tap().rxSuperFrames());
+        ProcResult r = lab.exec(Duration.ofSeconds(90), "sh", "-c",
+                "curl -6 -sS -m 80 http://[" + STACK6 + "]/bytes/30000000 | sha256sum; "
+                        + "head -c 30000000 /dev/zero | timeout 60 nc -N " + STACK6 + " 9 && echo UPLOADED");
+        assertTrue(r.output().startsWith(TcpLabTest.expectedSha256(30_000_000)), r.output());
+        assertTrue(r.output().contains("UPLOADED"), r.output());
+        assertTrue(host.call(() -> tap().txSuperFrames()) - tx > 100, "TSO TCPV6 frames sent");
+        assertTrue(host.call(() -> tap().rxSuperFrames()) - rx > 100, "GSO TCPV6 frames received");
     }
 }
