@@ -238,8 +238,10 @@ public final class TapDevice implements Device {
     @Override
     public int receive(int maxFrames, FrameSink sink) {
         int n = 0;
+        int reads = 0;   // the budget counts dropped frames too, so a flood of bad ones cannot hold the loop
         ByteBuffer rx = rxBuffer.buffer();
-        while (n < maxFrames && !closed) {
+        while (reads < maxFrames && !closed) {
+            reads++;
             long got = libc.read(fd, rxBuffer.address(), rxBuffer.capacity());
             if (got <= 0) {
                 // EAGAIN: drained. Other errors (the device vanished) also end the batch; the
