@@ -3,6 +3,7 @@ package org.sockstack.stack;
 import io.netty.buffer.ByteBuf;
 import org.sockstack.stack.arp.Arp;
 import org.sockstack.stack.device.Device;
+import org.sockstack.stack.device.FrameOffload;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.iface.Ipv4InterfaceAddress;
 import org.sockstack.stack.icmp.Icmpv4;
@@ -78,7 +79,17 @@ public final class Stack implements Pollable {
 
     // The frame sink is one object reused for every frame (no lambda per poll): it reads the
     // interface and time set just before each device is polled.
-    private final FrameSink sink = this::dispatchFrame;
+    private final FrameSink sink = new FrameSink() {
+        @Override
+        public void accept(ByteBuf frame) {
+            dispatchFrame(frame, FrameOffload.NONE);
+        }
+
+        @Override
+        public void accept(ByteBuf frame, int rxFlags) {
+            dispatchFrame(frame, rxFlags);
+        }
+    };
     private NetworkInterface polling;
     private long pollingNow;
     private boolean packetTrace;
@@ -329,11 +340,25 @@ public final class Stack implements Pollable {
         return busy;
     }
 
-    private void dispatchFrame(ByteBuf frame) {
+    private void dispatchFrame(ByteBuf frame, int rxFlags) {
         try {
-            receiveFrame(polling, frame, pollingNow);
+            receiveFrame(polling, frame, rxFlags, pollingNow);
         } finally {
             frame.release();
+        }
+    }
+
+    /**
+     * Handles one received frame that carries offload flags ({@link FrameOffload}): e.g. a TCP
+     * super-frame from a TAP device with a virtio-net header whose checksum was never filled in.
+     * The flags hold for this frame only. The frame is borrowed.
+     */
+    public void receiveFrame(NetworkInterface iface, ByteBuf frame, int rxFlags, long now) {
+        iface.setRxFlags(rxFlags);
+        try {
+            receiveFrame(iface, frame, now);
+        } finally {
+            iface.setRxFlags(FrameOffload.NONE);
         }
     }
 

@@ -83,6 +83,13 @@ public final class CaptureDevice extends ForwardingDevice {
         return inner.transmit(frame);
     }
 
+    /** A TSO super-frame is recorded as the stack built it (as tcpdump shows it on a TSO NIC). */
+    @Override
+    public boolean transmit(ByteBuf frame, int segmentSize) {
+        record(frame, FrameDirection.OUTBOUND);
+        return inner.transmit(frame, segmentSize);
+    }
+
     private void record(ByteBuf frame, FrameDirection direction) {
         if (!capturing) {
             return;
@@ -104,6 +111,12 @@ public final class CaptureDevice extends ForwardingDevice {
         public void accept(ByteBuf frame) {
             record(frame, FrameDirection.INBOUND);
             downstream.accept(frame);
+        }
+
+        @Override
+        public void accept(ByteBuf frame, int rxFlags) {
+            record(frame, FrameDirection.INBOUND);
+            downstream.accept(frame, rxFlags);
         }
     }
 

@@ -36,7 +36,17 @@ public final class TracingDevice extends ForwardingDevice {
     private final Clock clock;
     private final EthernetFrame ethernet = new EthernetFrame();
     private final ArpPacket arp = new ArpPacket();
-    private final FrameSink tracingSink = this::traceReceived;
+    private final FrameSink tracingSink = new FrameSink() {
+        @Override
+        public void accept(ByteBuf frame) {
+            traceReceived(frame, 0);
+        }
+
+        @Override
+        public void accept(ByteBuf frame, int rxFlags) {
+            traceReceived(frame, rxFlags);
+        }
+    };
     private FrameSink downstream;
 
     /** Traces {@code inner} to {@code out}; {@code clock} may be null (lines then carry no time). */
@@ -60,15 +70,21 @@ public final class TracingDevice extends ForwardingDevice {
         }
     }
 
-    private void traceReceived(ByteBuf frame) {
+    private void traceReceived(ByteBuf frame, int rxFlags) {
         out.accept(describe("RX", frame));
-        downstream.accept(frame);
+        downstream.accept(frame, rxFlags);
     }
 
     @Override
     public boolean transmit(ByteBuf frame) {
         out.accept(describe("TX", frame));
         return inner.transmit(frame);
+    }
+
+    @Override
+    public boolean transmit(ByteBuf frame, int segmentSize) {
+        out.accept(describe("TX", frame));
+        return inner.transmit(frame, segmentSize);
     }
 
     @Override

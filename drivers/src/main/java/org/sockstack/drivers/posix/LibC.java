@@ -49,6 +49,10 @@ public interface LibC {
     @SaveError
     @ssize_t long write(int fd, long buf, @size_t long count);
 
+    /** {@code writev(2)}: {@code iov} is the address of {@code iovcnt} {@code struct iovec}s (base, length). */
+    @SaveError
+    @ssize_t long writev(int fd, long iov, int iovcnt);
+
     @SaveError
     int poll(long fds, long nfds, int timeoutMillis);
 

@@ -3,16 +3,19 @@ package org.sockstack.drivers.tap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import org.sockstack.drivers.posix.LibC;
 import org.sockstack.drivers.posix.NativeBuffer;
 import org.sockstack.stack.device.Device;
 import org.sockstack.stack.device.DeviceCapabilities;
+import org.sockstack.stack.device.FrameOffload;
 import org.sockstack.stack.device.FrameSink;
 import org.sockstack.stack.wire.MacAddress;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,16 +32,43 @@ import java.util.Objects;
  *
  * <p>Opening a name that does not exist creates the device (needs CAP_NET_ADMIN); the device
  * is not persistent and disappears when closed. Opening an existing name attaches to it.
+ *
+ * <p><b>Offload mode</b> (opt-in, {@link #open(String, MacAddress, int, ByteBufAllocator, boolean)}):
+ * the device is opened with {@code IFF_VNET_HDR} (tuntap.rst; {@code include/uapi/linux/if_tun.h}),
+ * {@code TUNSETVNETHDRSZ} sets a 12-octet {@code struct virtio_net_hdr_v1} in front of every
+ * frame read or written ({@link VirtioNetHeader}), and {@code TUNSETOFFLOAD} with
+ * {@code TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6} tells the kernel that we take frames whose L4
+ * checksum is not filled in and TCP super-frames of up to 64 KiB (the kernel's tun driver turns
+ * these into netdev features: NETIF_F_HW_CSUM, NETIF_F_TSO, NETIF_F_TSO6; TSO is refused without
+ * CSUM). In return we may write such frames too: one write then carries up to 64 KiB of TCP data
+ * and the kernel segments it ({@code virtio_net_hdr_to_skb}, then GSO). Received frames go to
+ * the stack with {@link FrameOffload} flags; the vnet header never reaches the stack or a
+ * capture, so captures hold normal Ethernet frames (super-frames and partial checksums
+ * included, as tcpdump on a TSO-capable NIC shows them).
  */
 public final class TapDevice implements Device {
     /** {@code _IOW('T', 202, int)}. */
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
+    /** Frames carry a virtio-net header (if_tun.h). */
+    static final short IFF_VNET_HDR = 0x4000;
+    /** {@code _IOW('T', 208, unsigned int)}: the argument is the flag word itself. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** {@code _IOW('T', 216, int)}: the argument points to the header size. */
+    static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** {@code _IOW('T', 220, int)}: the argument points to 1 for little-endian vnet headers. */
+    static final long TUNSETVNETLE = 0x400454dcL;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int TUN_F_TSO6 = 0x04;
     private static final int IFNAMSIZ = 16;
     private static final int IFREQ_SIZE = 40;
     /** Largest frame read: a 64 KiB IP packet plus Ethernet and VLAN headers. */
     private static final int MAX_FRAME = 65_535 + 18;
+    /** The vnet header size used in offload mode. */
+    static final int VNET_HDR_LEN = VirtioNetHeader.LENGTH_V1;
+    private static final DeviceCapabilities OFFLOAD_CAPABILITIES = new DeviceCapabilities(false, false, 64, true);
 
     private final LibC libc = LibC.get();
     private final String name;
@@ -46,19 +76,41 @@ public final class TapDevice implements Device {
     private final MacAddress mac;
     private final int mtu;
     private final ByteBufAllocator allocator;
-    private final NativeBuffer rxBuffer = new NativeBuffer(MAX_FRAME);
-    private final NativeBuffer txBuffer = new NativeBuffer(MAX_FRAME);
+    /** 0, or {@link #VNET_HDR_LEN} in offload mode: octets of vnet header before each frame. */
+    private final int vnetHdrLen;
+    private final NativeBuffer rxBuffer;
+    private final NativeBuffer txBuffer;
+    /** Offload mode: the received header, read through {@link #rxView}; the transmit header. */
+    private final VirtioNetHeader rxHeader = new VirtioNetHeader();
+    private final VirtioNetHeader txHeader = new VirtioNetHeader();
+    private final ByteBuf rxView;
+    /** Offload mode: two struct iovec (header, frame) for writev, and the header they point to. */
+    private final NativeBuffer iov = new NativeBuffer(32);
+    private final NativeBuffer txHeaderBuffer = new NativeBuffer(VNET_HDR_LEN);
+    private final ByteBuf txHeaderView;
+    private final long[] rxDrops = new long[VirtioNetHeader.Error.values().length];
     private volatile boolean closed;
     private long rxFrames;
+    private long rxSuperFrames;
     private long txFrames;
+    private long txSuperFrames;
     private long txErrors;
+    private long txOversize;
 
-    private TapDevice(String name, int fd, MacAddress mac, int mtu, ByteBufAllocator allocator) {
+    private TapDevice(String name, int fd, MacAddress mac, int mtu, ByteBufAllocator allocator, boolean offload) {
         this.name = name;
         this.fd = fd;
         this.mac = mac;
         this.mtu = mtu;
         this.allocator = allocator;
+        this.vnetHdrLen = offload ? VNET_HDR_LEN : 0;
+        this.rxBuffer = new NativeBuffer(MAX_FRAME + vnetHdrLen);
+        this.txBuffer = new NativeBuffer(MAX_FRAME + vnetHdrLen);
+        this.rxView = Unpooled.wrappedBuffer(rxBuffer.buffer().duplicate().clear());
+        this.txHeaderView = Unpooled.wrappedBuffer(txHeaderBuffer.buffer().duplicate().clear());
+        ByteBuffer v = iov.buffer().order(ByteOrder.nativeOrder());
+        v.putLong(0, txHeaderBuffer.address());
+        v.putLong(8, VNET_HDR_LEN);
     }
 
     /**
@@ -72,6 +124,16 @@ public final class TapDevice implements Device {
     }
 
     public static TapDevice open(String name, MacAddress mac, int mtu, ByteBufAllocator allocator) {
+        return open(name, mac, mtu, allocator, false);
+    }
+
+    /**
+     * Opens the TAP device, in offload mode if {@code offload} (see the class comment): virtio-net
+     * headers, checksum offload and TCP segmentation offload (TSO) both ways.
+     *
+     * @throws TapException when the device cannot be opened or the kernel refuses the offloads
+     */
+    public static TapDevice open(String name, MacAddress mac, int mtu, ByteBufAllocator allocator, boolean offload) {
         Objects.requireNonNull(name);
         byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
         if (nameBytes.length == 0 || nameBytes.length >= IFNAMSIZ) {
@@ -90,13 +152,43 @@ public final class TapDevice implements Device {
         }
         Pointer ifr = Memory.allocateDirect(LibC.runtime(), IFREQ_SIZE, true);
         ifr.put(0, nameBytes, 0, nameBytes.length);
-        ifr.putShort(IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
+        ifr.putShort(IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0)));
         if (libc.ioctl(fd, TUNSETIFF, ifr) < 0) {
             int err = LibC.errno();
             libc.close(fd);
             throw new TapException("cannot attach TAP device '" + name + "': " + LibC.describe(err) + hint(err), err);
         }
-        return new TapDevice(name, fd, mac, mtu, allocator);
+        if (offload) {
+            enableOffloads(libc, fd, name);
+        }
+        return new TapDevice(name, fd, mac, mtu, allocator, offload);
+    }
+
+    /**
+     * The vnet header size (12: virtio_net_hdr_v1 with num_buffers), little-endian fields, and
+     * TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6. Closes {@code fd} and throws if the kernel refuses.
+     */
+    private static void enableOffloads(LibC libc, int fd, String name) {
+        Pointer arg = Memory.allocateDirect(LibC.runtime(), 4, true);
+        arg.putInt(0, VNET_HDR_LEN);
+        if (libc.ioctl(fd, TUNSETVNETHDRSZ, arg) < 0) {
+            failOffload(libc, fd, name, "TUNSETVNETHDRSZ");
+        }
+        arg.putInt(0, 1);
+        if (libc.ioctl(fd, TUNSETVNETLE, arg) < 0 && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            // Without TUNSETVNETLE the header is in the host's order, which is fine on x86/arm64.
+            failOffload(libc, fd, name, "TUNSETVNETLE");
+        }
+        if (libc.ioctl(fd, TUNSETOFFLOAD, (long) (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) < 0) {
+            failOffload(libc, fd, name, "TUNSETOFFLOAD");
+        }
+    }
+
+    private static void failOffload(LibC libc, int fd, String name, String call) {
+        int err = LibC.errno();
+        libc.close(fd);
+        throw new TapException("cannot enable offloads on TAP device '" + name + "': " + call + ": "
+                + LibC.describe(err), err);
     }
 
     private static String hint(int err) {
@@ -130,7 +222,12 @@ public final class TapDevice implements Device {
 
     @Override
     public DeviceCapabilities capabilities() {
-        return DeviceCapabilities.NONE;
+        return vnetHdrLen > 0 ? OFFLOAD_CAPABILITIES : DeviceCapabilities.NONE;
+    }
+
+    /** True if opened in offload mode (virtio-net header, checksum offload, TSO). */
+    public boolean offload() {
+        return vnetHdrLen > 0;
     }
 
     @Override
@@ -141,27 +238,93 @@ public final class TapDevice implements Device {
     @Override
     public int receive(int maxFrames, FrameSink sink) {
         int n = 0;
+        int reads = 0;   // the budget counts dropped frames too, so a flood of bad ones cannot hold the loop
         ByteBuffer rx = rxBuffer.buffer();
-        while (n < maxFrames && !closed) {
-            long got = libc.read(fd, rxBuffer.address(), MAX_FRAME);
+        while (reads < maxFrames && !closed) {
+            reads++;
+            long got = libc.read(fd, rxBuffer.address(), rxBuffer.capacity());
             if (got <= 0) {
                 // EAGAIN: drained. Other errors (the device vanished) also end the batch; the
                 // event loop keeps running and the next poll reports the same condition.
                 break;
             }
-            int len = (int) got;
+            int rxFlags = FrameOffload.NONE;
+            if (vnetHdrLen > 0) {
+                VirtioNetHeader.Error e = rxHeader.decode(rxView, 0, vnetHdrLen, (int) got);
+                if (e != VirtioNetHeader.Error.OK) {
+                    rxDrops[e.ordinal()]++;
+                    continue;
+                }
+                rxFlags = rxHeader.rxFlags();
+                if ((rxFlags & FrameOffload.RX_SEGMENTED) != 0) {
+                    rxSuperFrames++;
+                }
+            }
+            int len = (int) got - vnetHdrLen;
             ByteBuf frame = allocator.directBuffer(len, len);
-            rx.limit(len).position(0);
+            rx.limit((int) got).position(vnetHdrLen);
             frame.writeBytes(rx);
             rxFrames++;
             n++;
-            sink.accept(frame);
+            if (rxFlags == FrameOffload.NONE) {
+                sink.accept(frame);
+            } else {
+                sink.accept(frame, rxFlags);
+            }
         }
         return n;
     }
 
     @Override
     public boolean transmit(ByteBuf frame) {
+        return transmit(frame, 0);
+    }
+
+    @Override
+    public boolean transmit(ByteBuf frame, int segmentSize) {
+        if (vnetHdrLen == 0) {
+            return transmitPlain(frame);
+        }
+        try {
+            if (closed) {
+                return false;
+            }
+            int len = frame.readableBytes();
+            if (len > MAX_FRAME || !txHeader.describeTransmit(frame, segmentSize, mtu)) {
+                txOversize++;
+                return false;
+            }
+            txHeader.encode(txHeaderView, 0, vnetHdrLen);
+            long wrote;
+            if (frame.hasMemoryAddress()) {
+                // One writev: the header from our buffer, the frame in place (no copy).
+                ByteBuffer v = iov.buffer();
+                v.putLong(16, frame.memoryAddress() + frame.readerIndex());
+                v.putLong(24, len);
+                wrote = libc.writev(fd, iov.address(), 2);
+            } else {
+                ByteBuffer tx = txBuffer.buffer();
+                tx.clear();
+                txHeaderView.getBytes(0, tx.limit(vnetHdrLen));
+                tx.limit(vnetHdrLen + len).position(vnetHdrLen);
+                frame.getBytes(frame.readerIndex(), tx);
+                wrote = libc.write(fd, txBuffer.address(), vnetHdrLen + len);
+            }
+            if (wrote != vnetHdrLen + len) {
+                txErrors++;
+                return false;
+            }
+            txFrames++;
+            if (txHeader.gsoType() != VirtioNetHeader.GSO_NONE) {
+                txSuperFrames++;
+            }
+            return true;
+        } finally {
+            frame.release();
+        }
+    }
+
+    private boolean transmitPlain(ByteBuf frame) {
         try {
             if (closed) {
                 return false;
@@ -209,6 +372,26 @@ public final class TapDevice implements Device {
 
     public long txErrors() {
         return txErrors;
+    }
+
+    /** Offload mode: TCP super-frames received (GSO from the kernel). */
+    public long rxSuperFrames() {
+        return rxSuperFrames;
+    }
+
+    /** Offload mode: TCP super-frames written for the kernel to segment. */
+    public long txSuperFrames() {
+        return txSuperFrames;
+    }
+
+    /** Frames not sent because they exceed the MTU and cannot be segmented. */
+    public long txOversize() {
+        return txOversize;
+    }
+
+    /** Offload mode: frames dropped because their vnet header was bad, for one reason. */
+    public long rxDrops(VirtioNetHeader.Error reason) {
+        return rxDrops[reason.ordinal()];
     }
 
     @Override

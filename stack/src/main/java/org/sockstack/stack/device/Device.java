@@ -46,6 +46,18 @@ public interface Device extends AutoCloseable {
      */
     boolean transmit(ByteBuf frame);
 
+    /**
+     * Queues a TCP super-frame (larger than the MTU) that the device cuts into segments of
+     * {@code segmentSize} payload octets each (TCP segmentation offload), or an ordinary frame
+     * when {@code segmentSize} is 0. Only called when {@link DeviceCapabilities#tcpSegmentationOffload()};
+     * the frame's TCP checksum field holds the pseudo-header sum (not complemented) of the whole
+     * super-frame, as Linux expects of a CHECKSUM_PARTIAL packet. Takes ownership as
+     * {@link #transmit(ByteBuf)}.
+     */
+    default boolean transmit(ByteBuf frame, int segmentSize) {
+        return transmit(frame);
+    }
+
     /** Pushes queued frames to the medium; the loop calls this once per batch. */
     default void flush() {
     }

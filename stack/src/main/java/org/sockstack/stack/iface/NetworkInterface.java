@@ -35,6 +35,10 @@ public final class NetworkInterface {
     private final Counter txDropped;
     private int mtu;
     private java.util.function.Consumer<ByteBuf> transmitTap;
+    /** {@link org.sockstack.stack.device.FrameOffload} flags of the frame being received now. */
+    private int rxFlags;
+    /** The TSO segment size of the frame being sent now (0: an ordinary frame). */
+    private int txSegmentSize;
 
     public NetworkInterface(int index, Device device, Counters counters) {
         this.index = index;
@@ -75,6 +79,42 @@ public final class NetworkInterface {
             throw new IllegalArgumentException("MTU must be between 68 and the device's " + device.mtu());
         }
         this.mtu = mtu;
+    }
+
+    // ---- per-frame offload state (set and cleared around one frame on the loop thread) ----
+
+    /** Offload flags ({@link org.sockstack.stack.device.FrameOffload}) of the frame in hand. */
+    public int rxFlags() {
+        return rxFlags;
+    }
+
+    /** Set by the stack while it handles one received frame, reset to 0 afterwards. */
+    public void setRxFlags(int flags) {
+        this.rxFlags = flags;
+    }
+
+    /** True if the frame in hand needs no TCP/UDP checksum verification (device capability or frame flag). */
+    public boolean rxChecksumUnnecessary() {
+        return device.capabilities().rxChecksumVerified()
+                || org.sockstack.stack.device.FrameOffload.checksumUnnecessary(rxFlags);
+    }
+
+    /** True if TCP may hand this interface super-frames for segmentation offload (TSO). */
+    public boolean tcpSegmentationOffload() {
+        return device.capabilities().tcpSegmentationOffload();
+    }
+
+    /** The TSO segment size of the frame being sent now; 0 for ordinary frames. */
+    public int txSegmentSize() {
+        return txSegmentSize;
+    }
+
+    /**
+     * Set by TCP around sending one super-frame: IP then lets the datagram exceed the MTU and
+     * {@link #transmit} asks the device to segment it. Reset to 0 afterwards.
+     */
+    public void setTxSegmentSize(int segmentSize) {
+        this.txSegmentSize = segmentSize;
     }
 
     // ---- IPv4 addresses ----
@@ -273,7 +313,7 @@ public final class NetworkInterface {
         if (transmitTap != null) {
             transmitTap.accept(frame);
         }
-        if (device.transmit(frame)) {
+        if (txSegmentSize > 0 ? device.transmit(frame, txSegmentSize) : device.transmit(frame)) {
             txFrames.increment();
         } else {
             txDropped.increment();

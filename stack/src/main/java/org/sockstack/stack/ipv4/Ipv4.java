@@ -356,7 +356,7 @@ public final class Ipv4 {
                             long now) {
         lastNow = now;
         int payloadLength = frame.readableBytes() - PAYLOAD_OFFSET;
-        if (Ipv4Packet.MIN_HEADER_LENGTH + payloadLength <= path.mtu()) {
+        if (Ipv4Packet.MIN_HEADER_LENGTH + payloadLength <= sendLimit(path)) {
             Ipv4Repr.emitHeader(frame, EthernetFrame.HEADER_LENGTH, path.src(), path.dst(), protocol, payloadLength,
                     ttl, tos, identification(dontFragment), dontFragment, false, 0);
             txPackets.increment();
@@ -373,6 +373,15 @@ public final class Ipv4 {
         }
         fragment(path, frame, payloadLength, protocol, ttl, tos, now);
         return SocketError.OK;
+    }
+
+    /**
+     * The largest datagram sent unfragmented: the path MTU, or for a TCP super-frame that the
+     * device segments (TSO, {@link NetworkInterface#txSegmentSize()}) the largest IPv4 datagram;
+     * the device then sends segments that fit the MTU, each with DF set.
+     */
+    private static int sendLimit(Ipv4Path path) {
+        return path.iface().txSegmentSize() > 0 ? Ipv4Packet.MAX_TOTAL_LENGTH : path.mtu();
     }
 
     /**

@@ -622,7 +622,9 @@ public final class Ipv6 {
             frame.release();
             return SocketError.MESSAGE_TOO_BIG;
         }
-        if (Ipv6Packet.HEADER_LENGTH + payloadLength <= path.mtu()) {
+        // A TCP super-frame that the device segments (TSO) may exceed the MTU: the device sends
+        // segments that fit it.
+        if (Ipv6Packet.HEADER_LENGTH + payloadLength <= path.mtu() || path.iface().txSegmentSize() > 0) {
             new Ipv6Repr(path.src(), path.dst(), nextHeader, payloadLength, hopLimit, trafficClass, 0)
                     .emit(frame, EthernetFrame.HEADER_LENGTH);
             txPackets.increment();

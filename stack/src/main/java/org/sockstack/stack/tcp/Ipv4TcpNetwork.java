@@ -31,6 +31,11 @@ public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler, Ip
         public int mtu() {
             return route.mtu();
         }
+
+        @Override
+        public NetworkInterface iface() {
+            return route.iface();
+        }
     }
 
     private final Ipv4 ipv4;
@@ -128,7 +133,7 @@ public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler, Ip
         }
         TcpSegment seg = view.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
         Parsed<TcpRepr> parsed;
-        if (iface.device().capabilities().rxChecksumVerified()) {
+        if (iface.rxChecksumUnnecessary()) {
             parsed = TcpRepr.parseWithoutChecksum(seg);
         } else {
             parsed = TcpRepr.parse(seg, TcpSegment.pseudoHeaderIpv4(packet.srcAddr(), packet.dstAddr(), seg.length()));

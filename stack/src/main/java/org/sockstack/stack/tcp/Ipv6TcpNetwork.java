@@ -34,6 +34,11 @@ public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler, Ip
         public int mtu() {
             return route.mtu();
         }
+
+        @Override
+        public NetworkInterface iface() {
+            return route.iface();
+        }
     }
 
     private final Ipv6 ipv6;
@@ -114,7 +119,7 @@ public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler, Ip
         }
         TcpSegment seg = view.wrap(ip.buffer(), offset, length);
         Parsed<TcpRepr> parsed;
-        if (iface.device().capabilities().rxChecksumVerified()) {
+        if (iface.rxChecksumUnnecessary()) {
             parsed = TcpRepr.parseWithoutChecksum(seg);
         } else {
             parsed = TcpRepr.parse(seg, TcpSegment.pseudoHeaderIpv6(ip.srcAddrHi(), ip.srcAddrLo(), ip.dstAddrHi(),

@@ -8,6 +8,7 @@ import org.sockstack.stack.stats.Counter;
 import org.sockstack.stack.stats.Counters;
 import org.sockstack.stack.stats.EventTrace;
 import org.sockstack.stack.stats.TraceEvent;
+import org.sockstack.stack.wire.InternetChecksum;
 import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.TcpOptions;
 import org.sockstack.stack.wire.TcpRepr;
@@ -260,11 +261,33 @@ public final class Tcp {
      * offset {@code dataOffset}) into a new frame and sends it.
      */
     void transmit(TcpNetwork net, TcpPath path, TcpRepr header, ByteRing data, int dataOffset, long now) {
+        transmit(net, path, header, data, dataOffset, 0, now);
+    }
+
+    /**
+     * Builds and sends one segment. With {@code segmentSize > 0} and more data than that, the
+     * segment is a super-frame for TCP segmentation offload: the device cuts it into segments
+     * of {@code segmentSize} data octets, each with a copy of this header (sequence numbers
+     * advanced, FIN/PSH on the last only). Its checksum is left to the device: the field holds the
+     * folded, not complemented, pseudo-header sum of the whole segment, which is what Linux
+     * expects of a CHECKSUM_PARTIAL TSO packet (virtio_net_hdr NEEDS_CSUM, virtio spec 5.1.6.2).
+     */
+    void transmit(TcpNetwork net, TcpPath path, TcpRepr header, ByteRing data, int dataOffset, int segmentSize,
+                  long now) {
         int tcpLength = header.tcpLength();
         ByteBuf frame = net.allocate(path, tcpLength);
         int at = net.segmentOffset();
         if (header.payloadLength() > 0) {
             data.copyTo(dataOffset, frame, at + header.headerLength(), header.payloadLength());
+        }
+        boolean superFrame = segmentSize > 0 && header.payloadLength() > segmentSize;
+        if (superFrame) {
+            header.emitHeader(frame, at);
+            int pseudo = net.pseudoHeaderSum(path, tcpLength);
+            frame.setShort(at + 16, ~InternetChecksum.finish(pseudo));
+            segsOut.increment();
+            net.sendSegmented(path, frame, segmentSize, now);
+            return;
         }
         header.emit(frame, at, net.pseudoHeaderSum(path, tcpLength));
         segsOut.increment();

@@ -104,6 +104,8 @@ final class TcpConnection {
     // ---- path MTU (RFC 1191) and ICMP soft errors (RFC 1122 4.2.3.9)
     /** The path MTU in force for this connection: starts at the route's, lowered by ICMP. */
     private int pmtu;
+    /** The MSS of the super-frame {@link #output} is sending now (TSO); 0 for an ordinary segment. */
+    private int tsoSegmentSize;
     /** The last soft error reported by ICMP, told to the application only if we time out. */
     private SocketError softError;
 
@@ -341,6 +343,23 @@ final class TcpConnection {
             limit = Math.min(limit, socket.userMss());
         }
         return Math.max(limit, 1);
+    }
+
+    /**
+     * The most data one segment handed to the device may carry: one MSS ({@code mss}), or with
+     * TCP segmentation offload on the path a super-frame of up to 64 KiB (the largest IPv4
+     * datagram or IPv6 payload) that the device cuts into {@code mss}-sized segments. Only the
+     * frame count changes: the windows (cwnd, SND.WND) still limit the octets in flight.
+     */
+    private int maxBurst(int mss, int optionLength) {
+        if (!path.segmentationOffload()) {
+            return mss;
+        }
+        int limit = 0xFFFF - net.ipHeaderLength() - TcpSegment.HEADER_LENGTH - optionLength;
+        if (net.version() == 6) {
+            limit += net.ipHeaderLength();   // the IPv6 Payload Length excludes the fixed header
+        }
+        return Math.max(mss, limit - limit % mss);
     }
 
     /** Sends our SYN (SYN_SENT) or SYN,ACK (SYN_RECEIVED) with its options. */
@@ -1126,7 +1145,8 @@ final class TcpConnection {
                 int window = Math.min(sndWnd, cc.cwnd() + limitedTransmitAllowance());
                 int usable = Math.max(0, window - (sndNxt - sndUna));
                 TcpOptions opts = dataOptions(now);
-                int len = Math.min(unsent, Math.min(maxData(opts.bufferLength()), usable));
+                int mss = maxData(opts.bufferLength());
+                int len = Math.min(unsent, Math.min(maxBurst(mss, opts.bufferLength()), usable));
                 if (force && len == 0 && unsent > 0) {
                     len = Math.min(unsent, Math.min(maxData(opts.bufferLength()), Math.max(usable, 1)));
                 }
@@ -1138,7 +1158,9 @@ final class TcpConnection {
                     break;
                 }
                 int flags = TcpSegment.ACK | (fin ? TcpSegment.FIN : 0) | (len > 0 && len == unsent ? TcpSegment.PSH : 0);
+                tsoSegmentSize = len > mss ? mss : 0;
                 sendSegment(sndNxt, flags, len, opts, now);
+                tsoSegmentSize = 0;
                 if (!rttTiming && !tsOk && len > 0 && sndNxt == sndMax) {
                     rttTiming = true;   // Karn: time only new data
                     rttSeq = sndNxt;
@@ -1326,7 +1348,7 @@ final class TcpConnection {
             tcp.retransSegs.increment();
             totalRetransmits++;
         }
-        tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, now);
+        tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, tsoSegmentSize, now);
         if (ack) {
             lastAckSent = rcvNxt;
             rcvdSinceAck = 0;

@@ -41,4 +41,20 @@ public interface TcpNetwork {
 
     /** Sends the frame (ownership passes to the network). */
     SocketError send(TcpPath path, ByteBuf frame, long now);
+
+    /**
+     * Sends a super-frame of more than one MSS that the device cuts into segments of
+     * {@code segmentSize} data octets (TCP segmentation offload; only when
+     * {@link TcpPath#segmentationOffload()}). The interface carries the segment size for the
+     * duration of the call, so IP lets the datagram exceed the MTU.
+     */
+    default SocketError sendSegmented(TcpPath path, ByteBuf frame, int segmentSize, long now) {
+        org.sockstack.stack.iface.NetworkInterface iface = path.iface();
+        iface.setTxSegmentSize(segmentSize);
+        try {
+            return send(path, frame, now);
+        } finally {
+            iface.setTxSegmentSize(0);
+        }
+    }
 }

@@ -14,4 +14,18 @@ public interface TcpPath {
 
     /** The MTU towards {@link #remote()} (octets of IP datagram). */
     int mtu();
+
+    /**
+     * The network interface this path leaves through, or null (tests). TCP asks it whether the
+     * device takes super-frames (TCP segmentation offload).
+     */
+    default org.sockstack.stack.iface.NetworkInterface iface() {
+        return null;
+    }
+
+    /** True if segments on this path may be super-frames that the device cuts (TSO). */
+    default boolean segmentationOffload() {
+        org.sockstack.stack.iface.NetworkInterface i = iface();
+        return i != null && i.tcpSegmentationOffload();
+    }
 }

@@ -446,7 +446,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             return;
         }
         // RFC 768: a zero checksum means the sender computed none.
-        if (u.checksum() != 0 && !iface.device().capabilities().rxChecksumVerified()
+        if (u.checksum() != 0 && !iface.rxChecksumUnnecessary()
                 && !u.verifyChecksumIpv4(ip.srcAddr(), ip.dstAddr())) {
             drop(dropMalformed[WireError.BAD_CHECKSUM.ordinal()], "bad_checksum", now);
             return;
@@ -789,7 +789,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             drop(dropZeroChecksumIpv6, "ipv6_zero_checksum", now);
             return;
         }
-        if (!iface.device().capabilities().rxChecksumVerified()
+        if (!iface.rxChecksumUnnecessary()
                 && !u.verifyChecksumIpv6(ip.srcAddrHi(), ip.srcAddrLo(), ip.dstAddrHi(), ip.dstAddrLo())) {
             drop(dropMalformed[WireError.BAD_CHECKSUM.ordinal()], "bad_checksum", now);
             return;

@@ -74,9 +74,14 @@ final class TcpTestHost implements AutoCloseable {
     }
 
     TcpTestHost(TcpConfig config) {
+        this(config, d -> d);
+    }
+
+    /** With the in-memory device wrapped (e.g. to advertise offloads); the wrapper must pass frames through. */
+    TcpTestHost(TcpConfig config, java.util.function.UnaryOperator<org.sockstack.stack.device.Device> wrap) {
         stack = new Stack(loop, StackConfig.defaults("tcp-test").withSeed(7), config);
         device = new ChannelDevice("eth0", STACK_MAC, 1500);
-        iface = stack.addInterface(device);
+        iface = stack.addInterface(wrap.apply(device));
         stack.addIpv4Address(iface, STACK_IP, 24);
         run();
         advance(5_000);

@@ -50,6 +50,10 @@ public final class StackOptions {
     @Option(names = "--capture", paramLabel = "FILE", description = "write every frame to a .pcap or .pcapng file")
     Path capture;
 
+    @Option(names = "--offload", description = "TAP only: virtio-net header with checksum offload and TCP "
+            + "segmentation offload both ways (64 KiB super-frames; the kernel segments them)")
+    boolean offload;
+
     @Option(names = "--trace", description = "print the event trace (drops with reasons, state changes)")
     boolean trace;
 
@@ -79,7 +83,8 @@ public final class StackOptions {
         }
         String ifname = device.tap != null ? device.tap : device.pcap;
         StackHost host = device.tap != null
-                ? StackHost.onTap(ifname, StackHost.macFor(ifname), mtu, config, capture)
+                ? StackHost.onTap(ifname, StackHost.macFor(ifname), mtu, config, capture,
+                        org.sockstack.drivers.fault.Impairments.NONE, offload)
                 : StackHost.onPcap(ifname, StackHost.macFor(ifname), mtu, config, capture);
         try {
             if (netns != null && device.tap != null) {

@@ -59,7 +59,20 @@ public final class StackHost implements AutoCloseable {
      */
     public static StackHost onTap(String ifname, MacAddress mac, int mtu, StackConfig config, Path capture,
                                   Impairments impairments) {
-        TapDevice tap = TapDevice.open(ifname, mac, mtu);
+        return onTap(ifname, mac, mtu, config, capture, impairments, false);
+    }
+
+    /**
+     * As above; with {@code offload} the TAP device uses virtio-net headers with checksum offload
+     * and TSO/GSO both ways (see {@link TapDevice}). Fault injection holds frames without their
+     * offload flags, so it cannot be combined with offloads.
+     */
+    public static StackHost onTap(String ifname, MacAddress mac, int mtu, StackConfig config, Path capture,
+                                  Impairments impairments, boolean offload) {
+        if (offload && !impairments.isNone()) {
+            throw new IllegalArgumentException("offloads cannot be combined with impairments");
+        }
+        TapDevice tap = TapDevice.open(ifname, mac, mtu, io.netty.buffer.PooledByteBufAllocator.DEFAULT, offload);
         try {
             return build(tap, new FdPollWaiter(tap.fd()), config, capture, impairments);
         } catch (RuntimeException e) {
