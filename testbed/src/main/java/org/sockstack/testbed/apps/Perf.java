@@ -192,8 +192,8 @@ public final class Perf {
     /** The stack provider's TCP info for {@code s}, or null where the provider has none (host). */
     public static StackTcpInfo tcpInfo(Winsock ws, long s) {
         byte[] out = new byte[StackTcpInfo.LENGTH];
-        int err = Processes.wsaIoctl(ws, s, StackTcpInfo.SIO_TCP_INFO, null, out, new IntRef());
-        return err == 0 ? StackTcpInfo.decode(out) : null;
+        int r = ws.WSAIoctl(s, StackTcpInfo.SIO_TCP_INFO, null, out, new IntRef(), null, null);
+        return r == 0 ? StackTcpInfo.decode(out) : null;
     }
 
     private static Report sendUdp(Winsock ws, long s, Options o) {

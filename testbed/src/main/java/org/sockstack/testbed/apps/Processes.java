@@ -5,10 +5,7 @@ import org.sockstack.spi.ProviderRegistry;
 import org.sockstack.spi.Ws2Process;
 import org.sockstack.spi.catalog.Catalog;
 import org.sockstack.spi.host.HostProvider;
-import org.sockstack.spi.provider.TransportProvider;
 import org.sockstack.spi.stack.StackProvider;
-import org.sockstack.spi.wsa.IntRef;
-import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.stack.Stack;
 
 /**
@@ -32,19 +29,5 @@ public final class Processes {
         Catalog c = new Catalog();
         c.installProvider(StackProvider.PROVIDER_ID, StackProvider.Factory.class.getName(), StackProvider.entries());
         return new Winsock(new Ws2Process(c, new ProviderRegistry(false).register(new StackProvider.Factory(stack))));
-    }
-
-    /**
-     * WSAIoctl without overlapped I/O, as the API does not offer it yet: the call goes to the
-     * provider that owns {@code s}, as ws2_32 would pass it. Returns 0, or the WSA error.
-     */
-    static int wsaIoctl(Winsock ws, long s, int code, byte[] in, byte[] out, IntRef bytesReturned) {
-        IntRef errno = new IntRef();
-        TransportProvider p = ws.process().provider(s, errno);
-        if (p == null) {
-            return errno.value;
-        }
-        int r = p.ioctl(s, code, in, out, bytesReturned, null, null, null, errno);
-        return r == Wsa.SOCKET_ERROR ? errno.value : 0;
     }
 }

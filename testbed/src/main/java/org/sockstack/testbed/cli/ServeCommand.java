@@ -1,11 +1,9 @@
 package org.sockstack.testbed.cli;
 
-import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.testbed.apps.ApiHttpServer;
 import org.sockstack.testbed.apps.Processes;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.services.HttpServer;
-import org.sockstack.testbed.services.TcpServer;
 import org.sockstack.testbed.services.TcpServices;
 import org.sockstack.testbed.services.UdpServices;
 import picocli.CommandLine.Command;
@@ -53,10 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
                 sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stop.countDown());
             }
             host.start();
-            ApiHttpServer http = names.contains("http") ? startHttp(host) : null;
-            // The stack provider has no AF_INET6 yet: over IPv6, port 80 stays the stack-native server.
-            TcpServer http6 = names.contains("http") && stackOptions.ipv6()
-                    ? host.call(() -> HttpServer.start(host.stack(), Ipv6Address.UNSPECIFIED, 80)) : null;
+            ApiHttpServer http = names.contains("http") ? startHttp(host, stackOptions.ipv6()) : null;
             out.println("sockstack ready on " + stackOptions.interfaceName()
                     + (stackOptions.netns != null ? " in netns " + stackOptions.netns : "") + ": "
                     + stackOptions.addr + (stackOptions.addr6 != null ? " " + stackOptions.addr6 : "")
@@ -69,9 +64,6 @@ public final class ServeCommand implements Callable<Integer> {
             host.run(() -> {
                 udp.close();
                 tcp.close();
-                if (http6 != null) {
-                    http6.close();
-                }
             });
             out.println("sockstack stopping; counters:");
             out.print(host.call(() -> host.stack().counters().format(true)));
@@ -81,11 +73,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * The HTTP service on IPv4 (port 80): {@link ApiHttpServer}, a Winsock program in a ws2_32
-     * process over this stack, its status page read from the stack's loop.
+     * The HTTP service (port 80 on 0.0.0.0 and, with IPv6, on ::): {@link ApiHttpServer}, a Winsock
+     * program in a ws2_32 process over this stack, its status page read from the stack's loop.
      */
-    private ApiHttpServer startHttp(StackHost host) throws java.net.UnknownHostException {
-        List<InetAddress> any = List.of(InetAddress.getByName("0.0.0.0"));
+    private ApiHttpServer startHttp(StackHost host, boolean ipv6) throws java.net.UnknownHostException {
+        List<InetAddress> any = ipv6 ? List.of(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("::"))
+                : List.of(InetAddress.getByName("0.0.0.0"));
         return ApiHttpServer.start(Processes.stack(host.stack()), any, 80,
                 () -> host.call(() -> HttpServer.statusPage(host.stack(), host.loop().clock().nanos())));
     }

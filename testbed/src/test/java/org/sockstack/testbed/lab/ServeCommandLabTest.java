@@ -30,7 +30,7 @@ class ServeCommandLabTest {
                     "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"),
                     SockstackCli.class.getName(), "serve", "--tap", ifname, "--netns", lab.namespace(),
-                    "--addr", "192.0.2.2/24"));
+                    "--addr", "192.0.2.2/24", "--addr6", "2001:db8::2/64"));
             Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             try {
                 BufferedReader reader = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
@@ -56,6 +56,7 @@ class ServeCommandLabTest {
                 });
                 assertTrue(ready.get(60, TimeUnit.SECONDS), "serve printed 'ready':\n" + output);
                 lab.ip("addr", "add", "192.0.2.1/24", "dev", ifname).orThrow();
+                lab.ip("addr", "add", "2001:db8::1/64", "dev", ifname, "nodad").orThrow();
                 ProcResult ping = lab.exec(Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-W", "2", "192.0.2.2");
                 assertTrue(ping.output().contains(" 0% packet loss"), ping.output());
                 ProcResult echo = lab.exec(Duration.ofSeconds(20), "sh", "-c",
@@ -69,6 +70,11 @@ class ServeCommandLabTest {
                 ProcResult sha = lab.exec(Duration.ofSeconds(60), "sh", "-c",
                         "curl -sS -m 50 http://192.0.2.2/bytes/128 | sha256sum");
                 assertTrue(sha.output().startsWith(sha256OfContent(128)), sha.output());
+                // The same Winsock program serves IPv6 (an AF_INET6 socket; our address may still be in DAD).
+                ProcResult sha6 = lab.exec(Duration.ofSeconds(60), "sh", "-c",
+                        "curl -6 -sS -m 20 --retry 10 --retry-connrefused --retry-delay 1 "
+                                + "'http://[2001:db8::2]/bytes/128' | sha256sum");
+                assertTrue(sha6.output().startsWith(sha256OfContent(128)), sha6.output());
                 ProcResult status = lab.exec(Duration.ofSeconds(20), "curl", "-sS", "-m", "10", "http://192.0.2.2/");
                 assertTrue(status.output().contains("<h2>TCP connections</h2>") && status.output().contains("ESTABLISHED"),
                         status.output());
