@@ -17,6 +17,7 @@ import org.sockstack.stack.wire.MacAddress;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /**
  * The two worlds the API tests run in, each with two processes A and B (not started: the tests
@@ -92,6 +93,20 @@ final class Worlds {
 
     private record Node(EventLoop loop, Stack stack, ChannelDevice device) { }
 
+    /** Releases what the stack holds (frames waiting for ARP) on its loop, then stops it. */
+    private static void release(Node n) {
+        try {
+            n.loop.submit(() -> {
+                n.stack.close();
+                return null;
+            }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the loop is gone already: nothing left to release on it
+        }
+        n.loop.close();
+        n.device.close();
+    }
+
     private static Node node(String name, String mac, String address, long seed) {
         EventLoop loop = new EventLoop(name, Clock.system());
         Stack stack = new Stack(loop, StackConfig.defaults(name).withSeed(seed), TcpConfig.DEFAULT);
@@ -141,10 +156,9 @@ final class Worlds {
             public void close() {
                 cleanupAll(a);
                 cleanupAll(b);
-                na.loop.close();
-                nb.loop.close();
-                na.device.close();
-                nb.device.close();
+                for (Node n : List.of(na, nb)) {
+                    release(n);
+                }
             }
         };
     }

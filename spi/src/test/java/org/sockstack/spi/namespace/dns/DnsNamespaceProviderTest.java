@@ -57,7 +57,7 @@ class DnsNamespaceProviderTest {
 
     /** WSALookupServiceBegin + one Next on another thread, the stacks driven here. */
     Outcome lookup(Namespaces ns, String name, List<QuerySet.AfProtocols> afp) {
-        CompletableFuture<Outcome> f = CompletableFuture.supplyAsync(() -> {
+        return onCaller(() -> {
             Ref<Long> h = new Ref<>();
             IntRef err = new IntRef();
             QuerySet q = QuerySet.byName(name, Ns.SVCID_INET_HOSTADDRBYNAME).withAfpProtocols(afp);
@@ -69,7 +69,20 @@ class DnsNamespaceProviderTest {
             ns.lookupServiceEnd(h.value, new IntRef());
             return new Outcome(rc, err.value, r.value);
         });
-        net.driveUntil(f::isDone);
+    }
+
+    /** Runs {@code call} on an application thread of its own while this thread drives the network. */
+    Outcome onCaller(java.util.function.Supplier<Outcome> call) {
+        CompletableFuture<Outcome> f = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                f.complete(call.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        }, "dns-caller");
+        caller.start();
+        net.driveUntil(f::isDone, caller);
         return f.join();
     }
 
@@ -137,7 +150,7 @@ class DnsNamespaceProviderTest {
     void silentServerIsTryAgain() {
         IntRef err = new IntRef();
         assertEquals(0, dns.startup(err));
-        CompletableFuture<Outcome> f = CompletableFuture.supplyAsync(() -> {
+        Outcome o = onCaller(() -> {
             Ref<Long> h = new Ref<>();
             IntRef e = new IntRef();
             dns.lookupServiceBegin(QuerySet.byName("www.lab.example", Ns.SVCID_INET_HOSTADDRBYNAME), 0, h, e);
@@ -145,8 +158,7 @@ class DnsNamespaceProviderTest {
             int rc = dns.lookupServiceNext(h.value, Ns.LUP_RETURN_ALL, r, e);
             return new Outcome(rc, e.value, r.value);
         });
-        net.driveUntil(f::isDone);
-        assertEquals(WsaError.WSATRY_AGAIN, f.join().errno());
+        assertEquals(WsaError.WSATRY_AGAIN, o.errno());
         assertEquals(4, net.udpQueries.size()); // two attempts each for A and AAAA
         assertEquals(0, dns.cleanup(err));
         assertEquals(Wsa.SOCKET_ERROR, dns.cleanup(err));

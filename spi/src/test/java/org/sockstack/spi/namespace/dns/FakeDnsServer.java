@@ -149,15 +149,24 @@ final class FakeDnsServer implements AutoCloseable {
      * For a caller blocked on another thread: drives both loops (virtual time advancing to each
      * timer) until {@code done}, waiting up to 10 s of real time for that thread's submissions.
      */
-    void driveUntil(BooleanSupplier done) {
+    /**
+     * Runs both stacks until {@code done}, moving virtual time on to the next timer only while
+     * {@code caller} (the application thread doing the lookup) is parked waiting for the network.
+     * While it is still running towards its query, time stands still: otherwise a slow machine
+     * would let virtual time race through periodic timers and expire caches and time-outs before
+     * the query was even sent.
+     */
+    void driveUntil(BooleanSupplier done, Thread caller) {
         long realLimit = System.nanoTime() + 10_000_000_000L;
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > realLimit) {
                 throw new AssertionError("the caller never finished");
             }
             runIdle();
+            Thread.State st = caller.getState();
+            boolean parked = st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
             long next = Math.min(clientLoop.nextDeadline(clock.nanos()), serverLoop.nextDeadline(clock.nanos()));
-            if (next != Long.MAX_VALUE) {
+            if (parked && next != Long.MAX_VALUE) {
                 clock.advanceTo(Math.max(next, clock.nanos()));
             } else {
                 Thread.yield();
