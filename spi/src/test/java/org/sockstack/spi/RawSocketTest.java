@@ -179,11 +179,11 @@ class RawSocketTest {
             assertEquals(0, tx.sendTo(new byte[60], env.addr4A(), 0));
         }
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (env.countersA().get("raw.drop.receive_buffer_full") < 4 && System.nanoTime() < deadline) {
+        while (env.counterA("raw.drop.receive_buffer_full") < 4 && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         // 80 octets each (header + 60): one fits 100, the other four are dropped.
-        assertEquals(4, env.countersA().get("raw.drop.receive_buffer_full"));
+        assertEquals(4, env.counterA("raw.drop.receive_buffer_full"));
         assertEquals(80, rx.ioctlOut(Wsa.FIONREAD, 4));
         assertEquals(80, receive(rx).bytes());
         assertEquals(0, rx.ioctlIn(Wsa.FIONBIO, 1));
@@ -202,8 +202,8 @@ class RawSocketTest {
         assertEquals(0, tx.sendTo("x".getBytes(), env.addr4A(), 0));
         assertEquals(21, receive(rx).bytes());
         // Delivery and the would-be ICMP error happen in the same call on A's loop.
-        assertEquals(0, env.countersA().get("icmp.tx.errors"), "a raw socket served the protocol");
-        assertEquals(0, env.countersA().get("ipv4.drop.unknown_protocol"));
+        assertEquals(0, env.counterA("icmp.tx.errors"), "a raw socket served the protocol");
+        assertEquals(0, env.counterA("ipv4.drop.unknown_protocol"));
         rx.close();
         // With no raw socket left, A answers Protocol Unreachable (RFC 1122 3.2.2.1).
         assertEquals(0, tx.sendTo("y".getBytes(), env.addr4A(), 0));
@@ -211,7 +211,7 @@ class RawSocketTest {
         int ihl = (r.data()[0] & 0x0F) * 4;
         assertEquals(3, r.data()[ihl], "destination unreachable");
         assertEquals(2, r.data()[ihl + 1], "protocol unreachable");
-        assertEquals(1, env.countersA().get("icmp.tx.errors"));
+        assertEquals(1, env.counterA("icmp.tx.errors"));
         tx.close();
         icmp.close();
     }
