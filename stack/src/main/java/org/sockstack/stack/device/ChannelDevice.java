@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-memory device for tests: a bounded inbound queue that a test (or a peer) fills with
@@ -26,6 +27,8 @@ public final class ChannelDevice implements Device {
     private final int queueLimit;
     private final ByteBufAllocator allocator;
     private final Queue<ByteBuf> inbound = new ConcurrentLinkedQueue<>();
+    /** Frames in {@link #inbound}: ConcurrentLinkedQueue.size() walks the whole queue. */
+    private final AtomicInteger inboundCount = new AtomicInteger();
     private final Queue<ByteBuf> outbound = new ArrayDeque<>();
     private volatile Runnable readyListener = () -> { };
     private volatile ChannelDevice peer;
@@ -86,10 +89,11 @@ public final class ChannelDevice implements Device {
 
     /** Offers a frame as if it had arrived from the wire; takes ownership. */
     public boolean inject(ByteBuf frame) {
-        if (closed || inbound.size() >= queueLimit) {
+        if (closed || inboundCount.get() >= queueLimit) {
             frame.release();
             return false;
         }
+        inboundCount.incrementAndGet();
         inbound.add(frame);
         readyListener.run();
         return true;
@@ -100,6 +104,7 @@ public final class ChannelDevice implements Device {
         int n = 0;
         ByteBuf frame;
         while (n < maxFrames && (frame = inbound.poll()) != null) {
+            inboundCount.decrementAndGet();
             sink.accept(frame);
             n++;
         }
@@ -135,7 +140,7 @@ public final class ChannelDevice implements Device {
     }
 
     public int pendingReceive() {
-        return inbound.size();
+        return inboundCount.get();
     }
 
     public long transmitDrops() {
@@ -152,6 +157,7 @@ public final class ChannelDevice implements Device {
         closed = true;
         ByteBuf b;
         while ((b = inbound.poll()) != null) {
+            inboundCount.decrementAndGet();
             b.release();
         }
         while ((b = outbound.poll()) != null) {
