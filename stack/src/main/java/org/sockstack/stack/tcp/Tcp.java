@@ -72,6 +72,12 @@ public final class Tcp {
     final int cookieTsOffset;
     final Counter pmtuUpdates;
     final Counter dsacksReceived;
+    /**
+     * The header and options of the segment being sent, refilled per segment by whichever
+     * connection sends (event loop only; never kept past {@link #transmit}): DESIGN rule 5.
+     */
+    final TcpRepr txHeader = TcpRepr.scratch();
+    final TcpOptions txOptions = TcpOptions.scratch();
 
     public Tcp(TcpConfig config, TimerWheel timers, RandomGenerator random, Counters counters, EventTrace trace) {
         this.config = config;
@@ -184,12 +190,12 @@ public final class Tcp {
 
     /**
      * RFC 9293 3.10.7: a segment arrived for us. {@code seg} is validated (checksum and lengths);
-     * its data is in {@code buf} at {@code dataOffset} (borrowed for the call).
+     * its data is in {@code buf} at {@code dataOffset} (borrowed for the call). {@code key} names
+     * it (local = destination, remote = source); the caller's probe key and scratch {@code seg}
+     * are only borrowed for the call.
      */
-    public void segmentArrives(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr seg, ByteBuf buf, int dataOffset,
-                               long now) {
+    void segmentArrives(TcpNetwork net, ConnKey key, TcpRepr seg, ByteBuf buf, int dataOffset, long now) {
         segsIn.increment();
-        ConnKey key = new ConnKey(dst, seg.dstPort(), src, seg.srcPort());
         TcpConnection c = connections.get(key);
         int isnFloor = 0;
         boolean hasFloor = false;
@@ -203,6 +209,9 @@ public final class Tcp {
             hasFloor = true;
             c.destroy(null, now);
         }
+        // No connection: a SYN for a listener or a reset. These paths may allocate.
+        IpAddress src = key.remoteAddress();
+        IpAddress dst = key.localAddress();
         TcpSocket listener = findListener(dst, seg.dstPort());
         if (listener != null) {
             listener.listener().segmentArrives(net, src, dst, seg, buf, dataOffset, hasFloor, isnFloor, now);
