@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Protocol-cost benchmarks of the stack itself (no device cost), with the JVM flags recommended:
 #   1. TcpThroughputRun: one bulk TCP flow between two stacks in one JVM, one thread driving both;
-#      Gbit/s of payload per core (CPU time) and ns per data segment, heap and direct frames.
+#      Gbit/s of payload per core (CPU time) and ns per data segment.
 #   2. StackPathBenchmark (JMH, -prof gc): one MSS through both stacks and its ACK; ns/op and
 #      gc.alloc.rate.norm (octets allocated per operation).
 #   3. TcpConnectionScale: N established idle connections (default 100 000) in one client and one
@@ -26,10 +26,9 @@ fi
 echo "JDK: $("$java" -version 2>&1 | head -1); CPUs: $(nproc)" >&2
 cp=testbed/target/sockstack.jar
 echo "== TcpThroughputRun (MTU 1500, 1 MiB buffers)"
-"$java" "${flags[@]}" -cp "$cp" org.sockstack.testbed.bench.TcpThroughputRun "$secs" 1500 1024 heap
-"$java" "${flags[@]}" -cp "$cp" org.sockstack.testbed.bench.TcpThroughputRun "$secs" 1500 1024 direct
-echo "== TcpThroughputRun (MTU 9000)"
-"$java" "${flags[@]}" -cp "$cp" org.sockstack.testbed.bench.TcpThroughputRun "$secs" 9000 4096 direct
+"$java" "${flags[@]}" -cp "$cp" org.sockstack.testbed.bench.TcpThroughputRun "$secs" 1500 1024
+echo "== TcpThroughputRun (MTU 9000, 4 MiB buffers)"
+"$java" "${flags[@]}" -cp "$cp" org.sockstack.testbed.bench.TcpThroughputRun "$secs" 9000 4096
 echo "== StackPathBenchmark (JMH, -prof gc)"
 "$java" -cp "$cp" org.openjdk.jmh.Main StackPathBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s -prof gc \
   -jvmArgsAppend="${flags[*]}"

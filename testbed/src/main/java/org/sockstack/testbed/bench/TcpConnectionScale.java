@@ -97,6 +97,9 @@ public final class TcpConnectionScale {
         // Let delayed ACKs and timers settle: the connections are now idle.
         drive(loopA, loopB, clock, 1_000);
         long after = usedHeapAfterGc();
+        if (Boolean.getBoolean("bench.histogram")) {
+            printHistogram();
+        }
         System.out.printf(Locale.ROOT, "connections: %d established (client side), %d accepted%n", established,
                 accepted.size());
         System.out.printf(Locale.ROOT, "set-up: %.2f s wall for %d connections (%.0f connections/s, both ends "
@@ -148,6 +151,21 @@ public final class TcpConnectionScale {
     private static void check(SocketError e) {
         if (e != SocketError.OK) {
             throw new IllegalStateException(e.toString());
+        }
+    }
+
+    /** -Dbench.histogram=true: the live-object histogram at the idle point (jcmd GC.class_histogram). */
+    private static void printHistogram() {
+        try {
+            Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java")
+                    .replaceAll("java$", "jcmd"), Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            p.getInputStream().transferTo(System.out);
+            p.waitFor();
+        } catch (java.io.IOException e) {
+            System.out.println("no histogram: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -32,7 +32,7 @@ import java.util.Locale;
  *
  * <pre>
  *   java -XX:+UseParallelGC -cp testbed/target/sockstack.jar \
- *        org.sockstack.testbed.bench.TcpThroughputRun [seconds=5] [mtu=1500] [bufferKiB=1024] [heap|direct]
+ *        org.sockstack.testbed.bench.TcpThroughputRun [seconds=5] [mtu=1500] [bufferKiB=1024]
  * </pre>
  * Prints Gbit/s of payload, ns per data segment and, per segment, the octets the driving thread
  * allocated (DESIGN rule 5: should be ~0 in steady state).
@@ -49,18 +49,14 @@ public final class TcpThroughputRun {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
         int mtu = args.length > 1 ? Integer.parseInt(args[1]) : 1500;
         int buffer = (args.length > 2 ? Integer.parseInt(args[2]) : 1024) * 1024;
-        boolean direct = args.length > 3 && args[3].equals("direct");
         // Warm-up (JIT), then the measured run.
-        run(Math.min(2, seconds / 2), mtu, buffer, direct, false);
-        run(seconds, mtu, buffer, direct, true);
+        run(Math.min(2, seconds / 2), mtu, buffer, false);
+        run(seconds, mtu, buffer, true);
     }
 
-    /**
-     * {@code direct}: frames in pooled off-heap buffers (what a TAP driver uses; Netty then makes a
-     * ByteBuffer view per buffer for bulk copies); else pooled heap buffers.
-     */
-    static void run(double seconds, int mtu, int buffer, boolean direct, boolean print) {
-        ByteBufAllocator alloc = direct ? PooledByteBufAllocator.DEFAULT : new PooledByteBufAllocator(false);
+    /** Frames come from Netty's pooled allocator, off-heap (as NetworkInterface.newFrame asks). */
+    static void run(double seconds, int mtu, int buffer, boolean print) {
+        ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
         ManualClock clock = new ManualClock(cpuNanos());
         EventLoop la = new EventLoop("sender", clock);
         EventLoop lb = new EventLoop("receiver", clock);
@@ -124,8 +120,8 @@ public final class TcpThroughputRun {
         long segs = a.counters().get("tcp.segs_out") - segsBefore;
         long dataSegs = Math.max(1, received / Math.max(1, mtu - 52));
         if (print) {
-            System.out.printf(Locale.ROOT, "%s frames, mtu %d, buffers %d KiB: %.1f MiB in %.2f s CPU = %.2f Gbit/s payload "
-                            + "per core (one thread, both stacks; %.2f s wall = %.2f Gbit/s)%n", direct ? "direct" : "heap", mtu, buffer / 1024,
+            System.out.printf(Locale.ROOT, "mtu %d, buffers %d KiB: %.1f MiB in %.2f s CPU = %.2f Gbit/s payload "
+                            + "per core (one thread, both stacks; %.2f s wall = %.2f Gbit/s)%n", mtu, buffer / 1024,
                     received / 1048576.0, elapsed / 1e9, received * 8.0 / elapsed, wall / 1e9, received * 8.0 / wall);
             System.out.printf(Locale.ROOT, "  %.0f ns per data segment (%d payload octets each), sender segs_out %d, "
                             + "receiver segs_out (ACKs) %d, retransmits %d%n",
