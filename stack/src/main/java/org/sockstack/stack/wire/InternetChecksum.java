@@ -29,6 +29,8 @@ public final class InternetChecksum {
     private static final VarHandle BIG_ENDIAN_LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final boolean NATIVE_LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    /** Off-heap reads need Unsafe (JDK 24+: {@code --sun-misc-unsafe-memory-access=allow}). */
+    private static final boolean UNSAFE = PlatformDependent.hasUnsafe();
 
     private InternetChecksum() {
     }
@@ -49,7 +51,7 @@ public final class InternetChecksum {
             if (buf.hasArray()) {
                 return addArray(buf.array(), buf.arrayOffset() + index, length, sum);
             }
-            if (buf.hasMemoryAddress()) {
+            if (UNSAFE && buf.hasMemoryAddress()) {
                 return addMemory(buf.memoryAddress() + index, length, sum);
             }
         }
