@@ -451,8 +451,6 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             drop(dropMalformed[WireError.BAD_CHECKSUM.ordinal()], "bad_checksum", now);
             return;
         }
-        Endpoint from = new Endpoint(new Ipv4Address(ip.srcAddr()), u.srcPort());
-        Endpoint to = new Endpoint(new Ipv4Address(ip.dstAddr()), u.dstPort());
         if (cast == Cast.UNICAST) {
             UdpSocket s = lookupUnicast(ip.dstAddr(), u.dstPort(), ip.srcAddr(), u.srcPort());
             if (s == null) {
@@ -460,8 +458,16 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
                 portUnreachable.send(iface, ip, now);
                 return;
             }
-            deliver(s, iface, from, to, u.buffer(), u.payloadOffset(), u.payloadLength());
-        } else if (cast == Cast.MULTICAST) {
+            // The common case allocates nothing: the socket queues primitives and a pooled copy.
+            ByteBuf copy = copy(u.buffer(), u.payloadOffset(), u.payloadLength());
+            if (!s.enqueueIpv4(ip.srcAddr(), u.srcPort(), ip.dstAddr(), u.dstPort(), iface.index(), copy)) {
+                dropReceiveBufferFull.increment();
+            }
+            return;
+        }
+        Endpoint from = new Endpoint(new Ipv4Address(ip.srcAddr()), u.srcPort());
+        Endpoint to = new Endpoint(new Ipv4Address(ip.dstAddr()), u.dstPort());
+        if (cast == Cast.MULTICAST) {
             if (deliverMulticast(iface, ip.dstAddr(), to, from, u.buffer(), u.payloadOffset(), u.payloadLength()) == 0) {
                 drop(dropNoPort, "no_port", now);
             }
@@ -570,11 +576,16 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     private void deliver(UdpSocket s, NetworkInterface iface, Endpoint from, Endpoint to, ByteBuf buf, int offset,
                          int length) {
-        ByteBuf copy = allocator.buffer(length, length);
-        copy.writeBytes(buf, offset, length);
-        if (!s.enqueue(new UdpDatagram(from, to, iface.index(), copy))) {
+        if (!s.enqueue(new UdpDatagram(from, to, iface.index(), copy(buf, offset, length)))) {
             dropReceiveBufferFull.increment();
         }
+    }
+
+    /** The socket's own copy of a datagram's data (the frame is released after the call). */
+    private ByteBuf copy(ByteBuf buf, int offset, int length) {
+        ByteBuf copy = allocator.buffer(length, length);
+        copy.writeBytes(buf, offset, length);
+        return copy;
     }
 
     // ------------------------------------------------------------------ ICMP errors

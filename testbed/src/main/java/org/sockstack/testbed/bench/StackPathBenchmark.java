@@ -22,7 +22,7 @@ import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.tcp.TcpConfig;
 import org.sockstack.stack.tcp.TcpSocket;
 import org.sockstack.stack.tcp.TcpState;
-import org.sockstack.stack.udp.UdpDatagram;
+import org.sockstack.stack.udp.DatagramInfo;
 import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.MacAddress;
@@ -69,6 +69,8 @@ public class StackPathBenchmark {
     private UdpSocket udpRx;
     private Endpoint udpDst;
     private final ByteBuf datagram = Unpooled.wrappedBuffer(new byte[512]);
+    private final ByteBuf udpIn = Unpooled.buffer(2048);
+    private final DatagramInfo udpInfo = new DatagramInfo();
     private final byte[] out = new byte[MSS_DATA];
     private final byte[] in = new byte[64 * 1024];
 
@@ -111,19 +113,16 @@ public class StackPathBenchmark {
 
     /**
      * One 512-octet UDP datagram: {@code sendTo} on one stack (send path), through the other's
-     * receive path into a bound socket's queue, and {@code receive} by its application (who
-     * releases the copy). The queued datagram is a {@link UdpDatagram} with its own copy of the
-     * data: that much allocation is the socket API's, not the packet path's.
+     * receive path into a bound socket's queue, and read by its application with the
+     * allocation-free {@link UdpSocket#receive(ByteBuf, DatagramInfo)}.
      */
     @Benchmark
     public int udpDatagram() {
         long now = clock.nanos();
         check(udpTx.sendTo(datagram, udpDst, now));
         runBoth();
-        UdpDatagram d = udpRx.receive();
-        int n = d.data().readableBytes();
-        d.data().release();
-        return n;
+        udpIn.clear();
+        return udpRx.receive(udpIn, udpInfo);
     }
 
     /** One MSS through both stacks, the ACK back (every other operation) and the read. */
