@@ -63,7 +63,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     private final RandomGenerator random;
     private final EventTrace trace;
     private final ByteBufAllocator allocator;
-    private final Map<Integer, List<UdpSocket>> byPort = new HashMap<>();
+    /**
+     * The sockets bound to each port, indexed by the port itself (a 65 536-entry table: the
+     * demultiplexing of every datagram is one array read, with no boxing of the port).
+     */
+    @SuppressWarnings("unchecked")
+    private final List<UdpSocket>[] byPort = new List[65_536];
     /** Each socket's groups with its source filter (RFC 3376 section 3.1 socket state). */
     private final Map<UdpSocket, Map<Membership, SourceFilter<Ipv4Address>>> memberships = new HashMap<>();
     private final UdpPacket view = new UdpPacket();
@@ -177,12 +182,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         s.local = new Endpoint(addr, port);
         s.bound = true;
-        byPort.computeIfAbsent(port, p -> new ArrayList<>(1)).add(s);
+        socketsOn(port).add(s);
         return SocketError.OK;
     }
 
     private boolean conflicts(UdpSocket s, IpAddress addr, int port) {
-        List<UdpSocket> others = byPort.get(port);
+        List<UdpSocket> others = byPort[port];
         if (others == null) {
             return false;
         }
@@ -213,11 +218,11 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     void unbind(UdpSocket s) {
         if (s.bound) {
-            List<UdpSocket> list = byPort.get(s.local.port());
+            List<UdpSocket> list = byPort[s.local.port()];
             if (list != null) {
                 list.remove(s);
                 if (list.isEmpty()) {
-                    byPort.remove(s.local.port());
+                    byPort[s.local.port()] = null;
                 }
             }
         }
@@ -479,7 +484,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     private UdpSocket lookupUnicast(int dst, int dstPort, int src, int srcPort) {
-        List<UdpSocket> list = byPort.get(dstPort);
+        List<UdpSocket> list = byPort[dstPort];
         if (list == null) {
             return null;
         }
@@ -520,7 +525,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     private int deliverMulticast(NetworkInterface iface, int group, Endpoint to, Endpoint from, ByteBuf buf, int offset,
                                  int length) {
-        List<UdpSocket> list = byPort.get(to.port());
+        List<UdpSocket> list = byPort[to.port()];
         if (list == null) {
             return 0;
         }
@@ -548,7 +553,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     private int deliverBroadcast(NetworkInterface iface, Endpoint to, Endpoint from, ByteBuf buf, int offset, int length) {
-        List<UdpSocket> list = byPort.get(to.port());
+        List<UdpSocket> list = byPort[to.port()];
         if (list == null) {
             return 0;
         }
@@ -581,6 +586,16 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
     }
 
+    /** The sockets bound to {@code port}, created empty on first use. */
+    private List<UdpSocket> socketsOn(int port) {
+        List<UdpSocket> l = byPort[port];
+        if (l == null) {
+            l = new ArrayList<>(1);
+            byPort[port] = l;
+        }
+        return l;
+    }
+
     /** The socket's own copy of a datagram's data (the frame is released after the call). */
     private ByteBuf copy(ByteBuf buf, int offset, int length) {
         ByteBuf copy = allocator.buffer(length, length);
@@ -602,7 +617,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         int srcPort = quote.getUnsignedShort(transportOffset);
         int dstPort = quote.getUnsignedShort(transportOffset + 2);
-        List<UdpSocket> list = byPort.get(srcPort);
+        List<UdpSocket> list = byPort[srcPort];
         if (list == null) {
             return;
         }
@@ -644,7 +659,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         s.local = new Endpoint(addr, port);
         s.bound = true;
-        byPort.computeIfAbsent(port, p -> new ArrayList<>(1)).add(s);
+        socketsOn(port).add(s);
         return SocketError.OK;
     }
 
@@ -823,7 +838,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     private UdpSocket lookupUnicast6(Ipv6Address dst, int dstPort, Ipv6Address src, int srcPort) {
-        List<UdpSocket> list = byPort.get(dstPort);
+        List<UdpSocket> list = byPort[dstPort];
         if (list == null) {
             return null;
         }
@@ -863,7 +878,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     private int deliverMulticast6(NetworkInterface iface, Ipv6Address group, Endpoint to, Endpoint from, ByteBuf buf,
                                   int offset, int length) {
-        List<UdpSocket> list = byPort.get(to.port());
+        List<UdpSocket> list = byPort[to.port()];
         if (list == null) {
             return 0;
         }
@@ -896,7 +911,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         int srcPort = quote.getUnsignedShort(transportOffset);
         int dstPort = quote.getUnsignedShort(transportOffset + 2);
-        List<UdpSocket> list = byPort.get(srcPort);
+        List<UdpSocket> list = byPort[srcPort];
         if (list == null) {
             return;
         }
@@ -915,7 +930,11 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     /** The bound sockets (for display, like {@code ss -u}). */
     public List<UdpSocket> sockets() {
         List<UdpSocket> out = new ArrayList<>();
-        byPort.values().forEach(out::addAll);
+        for (List<UdpSocket> l : byPort) {
+            if (l != null) {
+                out.addAll(l);
+            }
+        }
         return out;
     }
 }
