@@ -27,7 +27,7 @@ public final class ChannelDevice implements Device {
     private final int queueLimit;
     private final ByteBufAllocator allocator;
     private final Queue<ByteBuf> inbound = new ConcurrentLinkedQueue<>();
-    /** Frames in {@link #inbound}: its size() walks the whole queue, too slow for every frame. */
+    /** Frames in {@link #inbound}: ConcurrentLinkedQueue.size() walks the whole queue. */
     private final AtomicInteger inboundCount = new AtomicInteger();
     private final Queue<ByteBuf> outbound = new ArrayDeque<>();
     private volatile Runnable readyListener = () -> { };

@@ -11,7 +11,6 @@ import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.IpProtocol;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.Ipv4Packet;
-import org.sockstack.stack.wire.Parsed;
 import org.sockstack.stack.wire.TcpRepr;
 import org.sockstack.stack.wire.TcpSegment;
 import org.sockstack.stack.wire.WireError;
@@ -42,6 +41,9 @@ public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler, Ip
     private final List<NetworkInterface> interfaces;
     private final Tcp tcp;
     private final TcpSegment view = new TcpSegment();
+    /** Reused per received segment (event loop only): no allocation on the receive path. */
+    private final TcpRepr repr = TcpRepr.scratch();
+    private final ConnKey key = new ConnKey();
 
     public Ipv4TcpNetwork(Ipv4 ipv4, List<NetworkInterface> interfaces, Tcp tcp) {
         this.ipv4 = ipv4;
@@ -132,18 +134,14 @@ public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler, Ip
             return;
         }
         TcpSegment seg = view.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
-        Parsed<TcpRepr> parsed;
-        if (iface.rxChecksumUnnecessary()) {
-            parsed = TcpRepr.parseWithoutChecksum(seg);
-        } else {
-            parsed = TcpRepr.parse(seg, TcpSegment.pseudoHeaderIpv4(packet.srcAddr(), packet.dstAddr(), seg.length()));
-        }
-        if (!parsed.ok()) {
-            WireError e = parsed.error();
+        boolean verify = !iface.rxChecksumUnnecessary();   // offload: the device vouches for it
+        int pseudo = verify ? TcpSegment.pseudoHeaderIpv4(packet.srcAddr(), packet.dstAddr(), seg.length()) : 0;
+        WireError e = TcpRepr.parseInto(seg, verify, pseudo, repr);
+        if (!e.ok()) {
             tcp.dropUnparsed(e.reason(), now);
             return;
         }
-        tcp.segmentArrives(this, new Ipv4Address(packet.srcAddr()), new Ipv4Address(packet.dstAddr()), parsed.value(),
-                packet.buffer(), seg.payloadOffset(), now);
+        key.setIpv4(packet.dstAddr(), repr.dstPort(), packet.srcAddr(), repr.srcPort());
+        tcp.segmentArrives(this, key, repr, packet.buffer(), seg.payloadOffset(), now);
     }
 }

@@ -11,9 +11,9 @@ import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.IpProtocol;
 import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.wire.Ipv6Packet;
-import org.sockstack.stack.wire.Parsed;
 import org.sockstack.stack.wire.TcpRepr;
 import org.sockstack.stack.wire.TcpSegment;
+import org.sockstack.stack.wire.WireError;
 
 /**
  * TCP over IPv6 (RFC 9293 with RFC 8200 section 8): receives Next Header 6 from {@link Ipv6},
@@ -44,6 +44,9 @@ public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler, Ip
     private final Ipv6 ipv6;
     private final Tcp tcp;
     private final TcpSegment view = new TcpSegment();
+    /** Reused per received segment (event loop only): no allocation on the receive path. */
+    private final TcpRepr repr = TcpRepr.scratch();
+    private final ConnKey key = new ConnKey();
 
     public Ipv6TcpNetwork(Ipv6 ipv6, Tcp tcp) {
         this.ipv6 = ipv6;
@@ -118,20 +121,16 @@ public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler, Ip
             return;
         }
         TcpSegment seg = view.wrap(ip.buffer(), offset, length);
-        Parsed<TcpRepr> parsed;
-        if (iface.rxChecksumUnnecessary()) {
-            parsed = TcpRepr.parseWithoutChecksum(seg);
-        } else {
-            parsed = TcpRepr.parse(seg, TcpSegment.pseudoHeaderIpv6(ip.srcAddrHi(), ip.srcAddrLo(), ip.dstAddrHi(),
-                    ip.dstAddrLo(), length));
-        }
-        if (!parsed.ok()) {
-            tcp.dropUnparsed(parsed.error().reason(), now);
+        boolean verify = !iface.rxChecksumUnnecessary();   // offload: the device vouches for it
+        int pseudo = verify ? TcpSegment.pseudoHeaderIpv6(ip.srcAddrHi(), ip.srcAddrLo(), ip.dstAddrHi(),
+                ip.dstAddrLo(), length) : 0;
+        WireError e = TcpRepr.parseInto(seg, verify, pseudo, repr);
+        if (!e.ok()) {
+            tcp.dropUnparsed(e.reason(), now);
             return;
         }
-        tcp.segmentArrives(this, new Ipv6Address(ip.srcAddrHi(), ip.srcAddrLo()),
-                new Ipv6Address(ip.dstAddrHi(), ip.dstAddrLo()), parsed.value(), ip.buffer(), seg.payloadOffset(),
-                now);
+        key.setIpv6(ip.dstAddrHi(), ip.dstAddrLo(), repr.dstPort(), ip.srcAddrHi(), ip.srcAddrLo(), repr.srcPort());
+        tcp.segmentArrives(this, key, repr, ip.buffer(), seg.payloadOffset(), now);
     }
 
     /**

@@ -18,9 +18,14 @@ package org.sockstack.stack.tcp;
 final class SackScoreboard {
     static final int DUP_THRESH = 3;
 
+    /** Ranges held before the arrays first grow (most recoveries need a few). */
+    private static final int INITIAL_BLOCKS = 8;
+    private static final int[] NONE = new int[0];
+
     private final int maxBlocks;
-    private final int[] left;
-    private final int[] right;
+    /** Allocated on the first SACK block and doubled as needed: an idle connection holds none. */
+    private int[] left = NONE;
+    private int[] right = NONE;
     private int count;
     private boolean lostValid;
     private boolean hasLost;
@@ -29,8 +34,16 @@ final class SackScoreboard {
 
     SackScoreboard(int maxBlocks) {
         this.maxBlocks = maxBlocks;
-        this.left = new int[maxBlocks];
-        this.right = new int[maxBlocks];
+    }
+
+    /** Makes room for one more range (within {@code maxBlocks}). */
+    private void grow() {
+        if (count < left.length) {
+            return;
+        }
+        int n = Math.min(maxBlocks, Math.max(INITIAL_BLOCKS, 2 * left.length));
+        left = java.util.Arrays.copyOf(left, n);
+        right = java.util.Arrays.copyOf(right, n);
     }
 
     boolean isEmpty() {
@@ -89,6 +102,7 @@ final class SackScoreboard {
             if (count == maxBlocks) {
                 return false;   // bounded: forget it (see class comment)
             }
+            grow();
             System.arraycopy(left, i, left, i + 1, count - i);
             System.arraycopy(right, i, right, i + 1, count - i);
             left[i] = l;

@@ -10,14 +10,18 @@ import org.sockstack.stack.stats.EventTrace;
 import org.sockstack.stack.stats.TraceEvent;
 import org.sockstack.stack.wire.InternetChecksum;
 import org.sockstack.stack.wire.IpAddress;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.wire.TcpOptions;
 import org.sockstack.stack.wire.TcpRepr;
 import org.sockstack.stack.wire.TcpSegment;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -39,8 +43,18 @@ public final class Tcp {
     private IsnGenerator isnGenerator;
     private final TcpNetwork[] networks = new TcpNetwork[7];
     private final Map<ConnKey, TcpConnection> connections = new HashMap<>();
-    private final Map<Integer, List<TcpSocket>> ports = new HashMap<>();
+    /**
+     * Every socket holding a port, by port: bound ones and the connections accepted on a
+     * listener's port (a set, so that closing one of 100 000 children is O(1)).
+     */
+    private final Map<Integer, Set<TcpSocket>> ports = new HashMap<>();
+    /** The LISTEN sockets by port, so a SYN finds its listener without walking the children. */
+    private final Map<Integer, List<TcpSocket>> listening = new HashMap<>();
     private final Map<String, Counter> dropCounters = new HashMap<>();
+
+    /** RFC 6056 section 3.3.3: secret_key of F (drawn on first use) and next_ephemeral. */
+    private long[] portSecret;
+    private int nextEphemeral;
 
     private long challengeWindowStart = Long.MIN_VALUE;
     private int challengeAcksInWindow;
@@ -73,6 +87,12 @@ public final class Tcp {
     final int cookieTsOffset;
     final Counter pmtuUpdates;
     final Counter dsacksReceived;
+    /**
+     * The header and options of the segment being sent, refilled per segment by whichever
+     * connection sends (event loop only; never kept past {@link #transmit}): DESIGN rule 5.
+     */
+    final TcpRepr txHeader = TcpRepr.scratch();
+    final TcpOptions txOptions = TcpOptions.scratch();
 
     public Tcp(TcpConfig config, TimerWheel timers, RandomGenerator random, Counters counters, EventTrace trace) {
         this.config = config;
@@ -150,7 +170,7 @@ public final class Tcp {
     /** Number of sockets holding a port binding. */
     public int boundSocketCount() {
         int n = 0;
-        for (List<TcpSocket> l : ports.values()) {
+        for (Set<TcpSocket> l : ports.values()) {
             n += l.size();
         }
         return n;
@@ -185,12 +205,12 @@ public final class Tcp {
 
     /**
      * RFC 9293 3.10.7: a segment arrived for us. {@code seg} is validated (checksum and lengths);
-     * its data is in {@code buf} at {@code dataOffset} (borrowed for the call).
+     * its data is in {@code buf} at {@code dataOffset} (borrowed for the call). {@code key} names
+     * it (local = destination, remote = source); the caller's probe key and scratch {@code seg}
+     * are only borrowed for the call.
      */
-    public void segmentArrives(TcpNetwork net, IpAddress src, IpAddress dst, TcpRepr seg, ByteBuf buf, int dataOffset,
-                               long now) {
+    void segmentArrives(TcpNetwork net, ConnKey key, TcpRepr seg, ByteBuf buf, int dataOffset, long now) {
         segsIn.increment();
-        ConnKey key = new ConnKey(dst, seg.dstPort(), src, seg.srcPort());
         TcpConnection c = connections.get(key);
         int isnFloor = 0;
         boolean hasFloor = false;
@@ -204,6 +224,9 @@ public final class Tcp {
             hasFloor = true;
             c.destroy(null, now);
         }
+        // No connection: a SYN for a listener or a reset. These paths may allocate.
+        IpAddress src = key.remoteAddress();
+        IpAddress dst = key.localAddress();
         TcpSocket listener = findListener(dst, seg.dstPort());
         if (listener != null) {
             listener.listener().segmentArrives(net, src, dst, seg, buf, dataOffset, hasFloor, isnFloor, now);
@@ -310,7 +333,7 @@ public final class Tcp {
 
     /** A LISTEN socket for {@code addr:port}: one bound to the address itself before a wildcard one. */
     private TcpSocket findListener(IpAddress addr, int port) {
-        List<TcpSocket> list = ports.get(port);
+        List<TcpSocket> list = listening.get(port);
         if (list == null) {
             return null;
         }
@@ -355,14 +378,19 @@ public final class Tcp {
             return SocketError.ADDRESS_IN_USE;
         }
         s.setBinding(new Endpoint(addr, port));
-        ports.computeIfAbsent(port, p -> new ArrayList<>(2)).add(s);
+        ports.computeIfAbsent(port, p -> new LinkedHashSet<>(2)).add(s);
         return SocketError.OK;
+    }
+
+    /** A bound socket entered LISTEN. */
+    void startListening(TcpSocket s) {
+        listening.computeIfAbsent(s.binding().port(), p -> new ArrayList<>(1)).add(s);
     }
 
     /** Registers a socket created for a passive open under its listener's port. */
     void bindChild(TcpSocket child, Endpoint local) {
         child.setBinding(local);
-        ports.computeIfAbsent(local.port(), p -> new ArrayList<>(2)).add(child);
+        ports.computeIfAbsent(local.port(), p -> new LinkedHashSet<>(2)).add(child);
     }
 
     void unbind(TcpSocket s) {
@@ -370,18 +398,22 @@ public final class Tcp {
         if (b == null) {
             return;
         }
-        List<TcpSocket> list = ports.get(b.port());
-        if (list != null) {
-            list.remove(s);
-            if (list.isEmpty()) {
+        Set<TcpSocket> set = ports.get(b.port());
+        if (set != null) {
+            set.remove(s);
+            if (set.isEmpty()) {
                 ports.remove(b.port());
             }
+        }
+        List<TcpSocket> l = listening.get(b.port());
+        if (l != null && l.remove(s) && l.isEmpty()) {
+            listening.remove(b.port());
         }
         s.setBinding(null);
     }
 
     private boolean conflicts(TcpSocket s, IpAddress addr, int port) {
-        List<TcpSocket> list = ports.get(port);
+        Set<TcpSocket> list = ports.get(port);
         if (list == null) {
             return false;
         }
@@ -402,19 +434,39 @@ public final class Tcp {
     }
 
     /**
-     * RFC 6056 section 3.3.1 (Algorithm 1, "simple port randomization"): start at a random offset
-     * in the ephemeral range and search linearly. For a connect ({@code remote} given) a port may
-     * be shared with connections to other peers, as long as the 4-tuple is unique; for a bind the
-     * port must be unused.
+     * An ephemeral port (RFC 6056 section 2.1: from {@link TcpConfig#ephemeralLow()} to
+     * {@link TcpConfig#ephemeralHigh()}).
+     *
+     * <p>For a connect ({@code remote} given): RFC 6056 section 3.3.3, Algorithm 3 "simple hash-based
+     * port selection". Each (local address, remote address, remote port) gets its own starting
+     * point {@code offset = F(local_IP, remote_IP, remote_port, secret_key)}, and one counter
+     * {@code next_ephemeral} moves on at every attempt. A port may be shared with connections to
+     * other peers as long as the 4-tuple is unique (section 2.2), so one local address can hold
+     * the whole range towards each peer, and successive connections to the same peer take
+     * successive ports (the search is short until that peer's range is full).
+     *
+     * <p>For a bind (no remote yet, the port must be unused): section 3.3.1, Algorithm 1 "simple port
+     * randomization", a random start and a linear search.
      *
      * @return the port, or 0 when the range is exhausted
      */
     int ephemeralPort(IpAddress local, Endpoint remote) {
         int low = config.ephemeralLow();
         int count = config.ephemeralHigh() - low + 1;
-        int offset = random.nextInt(count);
+        if (remote == null) {
+            int offset = random.nextInt(count);
+            for (int i = 0; i < count; i++) {
+                int port = low + (offset + i) % count;
+                if (portUsable(port, local, null)) {
+                    return port;
+                }
+            }
+            return 0;
+        }
+        int offset = portOffset(local, remote);
         for (int i = 0; i < count; i++) {
-            int port = low + (offset + i) % count;
+            int port = low + (int) (((offset & 0xFFFF_FFFFL) + (nextEphemeral & 0xFFFF_FFFFL)) % count);
+            nextEphemeral++;
             if (portUsable(port, local, remote)) {
                 return port;
             }
@@ -422,8 +474,32 @@ public final class Tcp {
         return 0;
     }
 
+    /**
+     * RFC 6056 section 3.3.3: {@code F(local_IP, remote_IP, remote_port, secret_key)}, here
+     * SipHash-2-4 keyed with a secret drawn from the stack's seeded generator on first use (as for
+     * ISNs, RFC 6528), so an off-path attacker cannot guess the ports of a new connection.
+     */
+    private int portOffset(IpAddress local, Endpoint remote) {
+        if (portSecret == null) {
+            portSecret = new long[] {random.nextLong(), random.nextLong()};
+            nextEphemeral = random.nextInt();
+        }
+        IpAddress r = remote.address();
+        long port = remote.port();
+        long f;
+        if (local instanceof Ipv4Address l && r instanceof Ipv4Address r4) {
+            f = Rfc6528IsnGenerator.sipHash24(portSecret[0], portSecret[1],
+                    (long) l.bits() << 32 | (r4.bits() & 0xFFFF_FFFFL), port);
+        } else if (local instanceof Ipv6Address l && r instanceof Ipv6Address r6) {
+            f = Rfc6528IsnGenerator.sipHash24(portSecret[0], portSecret[1], l.hi(), l.lo(), r6.hi(), r6.lo(), port);
+        } else {
+            f = Rfc6528IsnGenerator.sipHash24(portSecret[0], portSecret[1], r.hashCode(), port);
+        }
+        return (int) f;
+    }
+
     private boolean portUsable(int port, IpAddress local, Endpoint remote) {
-        List<TcpSocket> list = ports.get(port);
+        Set<TcpSocket> list = ports.get(port);
         if (list == null) {
             return true;
         }

@@ -288,7 +288,7 @@ final class TcpConnection {
         tsOk = ts;
         if (tsOk) {
             tsOffset = tcp.cookieTsOffset;   // our TSvals continue the SYN,ACK's clock (PAWS at the peer)
-            tsRecent = ack.options().timestamps().tsVal();
+            tsRecent = ack.options().tsVal();
             tsRecentAge = now;
             tsRecentValid = true;
         }
@@ -324,7 +324,7 @@ final class TcpConnection {
         sackOk = cfg.sack() && o.sackPermitted();
         tsOk = cfg.timestamps() && o.hasTimestamps();
         if (tsOk) {
-            tsRecent = o.timestamps().tsVal();
+            tsRecent = o.tsVal();
             tsRecentAge = now;
             tsRecentValid = true;
         }
@@ -415,7 +415,7 @@ final class TcpConnection {
     private boolean timeWaitAcceptsSyn(TcpRepr seg) {
         TcpOptions o = seg.options();
         if (tsOk && o.hasTimestamps()) {
-            return Seq.gt(o.timestamps().tsVal(), tsRecent);
+            return Seq.gt(o.tsVal(), tsRecent);
         }
         return Seq.gt(seg.seqNumber(), rcvNxt);
     }
@@ -454,8 +454,8 @@ final class TcpConnection {
             // Our SYN is acknowledged: ESTABLISHED.
             rexmitTimer.cancel();
             TcpOptions o = seg.options();
-            if (tsOk && o.timestamps().tsEcr() != 0) {
-                rtt.sample(Math.max(tsNow(now) - o.timestamps().tsEcr(), 1) * MILLI);
+            if (tsOk && o.tsEcr() != 0) {
+                rtt.sample(Math.max(tsNow(now) - o.tsEcr(), 1) * MILLI);
             } else if (!synRetransmitted && rttTiming) {
                 rtt.sample(now - rttStart);
             }
@@ -505,7 +505,7 @@ final class TcpConnection {
             return;
         }
         // RFC 7323 5.3 R1: PAWS, before the sequence number check.
-        if (tsOk && o.hasTimestamps() && !seg.rst() && tsRecentValid && Seq.lt(o.timestamps().tsVal(), tsRecent)) {
+        if (tsOk && o.hasTimestamps() && !seg.rst() && tsRecentValid && Seq.lt(o.tsVal(), tsRecent)) {
             if (now - tsRecentAge > PAWS_IDLE) {
                 tsRecentValid = false;   // RFC 7323 5.5: TS.Recent is too old to judge by
             } else {
@@ -544,8 +544,8 @@ final class TcpConnection {
         }
         // RFC 7323 4.3: remember the timestamp to echo.
         if (tsOk && o.hasTimestamps() && Seq.le(seq, lastAckSent)
-                && (!tsRecentValid || Seq.ge(o.timestamps().tsVal(), tsRecent))) {
-            tsRecent = o.timestamps().tsVal();
+                && (!tsRecentValid || Seq.ge(o.tsVal(), tsRecent))) {
+            tsRecent = o.tsVal();
             tsRecentAge = now;
             tsRecentValid = true;
         }
@@ -668,7 +668,7 @@ final class TcpConnection {
             return false;
         }
         int segWnd = seg.syn() ? seg.window() : seg.window() << sndWscale;
-        boolean sackedNew = sackOk && readSackBlocks(seg.options().sackBlocks(), ack, now);
+        boolean sackedNew = sackOk && readSackBlocks(seg.options(), ack, now);
         if (Seq.gt(ack, sndUna)) {
             newAck(seg, ack, now);
         } else if (ack == sndUna && (sackOk ? isSackDuplicateAck(seg, sackedNew) : isDuplicateAck(seg, segWnd))) {
@@ -738,15 +738,15 @@ final class TcpConnection {
      *
      * @return true if some octet was SACKed for the first time
      */
-    private boolean readSackBlocks(List<SackBlock> blocks, int ack, long now) {
-        if (blocks.isEmpty()) {
+    private boolean readSackBlocks(TcpOptions blocks, int ack, long now) {
+        int n = blocks.sackBlockCount();
+        if (n == 0) {
             return false;
         }
         boolean newData = false;
-        for (int i = 0; i < blocks.size(); i++) {
-            SackBlock b = blocks.get(i);
-            int l = b.leftEdge();
-            int r = b.rightEdge();
+        for (int i = 0; i < n; i++) {
+            int l = blocks.sackLeftEdge(i);
+            int r = blocks.sackRightEdge(i);
             if (i == 0 && isDsack(blocks, ack)) {
                 scoreboard.countDsack();
                 tcp.dsacksReceived.increment();
@@ -762,14 +762,13 @@ final class TcpConnection {
     }
 
     /** RFC 2883 section 4: how a sender recognises a D-SACK block (always the first). */
-    private static boolean isDsack(List<SackBlock> blocks, int ack) {
-        SackBlock first = blocks.get(0);
-        if (Seq.le(first.rightEdge(), ack)) {
+    private static boolean isDsack(TcpOptions blocks, int ack) {
+        if (Seq.le(blocks.sackRightEdge(0), ack)) {
             return true;
         }
-        if (blocks.size() > 1) {
-            SackBlock second = blocks.get(1);
-            return Seq.le(second.leftEdge(), first.leftEdge()) && Seq.ge(second.rightEdge(), first.rightEdge());
+        if (blocks.sackBlockCount() > 1) {
+            return Seq.le(blocks.sackLeftEdge(1), blocks.sackLeftEdge(0))
+                    && Seq.ge(blocks.sackRightEdge(1), blocks.sackRightEdge(0));
         }
         return false;
     }
@@ -822,8 +821,8 @@ final class TcpConnection {
         int acked = ack - sndUna;
         // RTT measurement: RTTM with timestamps (RFC 7323 4.1) or one timed segment (Karn).
         TcpOptions o = seg.options();
-        if (tsOk && o.hasTimestamps() && o.timestamps().tsEcr() != 0) {
-            int ms = tsNow(now) - o.timestamps().tsEcr();
+        if (tsOk && o.hasTimestamps() && o.tsEcr() != 0) {
+            int ms = tsNow(now) - o.tsEcr();
             if (ms >= 0) {
                 rtt.sample(Math.max(ms, 1) * MILLI);
             }
@@ -1313,18 +1312,24 @@ final class TcpConnection {
         return Math.min(interval, cfg.rtoMax());
     }
 
-    /** Options of a non-SYN segment: timestamps (RFC 7323 3.2) and SACK blocks (RFC 2018 4). */
+    /**
+     * Options of a non-SYN segment: timestamps (RFC 7323 3.2) and SACK blocks (RFC 2018 4).
+     * Filled into the stack's one scratch instance (no allocation per segment): valid until the
+     * next call, so build them right before the segment that carries them.
+     */
     private TcpOptions dataOptions(long now) {
-        Timestamps ts = tsOk ? new Timestamps(tsNow(now), tsRecent) : null;
-        List<SackBlock> sack = List.of();
+        TcpOptions opts = tcp.txOptions.clear();
+        if (tsOk) {
+            opts.setTimestamps(tsNow(now), tsRecent);
+        }
         if (sackOk && !ooo.isEmpty()) {
-            int space = TcpSegment.MAX_OPTIONS_LENGTH - (ts != null ? TS_OPTION_SPACE : 0) - 4;
-            sack = ooo.sackBlocks(Math.min(space / TcpSegment.SACK_BLOCK_LENGTH, TcpSegment.MAX_SACK_BLOCKS));
+            int space = TcpSegment.MAX_OPTIONS_LENGTH - (tsOk ? TS_OPTION_SPACE : 0) - 4;
+            for (SackBlock b : ooo.sackBlocks(Math.min(space / TcpSegment.SACK_BLOCK_LENGTH,
+                    TcpSegment.MAX_SACK_BLOCKS))) {
+                opts.addSackBlock(b.leftEdge(), b.rightEdge());
+            }
         }
-        if (ts == null && sack.isEmpty()) {
-            return TcpOptions.NONE;
-        }
-        return TcpOptions.data(ts, sack);
+        return opts;
     }
 
     /** Sends one segment at {@code seq}; any segment with ACK set satisfies the owed ACK. */
@@ -1341,8 +1346,8 @@ final class TcpConnection {
             flags |= TcpSegment.URG;
             urgentPointer = Math.min(sndUp - seq, 0xFFFF);
         }
-        TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, ack ? rcvNxt : 0, flags, window, urgentPointer, opts,
-                dataLen);
+        TcpRepr h = tcp.txHeader.set(local.port(), remote.port(), seq, ack ? rcvNxt : 0, flags, window, urgentPointer,
+                opts, dataLen);
         int segLen = dataLen + (syn ? 1 : 0) + ((flags & TcpSegment.FIN) != 0 ? 1 : 0);
         if (segLen > 0 && Seq.lt(seq, sndMax)) {
             tcp.retransSegs.increment();

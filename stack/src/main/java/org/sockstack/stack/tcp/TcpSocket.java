@@ -113,6 +113,7 @@ public final class TcpSocket {
             }
         }
         listener = new TcpListener(tcp, this, b);
+        tcp.startListening(this);
         return SocketError.OK;
     }
 

@@ -63,7 +63,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     private final RandomGenerator random;
     private final EventTrace trace;
     private final ByteBufAllocator allocator;
-    private final Map<Integer, List<UdpSocket>> byPort = new HashMap<>();
+    /**
+     * The sockets bound to each port, indexed by the port itself (a 65 536-entry table: the
+     * demultiplexing of every datagram is one array read, with no boxing of the port).
+     */
+    @SuppressWarnings("unchecked")
+    private final List<UdpSocket>[] byPort = new List[65_536];
     /** Each socket's groups with its source filter (RFC 3376 section 3.1 socket state). */
     private final Map<UdpSocket, Map<Membership, SourceFilter<Ipv4Address>>> memberships = new HashMap<>();
     private final UdpPacket view = new UdpPacket();
@@ -177,12 +182,12 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         s.local = new Endpoint(addr, port);
         s.bound = true;
-        byPort.computeIfAbsent(port, p -> new ArrayList<>(1)).add(s);
+        socketsOn(port).add(s);
         return SocketError.OK;
     }
 
     private boolean conflicts(UdpSocket s, IpAddress addr, int port) {
-        List<UdpSocket> others = byPort.get(port);
+        List<UdpSocket> others = byPort[port];
         if (others == null) {
             return false;
         }
@@ -213,11 +218,11 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     void unbind(UdpSocket s) {
         if (s.bound) {
-            List<UdpSocket> list = byPort.get(s.local.port());
+            List<UdpSocket> list = byPort[s.local.port()];
             if (list != null) {
                 list.remove(s);
                 if (list.isEmpty()) {
-                    byPort.remove(s.local.port());
+                    byPort[s.local.port()] = null;
                 }
             }
         }
@@ -451,8 +456,6 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             drop(dropMalformed[WireError.BAD_CHECKSUM.ordinal()], "bad_checksum", now);
             return;
         }
-        Endpoint from = new Endpoint(new Ipv4Address(ip.srcAddr()), u.srcPort());
-        Endpoint to = new Endpoint(new Ipv4Address(ip.dstAddr()), u.dstPort());
         if (cast == Cast.UNICAST) {
             UdpSocket s = lookupUnicast(ip.dstAddr(), u.dstPort(), ip.srcAddr(), u.srcPort());
             if (s == null) {
@@ -460,8 +463,16 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
                 portUnreachable.send(iface, ip, now);
                 return;
             }
-            deliver(s, iface, from, to, u.buffer(), u.payloadOffset(), u.payloadLength());
-        } else if (cast == Cast.MULTICAST) {
+            // The common case allocates nothing: the socket queues primitives and a pooled copy.
+            ByteBuf copy = copy(u.buffer(), u.payloadOffset(), u.payloadLength());
+            if (!s.enqueueIpv4(ip.srcAddr(), u.srcPort(), ip.dstAddr(), u.dstPort(), iface.index(), copy)) {
+                dropReceiveBufferFull.increment();
+            }
+            return;
+        }
+        Endpoint from = new Endpoint(new Ipv4Address(ip.srcAddr()), u.srcPort());
+        Endpoint to = new Endpoint(new Ipv4Address(ip.dstAddr()), u.dstPort());
+        if (cast == Cast.MULTICAST) {
             if (deliverMulticast(iface, ip.dstAddr(), to, from, u.buffer(), u.payloadOffset(), u.payloadLength()) == 0) {
                 drop(dropNoPort, "no_port", now);
             }
@@ -473,7 +484,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     private UdpSocket lookupUnicast(int dst, int dstPort, int src, int srcPort) {
-        List<UdpSocket> list = byPort.get(dstPort);
+        List<UdpSocket> list = byPort[dstPort];
         if (list == null) {
             return null;
         }
@@ -514,7 +525,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     private int deliverMulticast(NetworkInterface iface, int group, Endpoint to, Endpoint from, ByteBuf buf, int offset,
                                  int length) {
-        List<UdpSocket> list = byPort.get(to.port());
+        List<UdpSocket> list = byPort[to.port()];
         if (list == null) {
             return 0;
         }
@@ -542,7 +553,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     private int deliverBroadcast(NetworkInterface iface, Endpoint to, Endpoint from, ByteBuf buf, int offset, int length) {
-        List<UdpSocket> list = byPort.get(to.port());
+        List<UdpSocket> list = byPort[to.port()];
         if (list == null) {
             return 0;
         }
@@ -570,11 +581,26 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     private void deliver(UdpSocket s, NetworkInterface iface, Endpoint from, Endpoint to, ByteBuf buf, int offset,
                          int length) {
-        ByteBuf copy = allocator.buffer(length, length);
-        copy.writeBytes(buf, offset, length);
-        if (!s.enqueue(new UdpDatagram(from, to, iface.index(), copy))) {
+        if (!s.enqueue(new UdpDatagram(from, to, iface.index(), copy(buf, offset, length)))) {
             dropReceiveBufferFull.increment();
         }
+    }
+
+    /** The sockets bound to {@code port}, created empty on first use. */
+    private List<UdpSocket> socketsOn(int port) {
+        List<UdpSocket> l = byPort[port];
+        if (l == null) {
+            l = new ArrayList<>(1);
+            byPort[port] = l;
+        }
+        return l;
+    }
+
+    /** The socket's own copy of a datagram's data (the frame is released after the call). */
+    private ByteBuf copy(ByteBuf buf, int offset, int length) {
+        ByteBuf copy = allocator.buffer(length, length);
+        copy.writeBytes(buf, offset, length);
+        return copy;
     }
 
     // ------------------------------------------------------------------ ICMP errors
@@ -591,7 +617,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         int srcPort = quote.getUnsignedShort(transportOffset);
         int dstPort = quote.getUnsignedShort(transportOffset + 2);
-        List<UdpSocket> list = byPort.get(srcPort);
+        List<UdpSocket> list = byPort[srcPort];
         if (list == null) {
             return;
         }
@@ -633,7 +659,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         s.local = new Endpoint(addr, port);
         s.bound = true;
-        byPort.computeIfAbsent(port, p -> new ArrayList<>(1)).add(s);
+        socketsOn(port).add(s);
         return SocketError.OK;
     }
 
@@ -812,7 +838,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     }
 
     private UdpSocket lookupUnicast6(Ipv6Address dst, int dstPort, Ipv6Address src, int srcPort) {
-        List<UdpSocket> list = byPort.get(dstPort);
+        List<UdpSocket> list = byPort[dstPort];
         if (list == null) {
             return null;
         }
@@ -852,7 +878,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     private int deliverMulticast6(NetworkInterface iface, Ipv6Address group, Endpoint to, Endpoint from, ByteBuf buf,
                                   int offset, int length) {
-        List<UdpSocket> list = byPort.get(to.port());
+        List<UdpSocket> list = byPort[to.port()];
         if (list == null) {
             return 0;
         }
@@ -885,7 +911,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
         int srcPort = quote.getUnsignedShort(transportOffset);
         int dstPort = quote.getUnsignedShort(transportOffset + 2);
-        List<UdpSocket> list = byPort.get(srcPort);
+        List<UdpSocket> list = byPort[srcPort];
         if (list == null) {
             return;
         }
@@ -904,7 +930,11 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     /** The bound sockets (for display, like {@code ss -u}). */
     public List<UdpSocket> sockets() {
         List<UdpSocket> out = new ArrayList<>();
-        byPort.values().forEach(out::addAll);
+        for (List<UdpSocket> l : byPort) {
+            if (l != null) {
+                out.addAll(l);
+            }
+        }
         return out;
     }
 }

@@ -47,7 +47,9 @@ public final class UdpSocket {
     private int chargedBytes;
     static final int PER_DATAGRAM_OVERHEAD = 256;
     private long receiveDrops;
-    private final ArrayDeque<UdpDatagram> queue = new ArrayDeque<>();
+    private final ArrayDeque<QueuedDatagram> queue = new ArrayDeque<>();
+    /** Queue entries to reuse (DESIGN rule 5): at most as many as were ever queued at once. */
+    private final ArrayDeque<QueuedDatagram> spare = new ArrayDeque<>();
     private SocketError pendingError = SocketError.OK;
     private SocketListener listener = SocketListener.NONE;
 
@@ -113,23 +115,57 @@ public final class UdpSocket {
 
     /** The oldest queued datagram, or null (WOULD_BLOCK). The caller releases its data. */
     public UdpDatagram receive() {
-        UdpDatagram d = queue.pollFirst();
-        if (d != null) {
-            queuedBytes -= d.data().readableBytes();
-            chargedBytes -= d.data().readableBytes() + PER_DATAGRAM_OVERHEAD;
+        QueuedDatagram q = dequeue();
+        if (q == null) {
+            return null;
         }
+        UdpDatagram d = q.toDatagram();
+        recycle(q);
         return d;
+    }
+
+    /**
+     * recvfrom without allocating: copies the oldest datagram into {@code dst} (as much as it has
+     * room for; the rest is discarded, as recvfrom truncates) and fills {@code info} with its
+     * source. Returns the datagram's length, or -1 if none is queued (WOULD_BLOCK).
+     */
+    public int receive(ByteBuf dst, DatagramInfo info) {
+        QueuedDatagram q = dequeue();
+        if (q == null) {
+            return -1;
+        }
+        info.fill(q);
+        ByteBuf data = q.data;
+        dst.writeBytes(data, data.readerIndex(), Math.min(data.readableBytes(), dst.writableBytes()));
+        data.release();
+        recycle(q);
+        return info.length();
+    }
+
+    private QueuedDatagram dequeue() {
+        QueuedDatagram q = queue.pollFirst();
+        if (q != null) {
+            queuedBytes -= q.data.readableBytes();
+            chargedBytes -= q.data.readableBytes() + PER_DATAGRAM_OVERHEAD;
+        }
+        return q;
+    }
+
+    private void recycle(QueuedDatagram q) {
+        q.data = null;
+        spare.addLast(q);
     }
 
     /** The oldest queued datagram without removing it (MSG_PEEK), or null. */
     public UdpDatagram peek() {
-        return queue.peekFirst();
+        QueuedDatagram q = queue.peekFirst();
+        return q == null ? null : q.toDatagram();
     }
 
     /** Octets of the next datagram (FIONREAD on a datagram socket), or 0. */
     public int nextDatagramSize() {
-        UdpDatagram d = queue.peekFirst();
-        return d == null ? 0 : d.data().readableBytes();
+        QueuedDatagram q = queue.peekFirst();
+        return q == null ? 0 : q.data.readableBytes();
     }
 
     public int queuedBytes() {
@@ -156,10 +192,11 @@ public final class UdpSocket {
         if (!closed) {
             closed = true;
             udp.unbind(this);
-            UdpDatagram d;
-            while ((d = queue.pollFirst()) != null) {
-                d.data().release();
+            QueuedDatagram q;
+            while ((q = queue.pollFirst()) != null) {
+                q.data.release();
             }
+            spare.clear();
             queuedBytes = 0;
             chargedBytes = 0;
         }
@@ -316,15 +353,42 @@ public final class UdpSocket {
 
     /** Queues a received datagram (takes ownership); false if the buffer was full. */
     boolean enqueue(UdpDatagram d) {
-        int size = d.data().readableBytes();
-        int charge = size + PER_DATAGRAM_OVERHEAD;
-        if (chargedBytes + charge > receiveBufferSize && !queue.isEmpty()) {
-            receiveDrops++;
-            d.data().release();
+        if (!hasRoomFor(d.data())) {
             return false;
         }
+        return add(nextEntry().set(d));
+    }
+
+    /** {@link #enqueue(UdpDatagram)} for IPv4 without building the value (no allocation). */
+    boolean enqueueIpv4(int source, int sourcePort, int destination, int destinationPort, int interfaceIndex,
+                        ByteBuf data) {
+        if (!hasRoomFor(data)) {
+            return false;
+        }
+        return add(nextEntry().setIpv4(source, sourcePort, destination, destinationPort, interfaceIndex, data));
+    }
+
+    /** The receive buffer bound; releases {@code data} and counts the drop if it is full. */
+    private boolean hasRoomFor(ByteBuf data) {
+        int charge = data.readableBytes() + PER_DATAGRAM_OVERHEAD;
+        if (chargedBytes + charge > receiveBufferSize && !queue.isEmpty()) {
+            receiveDrops++;
+            data.release();
+            return false;
+        }
+        return true;
+    }
+
+    private QueuedDatagram nextEntry() {
+        QueuedDatagram q = spare.pollFirst();
+        return q != null ? q : new QueuedDatagram();
+    }
+
+    private boolean add(QueuedDatagram q) {
+        int size = q.data.readableBytes();
+        int charge = size + PER_DATAGRAM_OVERHEAD;
         boolean wasEmpty = queue.isEmpty();
-        queue.addLast(d);
+        queue.addLast(q);
         queuedBytes += size;
         chargedBytes += charge;
         if (wasEmpty) {

@@ -22,15 +22,21 @@ import java.util.List;
  * Every item is a multiple of 4 octets, so the options need no further padding to reach the
  * 32-bit boundary the data offset requires (RFC 9293 section 3.1).
  *
- * @param mss           Maximum Segment Size (kind 2), or -1 if absent
- * @param windowScale   Window Scale shift count (kind 3), or -1 if absent; values above
- *                      {@link #MAX_WINDOW_SCALE} are treated as 14 (RFC 7323 section 2.3)
- * @param sackPermitted SACK-permitted (kind 4)
- * @param timestamps    Timestamps (kind 8), or null if absent
- * @param sackBlocks    SACK blocks (kind 5), empty if absent; at most 4
+ * <p>A value object with two uses. Built with the constructor (or {@link #syn}, {@link #data}) it is
+ * an ordinary immutable value, as tests and traces use it. Built with {@link #scratch()} it is a
+ * reusable builder owned by one event loop: the stack refills one such instance per segment
+ * ({@link #clear}, {@link #setTimestamps}, {@link #addSackBlock}, {@link #parseInto}) so that the
+ * send and receive paths allocate nothing per packet (DESIGN rule 5). A scratch instance is only
+ * valid until its owner refills it: never keep one past the call that handed it to you. The hot
+ * path reads the primitive accessors ({@link #tsVal()}, {@link #sackLeftEdge(int)} ...); the
+ * {@link #timestamps()} and {@link #sackBlocks()} views allocate.
+ *
+ * <p>Fields: {@code mss} Maximum Segment Size (kind 2), or -1 if absent; {@code windowScale} Window
+ * Scale shift count (kind 3), or -1 if absent, values above {@link #MAX_WINDOW_SCALE} are treated as
+ * 14 (RFC 7323 section 2.3); {@code sackPermitted} SACK-permitted (kind 4); Timestamps (kind 8)
+ * TSval and TSecr, or absent; SACK blocks (kind 5), at most 4.
  */
-public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timestamps timestamps,
-                         List<SackBlock> sackBlocks) {
+public final class TcpOptions {
 
     /** RFC 7323 section 2.3: the shift count is limited to 14 (a window of at most 2^30). */
     public static final int MAX_WINDOW_SCALE = 14;
@@ -48,23 +54,58 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
     public record SackBlock(int leftEdge, int rightEdge) {
     }
 
-    public TcpOptions {
+    private final boolean mutable;
+    private int mss = -1;
+    private int windowScale = -1;
+    private boolean sackPermitted;
+    private boolean hasTimestamps;
+    private int tsVal;
+    private int tsEcr;
+    private int sackBlockCount;
+    /** Left and right edge of each SACK block: {@code [l0, r0, l1, r1, ...]}. */
+    private final int[] sackEdges = new int[2 * TcpSegment.MAX_SACK_BLOCKS];
+
+    /** An immutable value; {@code timestamps} null and {@code sackBlocks} empty when absent. */
+    public TcpOptions(int mss, int windowScale, boolean sackPermitted, Timestamps timestamps,
+                      List<SackBlock> sackBlocks) {
+        this.mutable = false;
         if (mss < -1 || mss > 0xFFFF) {
             throw new IllegalArgumentException("mss " + mss);
         }
         if (windowScale < -1 || windowScale > 0xFF) {
             throw new IllegalArgumentException("window scale " + windowScale);
         }
-        // RFC 7323 section 2.3: "If a Window Scale option is received with a shift.cnt value larger
-        // than 14, the TCP SHOULD log the error but MUST use 14 instead of the specified value."
-        windowScale = Math.min(windowScale, MAX_WINDOW_SCALE);
-        sackBlocks = List.copyOf(sackBlocks);
         if (sackBlocks.size() > TcpSegment.MAX_SACK_BLOCKS) {
             throw new IllegalArgumentException("at most 4 SACK blocks");
         }
-        if (length(mss, windowScale, sackPermitted, timestamps, sackBlocks.size()) > TcpSegment.MAX_OPTIONS_LENGTH) {
+        if (length(mss, windowScale, sackPermitted, timestamps != null, sackBlocks.size())
+                > TcpSegment.MAX_OPTIONS_LENGTH) {
             throw new IllegalArgumentException("options exceed 40 octets");
         }
+        this.mss = mss;
+        // RFC 7323 section 2.3: "If a Window Scale option is received with a shift.cnt value larger
+        // than 14, the TCP SHOULD log the error but MUST use 14 instead of the specified value."
+        this.windowScale = Math.min(windowScale, MAX_WINDOW_SCALE);
+        this.sackPermitted = sackPermitted;
+        if (timestamps != null) {
+            this.hasTimestamps = true;
+            this.tsVal = timestamps.tsVal();
+            this.tsEcr = timestamps.tsEcr();
+        }
+        for (SackBlock b : sackBlocks) {
+            sackEdges[2 * sackBlockCount] = b.leftEdge();
+            sackEdges[2 * sackBlockCount + 1] = b.rightEdge();
+            sackBlockCount++;
+        }
+    }
+
+    private TcpOptions(boolean mutable) {
+        this.mutable = mutable;
+    }
+
+    /** A reusable, initially empty instance for one event loop (see the class comment). */
+    public static TcpOptions scratch() {
+        return new TcpOptions(true);
     }
 
     /** Options of a SYN as Linux sends them: MSS, SACK-permitted, timestamps, window scale. */
@@ -77,6 +118,52 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
         return new TcpOptions(-1, -1, false, timestamps, sackBlocks);
     }
 
+    // ------------------------------------------------------------------ reuse (scratch only)
+
+    /** Empties a scratch instance (no options); returns it. */
+    public TcpOptions clear() {
+        checkMutable();
+        mss = -1;
+        windowScale = -1;
+        sackPermitted = false;
+        hasTimestamps = false;
+        tsVal = 0;
+        tsEcr = 0;
+        sackBlockCount = 0;
+        return this;
+    }
+
+    /** Adds the Timestamps option (RFC 7323 section 3.2) to a scratch instance; returns it. */
+    public TcpOptions setTimestamps(int tsVal, int tsEcr) {
+        checkMutable();
+        this.hasTimestamps = true;
+        this.tsVal = tsVal;
+        this.tsEcr = tsEcr;
+        return this;
+    }
+
+    /** Appends one SACK block (RFC 2018 section 3) to a scratch instance; returns it. */
+    public TcpOptions addSackBlock(int leftEdge, int rightEdge) {
+        checkMutable();
+        if (sackBlockCount == TcpSegment.MAX_SACK_BLOCKS
+                || length(mss, windowScale, sackPermitted, hasTimestamps, sackBlockCount + 1)
+                > TcpSegment.MAX_OPTIONS_LENGTH) {
+            throw new IllegalArgumentException("too many SACK blocks");
+        }
+        sackEdges[2 * sackBlockCount] = leftEdge;
+        sackEdges[2 * sackBlockCount + 1] = rightEdge;
+        sackBlockCount++;
+        return this;
+    }
+
+    private void checkMutable() {
+        if (!mutable) {
+            throw new IllegalStateException("not a scratch TcpOptions");
+        }
+    }
+
+    // ------------------------------------------------------------------ parse
+
     /**
      * Reads the options of a checked segment, keeping each only on the segments where it has a
      * meaning, as Linux does: MSS (RFC 9293 section 3.7.1), Window Scale (RFC 7323 section 2.2:
@@ -88,33 +175,114 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
         if (seg.headerLength() == TcpSegment.HEADER_LENGTH) {
             return NONE;
         }
-        Timestamps ts = seg.hasTimestamps() ? new Timestamps(seg.tsVal(), seg.tsEcr()) : null;
+        TcpOptions o = new TcpOptions(false);
+        o.read(seg);
+        return o;
+    }
+
+    /** {@link #parse} into a scratch instance, allocating nothing; returns {@code into}. */
+    static TcpOptions parseInto(TcpSegment seg, TcpOptions into) {
+        into.clear();
+        if (seg.headerLength() != TcpSegment.HEADER_LENGTH) {
+            into.read(seg);
+        }
+        return into;
+    }
+
+    private void read(TcpSegment seg) {
+        if (seg.hasTimestamps()) {
+            hasTimestamps = true;
+            tsVal = seg.tsVal();
+            tsEcr = seg.tsEcr();
+        }
         if (seg.syn()) {
-            return new TcpOptions(seg.mss(), seg.windowScale(), seg.sackPermitted(), ts, List.of());
+            mss = seg.mss();
+            windowScale = Math.min(seg.windowScale(), MAX_WINDOW_SCALE);
+            sackPermitted = seg.sackPermitted();
+            return;
         }
         int n = seg.sackBlockCount();
-        SackBlock[] blocks = new SackBlock[n];
         for (int i = 0; i < n; i++) {
-            blocks[i] = new SackBlock(seg.sackLeftEdge(i), seg.sackRightEdge(i));
+            sackEdges[2 * i] = seg.sackLeftEdge(i);
+            sackEdges[2 * i + 1] = seg.sackRightEdge(i);
         }
-        return new TcpOptions(-1, -1, false, ts, List.of(blocks));
+        sackBlockCount = n;
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public int mss() {
+        return mss;
+    }
+
+    public int windowScale() {
+        return windowScale;
+    }
+
+    public boolean sackPermitted() {
+        return sackPermitted;
     }
 
     public boolean hasTimestamps() {
-        return timestamps != null;
+        return hasTimestamps;
+    }
+
+    /** TSval (RFC 7323 section 3.2); only meaningful when {@link #hasTimestamps()}. */
+    public int tsVal() {
+        return tsVal;
+    }
+
+    /** TSecr (RFC 7323 section 3.2); only meaningful when {@link #hasTimestamps()}. */
+    public int tsEcr() {
+        return tsEcr;
+    }
+
+    /** The Timestamps option as a value, or null if absent (allocates; not for the hot path). */
+    public Timestamps timestamps() {
+        return hasTimestamps ? new Timestamps(tsVal, tsEcr) : null;
+    }
+
+    /** Number of SACK blocks, 0 to 4. */
+    public int sackBlockCount() {
+        return sackBlockCount;
+    }
+
+    public int sackLeftEdge(int i) {
+        checkBlock(i);
+        return sackEdges[2 * i];
+    }
+
+    public int sackRightEdge(int i) {
+        checkBlock(i);
+        return sackEdges[2 * i + 1];
+    }
+
+    private void checkBlock(int i) {
+        if (i < 0 || i >= sackBlockCount) {
+            throw new IndexOutOfBoundsException("SACK block " + i + " of " + sackBlockCount);
+        }
+    }
+
+    /** The SACK blocks as values, empty if absent (allocates; not for the hot path). */
+    public List<SackBlock> sackBlocks() {
+        SackBlock[] out = new SackBlock[sackBlockCount];
+        for (int i = 0; i < sackBlockCount; i++) {
+            out[i] = new SackBlock(sackEdges[2 * i], sackEdges[2 * i + 1]);
+        }
+        return List.of(out);
     }
 
     /** Octets {@link #emit} writes: always a multiple of 4. */
     public int bufferLength() {
-        return length(mss, windowScale, sackPermitted, timestamps, sackBlocks.size());
+        return length(mss, windowScale, sackPermitted, hasTimestamps, sackBlockCount);
     }
 
-    private static int length(int mss, int windowScale, boolean sackPermitted, Timestamps ts, int sackBlocks) {
+    private static int length(int mss, int windowScale, boolean sackPermitted, boolean ts, int sackBlocks) {
         int n = 0;
         if (mss >= 0) {
             n += 4;
         }
-        if (ts != null) {
+        if (ts) {
             n += 12;                   // SACK-permitted rides in the two padding octets
         } else if (sackPermitted) {
             n += 4;
@@ -137,7 +305,7 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
             buf.setShort(i + 2, mss);
             i += 4;
         }
-        if (timestamps != null) {
+        if (hasTimestamps) {
             // The two octets before the 10-octet option align TSval: SACK-permitted or two NOPs.
             if (sackPermitted) {
                 buf.setByte(i, TcpSegment.OPT_SACK_PERMITTED);
@@ -147,8 +315,8 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
             }
             buf.setByte(i + 2, TcpSegment.OPT_TIMESTAMPS);
             buf.setByte(i + 3, TcpSegment.OPT_TIMESTAMPS_LENGTH);
-            buf.setInt(i + 4, timestamps.tsVal());
-            buf.setInt(i + 8, timestamps.tsEcr());
+            buf.setInt(i + 4, tsVal);
+            buf.setInt(i + 8, tsEcr);
             i += 12;
         } else if (sackPermitted) {
             i = nops(buf, i, 2);
@@ -163,14 +331,14 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
             buf.setByte(i + 2, windowScale);
             i += 3;
         }
-        if (!sackBlocks.isEmpty()) {
+        if (sackBlockCount > 0) {
             i = nops(buf, i, 2);
             buf.setByte(i, TcpSegment.OPT_SACK);
-            buf.setByte(i + 1, 2 + sackBlocks.size() * TcpSegment.SACK_BLOCK_LENGTH);
+            buf.setByte(i + 1, 2 + sackBlockCount * TcpSegment.SACK_BLOCK_LENGTH);
             i += 2;
-            for (SackBlock b : sackBlocks) {
-                buf.setInt(i, b.leftEdge());
-                buf.setInt(i + 4, b.rightEdge());
+            for (int k = 0; k < sackBlockCount; k++) {
+                buf.setInt(i, sackEdges[2 * k]);
+                buf.setInt(i + 4, sackEdges[2 * k + 1]);
                 i += TcpSegment.SACK_BLOCK_LENGTH;
             }
         }
@@ -182,5 +350,38 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted, Timest
             buf.setByte(i + k, TcpSegment.OPT_NOP);
         }
         return i + count;
+    }
+
+    /** Equal when they carry the same options (scratch or not). */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof TcpOptions t)) {
+            return false;
+        }
+        if (mss != t.mss || windowScale != t.windowScale || sackPermitted != t.sackPermitted
+                || hasTimestamps != t.hasTimestamps || sackBlockCount != t.sackBlockCount) {
+            return false;
+        }
+        if (hasTimestamps && (tsVal != t.tsVal || tsEcr != t.tsEcr)) {
+            return false;
+        }
+        return java.util.Arrays.equals(sackEdges, 0, 2 * sackBlockCount, t.sackEdges, 0, 2 * sackBlockCount);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = mss * 31 + windowScale;
+        h = h * 31 + (sackPermitted ? 1 : 0);
+        h = h * 31 + (hasTimestamps ? tsVal * 17 + tsEcr : 0);
+        for (int i = 0; i < 2 * sackBlockCount; i++) {
+            h = h * 31 + sackEdges[i];
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return "TcpOptions[mss=" + mss + ", windowScale=" + windowScale + ", sackPermitted=" + sackPermitted
+                + ", timestamps=" + timestamps() + ", sackBlocks=" + sackBlocks() + "]";
     }
 }

@@ -11,20 +11,61 @@ import io.netty.buffer.Unpooled;
  * <p>Sequence numbers are {@code int}s in a 2^32 space: compare them modulo 2^32 (RFC 9293 3.4).
  * The reserved bits are not kept: RFC 9293 section 3.1 says to send them as zero.
  *
- * @param srcPort       source port
- * @param dstPort       destination port
- * @param seqNumber     SEG.SEQ
- * @param ackNumber     SEG.ACK (sent as is; meaningful only with ACK set)
- * @param flags         the control bits CWR..FIN ({@link TcpSegment#SYN} | {@link TcpSegment#ACK} ...)
- * @param window        SEG.WND as carried in the header (not scaled)
- * @param urgentPointer SEG.UP
- * @param options       the options, {@link TcpOptions#NONE} for none
- * @param payloadLength octets of data after the header
+ * <p>Like {@link TcpOptions}, a value with two uses: the constructor makes an ordinary value (tests,
+ * traces, {@link #parse}); {@link #scratch()} makes a reusable instance that one event loop refills
+ * per segment ({@link #set}, {@link #parseInto}) so the hot path allocates nothing. A scratch
+ * instance is valid only until its owner refills it.
+ *
+ * <p>Fields: {@code srcPort}, {@code dstPort}; {@code seqNumber} SEG.SEQ; {@code ackNumber} SEG.ACK
+ * (sent as is; meaningful only with ACK set); {@code flags} the control bits CWR..FIN
+ * ({@link TcpSegment#SYN} | {@link TcpSegment#ACK} ...); {@code window} SEG.WND as carried in the
+ * header (not scaled); {@code urgentPointer} SEG.UP; {@code options} ({@link TcpOptions#NONE} for
+ * none); {@code payloadLength} octets of data after the header.
  */
-public record TcpRepr(int srcPort, int dstPort, int seqNumber, int ackNumber, int flags, int window,
-                      int urgentPointer, TcpOptions options, int payloadLength) {
+public final class TcpRepr {
+    private final boolean mutable;
+    /** The options a scratch instance parses into (null for values). */
+    private final TcpOptions ownOptions;
+    private int srcPort;
+    private int dstPort;
+    private int seqNumber;
+    private int ackNumber;
+    private int flags;
+    private int window;
+    private int urgentPointer;
+    private TcpOptions options;
+    private int payloadLength;
 
-    public TcpRepr {
+    public TcpRepr(int srcPort, int dstPort, int seqNumber, int ackNumber, int flags, int window,
+                   int urgentPointer, TcpOptions options, int payloadLength) {
+        this.mutable = false;
+        this.ownOptions = null;
+        assign(srcPort, dstPort, seqNumber, ackNumber, flags, window, urgentPointer, options, payloadLength);
+    }
+
+    private TcpRepr() {
+        this.mutable = true;
+        this.ownOptions = TcpOptions.scratch();
+        this.options = TcpOptions.NONE;
+    }
+
+    /** A reusable instance for one event loop (see the class comment). */
+    public static TcpRepr scratch() {
+        return new TcpRepr();
+    }
+
+    /** Refills a scratch instance (same checks as the constructor); returns it. */
+    public TcpRepr set(int srcPort, int dstPort, int seqNumber, int ackNumber, int flags, int window,
+                       int urgentPointer, TcpOptions options, int payloadLength) {
+        if (!mutable) {
+            throw new IllegalStateException("not a scratch TcpRepr");
+        }
+        assign(srcPort, dstPort, seqNumber, ackNumber, flags, window, urgentPointer, options, payloadLength);
+        return this;
+    }
+
+    private void assign(int srcPort, int dstPort, int seqNumber, int ackNumber, int flags, int window,
+                        int urgentPointer, TcpOptions options, int payloadLength) {
         checkRange("source port", srcPort, 0xFFFF);
         checkRange("destination port", dstPort, 0xFFFF);
         checkRange("flags", flags, 0xFF);
@@ -33,9 +74,15 @@ public record TcpRepr(int srcPort, int dstPort, int seqNumber, int ackNumber, in
         if (payloadLength < 0) {
             throw new IllegalArgumentException("payload length " + payloadLength);
         }
-        if (options == null) {
-            options = TcpOptions.NONE;
-        }
+        this.srcPort = srcPort;
+        this.dstPort = dstPort;
+        this.seqNumber = seqNumber;
+        this.ackNumber = ackNumber;
+        this.flags = flags;
+        this.window = window;
+        this.urgentPointer = urgentPointer;
+        this.options = options == null ? TcpOptions.NONE : options;
+        this.payloadLength = payloadLength;
     }
 
     private static void checkRange(String what, int value, int max) {
@@ -71,6 +118,60 @@ public record TcpRepr(int srcPort, int dstPort, int seqNumber, int ackNumber, in
             return Parsed.fail(WireError.BAD_CHECKSUM);
         }
         return parseWithoutChecksum(seg);
+    }
+
+    /**
+     * {@link #parse} into the scratch instance {@code into} (its own options), allocating nothing:
+     * returns {@link WireError#OK} with {@code into} filled, or the error. {@code verifyChecksum}
+     * false skips the checksum (validated by the NIC).
+     */
+    public static WireError parseInto(TcpSegment seg, boolean verifyChecksum, int pseudoHeaderSum, TcpRepr into) {
+        WireError e = seg.check();
+        if (!e.ok()) {
+            return e;
+        }
+        if (verifyChecksum && !seg.verifyChecksum(pseudoHeaderSum)) {
+            return WireError.BAD_CHECKSUM;
+        }
+        into.set(seg.srcPort(), seg.dstPort(), seg.seqNumber(), seg.ackNumber(), seg.flags(), seg.window(),
+                seg.urgentPointer(), TcpOptions.parseInto(seg, into.ownOptions), seg.payloadLength());
+        return WireError.OK;
+    }
+
+    public int srcPort() {
+        return srcPort;
+    }
+
+    public int dstPort() {
+        return dstPort;
+    }
+
+    public int seqNumber() {
+        return seqNumber;
+    }
+
+    public int ackNumber() {
+        return ackNumber;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    public int urgentPointer() {
+        return urgentPointer;
+    }
+
+    public TcpOptions options() {
+        return options;
+    }
+
+    public int payloadLength() {
+        return payloadLength;
     }
 
     public boolean fin() {
@@ -165,5 +266,25 @@ public record TcpRepr(int srcPort, int dstPort, int seqNumber, int ackNumber, in
         TcpSegment.describe(sb, srcPort, dstPort, flags, seqNumber, ackNumber, window, urgentPointer,
                 payloadLength, opts, 0, options.bufferLength());
         return sb.toString();
+    }
+
+    /** Equal when every field and the options are equal (scratch or not). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TcpRepr t && srcPort == t.srcPort && dstPort == t.dstPort && seqNumber == t.seqNumber
+                && ackNumber == t.ackNumber && flags == t.flags && window == t.window
+                && urgentPointer == t.urgentPointer && payloadLength == t.payloadLength && options.equals(t.options);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = srcPort * 31 + dstPort;
+        h = h * 31 + seqNumber;
+        h = h * 31 + ackNumber;
+        h = h * 31 + flags;
+        h = h * 31 + window;
+        h = h * 31 + urgentPointer;
+        h = h * 31 + payloadLength;
+        return h * 31 + options.hashCode();
     }
 }

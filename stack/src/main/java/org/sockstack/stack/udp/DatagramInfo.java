@@ -1,0 +1,69 @@
+package org.sockstack.stack.udp;
+
+import org.sockstack.stack.socket.Endpoint;
+import org.sockstack.stack.wire.IpAddress;
+import org.sockstack.stack.wire.Ipv4Address;
+import org.sockstack.stack.wire.Ipv6Address;
+
+/**
+ * Where a datagram read with {@link UdpSocket#receive(io.netty.buffer.ByteBuf, DatagramInfo)} came
+ * from (recvfrom's address), in primitives: the caller keeps one instance and the socket refills
+ * it, so reading a datagram allocates nothing. {@link #source()} makes an {@link Endpoint} value.
+ */
+public final class DatagramInfo {
+    int version;
+    long sourceHi;
+    long sourceLo;
+    int sourcePort;
+    int interfaceIndex;
+    int length;
+
+    /** 4 or 6. */
+    public int version() {
+        return version;
+    }
+
+    /** The IPv4 source address (version 4 only). */
+    public int sourceIpv4() {
+        return (int) sourceLo;
+    }
+
+    /** The upper 64 bits of the IPv6 source address (version 6 only). */
+    public long sourceHi() {
+        return sourceHi;
+    }
+
+    /** The lower 64 bits of the IPv6 source address (version 6 only). */
+    public long sourceLo() {
+        return sourceLo;
+    }
+
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    /** The interface it arrived on. */
+    public int interfaceIndex() {
+        return interfaceIndex;
+    }
+
+    /** The datagram's length (what was copied may be less: the rest was discarded). */
+    public int length() {
+        return length;
+    }
+
+    /** The source as a value (allocates). */
+    public Endpoint source() {
+        IpAddress a = version == 4 ? new Ipv4Address((int) sourceLo) : new Ipv6Address(sourceHi, sourceLo);
+        return new Endpoint(a, sourcePort);
+    }
+
+    void fill(QueuedDatagram q) {
+        version = q.version;
+        sourceHi = q.sourceHi;
+        sourceLo = q.sourceLo;
+        sourcePort = q.sourcePort;
+        interfaceIndex = q.interfaceIndex;
+        length = q.data.readableBytes();
+    }
+}
