@@ -7,10 +7,17 @@ import org.sockstack.api.Winsock;
  * (read, write, except) become NIO ready operations.
  */
 interface WsChannel {
-    Winsock winsock();
+    /** The socket under the channel (a pipe end's is its connection's). */
+    ChannelSocket channelSocket();
+
+    default Winsock winsock() {
+        return channelSocket().ws;
+    }
 
     /** The SOCKET handle (still the old value after a close: check {@code isOpen()} first). */
-    long handle();
+    default long handle() {
+        return channelSocket().handle;
+    }
 
     /**
      * The ready operations for a select result: {@code read}, {@code write} and {@code except}
