@@ -24,4 +24,9 @@ interface WsChannel {
      * say in which sets the handle came back; only operations in {@code interest} are reported.
      */
     int translateReadySet(boolean read, boolean write, boolean except, int interest);
+
+    /** {@code op} if the handle came back in its set ({@code inSet}) and the key is interested in it, else 0. */
+    static int readyIf(boolean inSet, int interest, int op) {
+        return inSet && (interest & op) != 0 ? op : 0;
+    }
 }

@@ -282,14 +282,8 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
 
     @Override
     public int translateReadySet(boolean read, boolean write, boolean except, int interest) {
-        int ready = 0;
-        if (read && (interest & SelectionKey.OP_READ) != 0) {
-            ready |= SelectionKey.OP_READ;
-        }
-        if (write && (interest & SelectionKey.OP_WRITE) != 0) {
-            ready |= SelectionKey.OP_WRITE;
-        }
-        return ready;
+        return WsChannel.readyIf(read, interest, SelectionKey.OP_READ)
+                | WsChannel.readyIf(write, interest, SelectionKey.OP_WRITE);
     }
 
     @Override

@@ -124,7 +124,7 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
 
     @Override
     public int translateReadySet(boolean read, boolean write, boolean except, int interest) {
-        return read && (interest & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : 0;
+        return WsChannel.readyIf(read, interest, SelectionKey.OP_ACCEPT);
     }
 
     @Override

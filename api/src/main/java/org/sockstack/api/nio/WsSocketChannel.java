@@ -345,17 +345,10 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public int translateReadySet(boolean read, boolean write, boolean except, int interest) {
-        int ready = 0;
-        if (read && (interest & SelectionKey.OP_READ) != 0) {
-            ready |= SelectionKey.OP_READ;
-        }
-        if ((write || except) && (interest & SelectionKey.OP_CONNECT) != 0 && state == PENDING) {
-            ready |= SelectionKey.OP_CONNECT;
-        }
-        if (write && (interest & SelectionKey.OP_WRITE) != 0 && state == CONNECTED) {
-            ready |= SelectionKey.OP_WRITE;
-        }
-        return ready;
+        // A connect ends in the write set (made) or the except set (failed): both are OP_CONNECT.
+        return WsChannel.readyIf(read, interest, SelectionKey.OP_READ)
+                | WsChannel.readyIf((write || except) && state == PENDING, interest, SelectionKey.OP_CONNECT)
+                | WsChannel.readyIf(write && state == CONNECTED, interest, SelectionKey.OP_WRITE);
     }
 
     @Override
