@@ -1,10 +1,8 @@
 package org.sockstack.api;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.sockstack.spi.WsaData;
 import org.sockstack.spi.provider.CompletionRoutine;
 import org.sockstack.spi.provider.FdSet;
 import org.sockstack.spi.provider.NetworkEvents;
@@ -68,7 +66,6 @@ import static org.sockstack.spi.wsa.Wsa.SOCK_STREAM;
 import static org.sockstack.spi.wsa.Wsa.SOL_SOCKET;
 import static org.sockstack.spi.wsa.Wsa.SO_ERROR;
 import static org.sockstack.spi.wsa.Wsa.SO_LINGER;
-import static org.sockstack.spi.wsa.Wsa.makeVersion;
 import static org.sockstack.spi.wsa.WsaError.WSAECONNABORTED;
 import static org.sockstack.spi.wsa.WsaError.WSAECONNREFUSED;
 import static org.sockstack.spi.wsa.WsaError.WSAEFAULT;
@@ -90,31 +87,17 @@ import static org.sockstack.spi.wsa.WsaError.WSA_INVALID_PARAMETER;
  * with a bounded time-out; the short time-outs only check that nothing more comes.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-abstract class EventsBehaviour {
+abstract class EventsBehaviour extends TwoProcessBehaviour {
     /** How long a test waits for something that must happen. */
     static final int WAIT_MS = 5000;
     /** How long a test waits to see that nothing (more) happens. */
     static final int QUIET_MS = 150;
     static final int WM_SOCKET = MessageQueue.WM_USER + 1;
 
-    Worlds.World world;
-    Winsock a;
-    Winsock b;
-
-    abstract Worlds.World newWorld();
-
+    /** Every test here runs in started processes. */
     @BeforeEach
-    void setUp() {
-        world = newWorld();
-        a = world.a();
-        b = world.b();
-        assertEquals(0, a.WSAStartup(makeVersion(2, 2), new WsaData()));
-        assertEquals(0, b.WSAStartup(makeVersion(2, 2), new WsaData()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        world.close();
+    void startProcesses() {
+        startBoth();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -482,15 +482,7 @@ abstract class NioBehaviour {
         try (EchoServer server = new EchoServer(pa, anyPortA()); SocketChannel c = pb.openSocketChannel()) {
             c.connect(server.address());
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread reader = Thread.ofPlatform().start(() -> {
-                try {
-                    c.read(ByteBuffer.allocate(1));
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
-            awaitWaiting(reader);
+            waitingReader(c, outcome);
             c.close();
             assertInstanceOf(AsynchronousCloseException.class, outcome.get(WAIT_MS, TimeUnit.MILLISECONDS));
         }
@@ -501,20 +493,29 @@ abstract class NioBehaviour {
         try (EchoServer server = new EchoServer(pa, anyPortA()); SocketChannel c = pb.openSocketChannel()) {
             c.connect(server.address());
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread reader = Thread.ofPlatform().start(() -> {
-                try {
-                    c.read(ByteBuffer.allocate(1));
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
-            awaitWaiting(reader);
+            Thread reader = waitingReader(c, outcome);
             reader.interrupt();
             Throwable thrown = outcome.get(WAIT_MS, TimeUnit.MILLISECONDS);
             assertInstanceOf(ClosedByInterruptException.class, thrown);
             assertFalse(c.isOpen());
         }
+    }
+
+    /**
+     * A thread blocked in a one-byte read of {@code c} (seen waiting, so what ends the read comes
+     * after it started); {@code outcome} gets what the read threw, or null if it returned.
+     */
+    static Thread waitingReader(SocketChannel c, CompletableFuture<Throwable> outcome) {
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try {
+                c.read(ByteBuffer.allocate(1));
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        awaitWaiting(reader);
+        return reader;
     }
 
     /** Spins (bounded) until {@code t} parks: the state a blocking provider call waits in. */

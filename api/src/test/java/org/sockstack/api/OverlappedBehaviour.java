@@ -1,11 +1,9 @@
 package org.sockstack.api;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.sockstack.spi.WsaData;
 import org.sockstack.spi.provider.CompletionRoutine;
 import org.sockstack.spi.provider.Overlapped;
 import org.sockstack.spi.provider.WsaEvent;
@@ -53,7 +51,6 @@ import static org.sockstack.spi.wsa.Wsa.SIO_GET_EXTENSION_FUNCTION_POINTER;
 import static org.sockstack.spi.wsa.Wsa.SOCKET_ERROR;
 import static org.sockstack.spi.wsa.Wsa.SOCK_DGRAM;
 import static org.sockstack.spi.wsa.Wsa.SOCK_STREAM;
-import static org.sockstack.spi.wsa.Wsa.makeVersion;
 import static org.sockstack.spi.wsa.WsaError.WSAECONNREFUSED;
 import static org.sockstack.spi.wsa.WsaError.WSAEFAULT;
 import static org.sockstack.spi.wsa.WsaError.WSAEINVAL;
@@ -73,28 +70,14 @@ import static org.sockstack.spi.wsa.WsaError.WSA_OPERATION_ABORTED;
  * wait is on an event, an overlapped, a completion port or a blocking call, bounded by WAIT_MS.
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-abstract class OverlappedBehaviour {
+abstract class OverlappedBehaviour extends TwoProcessBehaviour {
     static final int WAIT_MS = 5000;
     static final int ADDR_BLOCK = SockAddr.SOCKADDR_IN_SIZE + MsWsock.ACCEPTEX_ADDRESS_EXTRA;
 
-    Worlds.World world;
-    Winsock a;
-    Winsock b;
-
-    abstract Worlds.World newWorld();
-
+    /** Every test here runs in started processes. */
     @BeforeEach
-    void setUp() {
-        world = newWorld();
-        a = world.a();
-        b = world.b();
-        assertEquals(0, a.WSAStartup(makeVersion(2, 2), new WsaData()));
-        assertEquals(0, b.WSAStartup(makeVersion(2, 2), new WsaData()));
-    }
-
-    @AfterEach
-    void tearDown() {
-        world.close();
+    void startProcesses() {
+        startBoth();
     }
 
     // ------------------------------------------------------------------ helpers

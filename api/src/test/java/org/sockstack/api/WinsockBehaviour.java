@@ -1,7 +1,5 @@
 package org.sockstack.api;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.sockstack.spi.WsaData;
@@ -66,32 +64,9 @@ import static org.sockstack.spi.wsa.WsaError.WSAVERNOTSUPPORTED;
  * over the host provider (the reference) and over two user-space stacks; a subclass per world.
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-abstract class WinsockBehaviour {
+abstract class WinsockBehaviour extends TwoProcessBehaviour {
     static final int WAIT_MS = 5000;
     static final TimeVal WAIT = TimeVal.ofMillis(WAIT_MS);
-
-    Worlds.World world;
-    Winsock a;
-    Winsock b;
-
-    abstract Worlds.World newWorld();
-
-    @BeforeEach
-    void setUp() {
-        world = newWorld();
-        a = world.a();
-        b = world.b();
-    }
-
-    @AfterEach
-    void tearDown() {
-        world.close();
-    }
-
-    void startBoth() {
-        assertEquals(0, a.WSAStartup(makeVersion(2, 2), new WsaData()));
-        assertEquals(0, b.WSAStartup(makeVersion(2, 2), new WsaData()));
-    }
 
     static SockAddr sin(InetAddress addr, int port) {
         return SockAddr.inet(addr, port);

@@ -294,6 +294,14 @@ final class Io {
     }
 
     /**
+     * The exception for a failed call of {@code ch}: the close exception when a close or an
+     * interrupt ended it (see {@link #closed}), else the JDK's exception for {@code code}.
+     */
+    static IOException failure(java.nio.channels.Channel ch, String call, int code) {
+        return closedError(code) ? closed(ch) : exception(call, code);
+    }
+
+    /**
      * The exception for a call that a close or an interrupt ended and that {@code end()} did not
      * report: the JDK wakes an interrupted thread before its channel is closed, so the thread may
      * see the failed call first. Interrupted: the channel closes, ClosedByInterruptException;

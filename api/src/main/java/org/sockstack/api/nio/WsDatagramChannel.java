@@ -18,7 +18,7 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.MembershipKey;
 import java.nio.channels.NotYetConnectedException;
@@ -26,6 +26,7 @@ import java.nio.channels.SelectionKey;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 
 /**
  * A {@link DatagramChannel} over one Winsock datagram socket: send is sendto (send when
@@ -35,63 +36,42 @@ import java.util.concurrent.locks.ReentrantLock;
  * (Winsock's WSAECONNRESET) with PortUnreachableException, as the JDK reports it.
  */
 final class WsDatagramChannel extends DatagramChannel implements WsChannel {
-    private final Winsock ws;
-    private final long handle;
-    private final int af;
+    private final ChannelSocket sock;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Object stateLock = new Object();
-    /** The options the provider knows, found on first use. */
-    private volatile Set<SocketOption<?>> options;
     private volatile InetSocketAddress remote;
 
     WsDatagramChannel(WinsockSelectorProvider provider, ProtocolFamily family) throws IOException {
         super(provider);
-        this.ws = provider.winsock();
-        this.af = Io.af(family);
-        this.handle = Io.open(ws, family, Wsa.SOCK_DGRAM, Wsa.IPPROTO_UDP);
+        Winsock ws = provider.winsock();
+        int af = Io.af(family);
+        this.sock = new ChannelSocket(this, ws, af, Io.open(ws, family, Wsa.SOCK_DGRAM, Wsa.IPPROTO_UDP),
+                Options.DATAGRAM);
     }
 
     @Override
-    public Winsock winsock() {
-        return ws;
-    }
-
-    @Override
-    public long handle() {
-        return handle;
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-        if (!isOpen()) {
-            throw new ClosedChannelException();
-        }
+    public ChannelSocket channelSocket() {
+        return sock;
     }
 
     // ------------------------------------------------------------------ bind, connect
 
     @Override
     public DatagramChannel bind(SocketAddress local) throws IOException {
-        synchronized (stateLock) {
-            ensureOpen();
-            if (Io.localAddress(ws, handle) != null) {
+        synchronized (sock.stateLock) {
+            sock.ensureOpen();
+            if (sock.boundAddress() != null) {
                 throw new AlreadyBoundException();
             }
-            bindTo(local == null ? Io.any(af) : Io.check(local, af));
+            sock.bind(sock.bindAddress(local));
         }
         return this;
     }
 
-    private void bindTo(InetSocketAddress a) throws IOException {
-        if (ws.bind(handle, SockAddr.inet(a)) == Wsa.SOCKET_ERROR) {
-            throw Io.exception("bind", ws.WSAGetLastError());
-        }
-    }
-
     private void bindIfUnbound() throws IOException {
-        synchronized (stateLock) {
-            if (Io.localAddress(ws, handle) == null) {
-                bindTo(Io.any(af));
+        synchronized (sock.stateLock) {
+            if (sock.boundAddress() == null) {
+                sock.bind(sock.bindAddress(null));
             }
         }
     }
@@ -101,15 +81,13 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
         readLock.lock();
         writeLock.lock();
         try {
-            synchronized (stateLock) {
-                ensureOpen();
+            synchronized (sock.stateLock) {
+                sock.ensureOpen();
                 if (remote != null) {
                     throw new AlreadyConnectedException();
                 }
-                InetSocketAddress isa = Io.connectTarget(Io.check(remoteAddress, af), af);
-                if (ws.connect(handle, SockAddr.inet(isa)) == Wsa.SOCKET_ERROR) {
-                    throw Io.exception("connect", ws.WSAGetLastError());
-                }
+                InetSocketAddress isa = Io.connectTarget(Io.check(remoteAddress, sock.af), sock.af);
+                associate(SockAddr.inet(isa));
                 remote = isa;
             }
         } finally {
@@ -125,13 +103,11 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
         readLock.lock();
         writeLock.lock();
         try {
-            synchronized (stateLock) {
+            synchronized (sock.stateLock) {
                 if (!isOpen() || remote == null) {
                     return this;
                 }
-                if (ws.connect(handle, SockAddr.any(af)) == Wsa.SOCKET_ERROR) {
-                    throw Io.exception("connect", ws.WSAGetLastError());
-                }
+                associate(SockAddr.any(sock.af));
                 remote = null;
             }
         } finally {
@@ -139,6 +115,13 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
             readLock.unlock();
         }
         return this;
+    }
+
+    /** connect: the peer datagrams go to and come from (the all-zero address: none). */
+    private void associate(SockAddr peer) throws IOException {
+        if (sock.ws.connect(sock.handle, peer) == Wsa.SOCKET_ERROR) {
+            throw Io.exception("connect", sock.ws.WSAGetLastError());
+        }
     }
 
     @Override
@@ -153,16 +136,14 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
         Io.checkWritable(new ByteBuffer[] {Objects.requireNonNull(dst)}, 0, 1);
         readLock.lock();
         try {
-            ensureOpen();
+            sock.ensureOpen();
             bindIfUnbound();
             Ref<SockAddr> from = new Ref<>();
-            int r = recv(new ByteBuffer[] {dst}, 0, 1, from);
+            int r = call(() -> Io.recv(sock.ws, sock.handle, new ByteBuffer[] {dst}, 0, 1, from));
             if (r == -WsaError.WSAEWOULDBLOCK) {
-                return null;
+                return null;   // non-blocking and no datagram waiting (0 would be an empty datagram)
             }
-            if (r < 0) {
-                throw failure("recvfrom", r);
-            }
+            transferred("recvfrom", r);
             return from.value == null ? null : from.value.toInet();
         } finally {
             readLock.unlock();
@@ -174,20 +155,14 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
         Objects.requireNonNull(src);
         writeLock.lock();
         try {
-            ensureOpen();
-            InetSocketAddress isa = Io.check(target, af);
+            sock.ensureOpen();
+            InetSocketAddress isa = Io.check(target, sock.af);
             InetSocketAddress peer = remote;
             if (peer != null && !isa.equals(peer)) {
                 throw new AlreadyConnectedException();
             }
-            int r = send(new ByteBuffer[] {src}, 0, 1, peer != null ? null : SockAddr.inet(isa));
-            if (r == -WsaError.WSAEWOULDBLOCK) {
-                return 0;
-            }
-            if (r < 0) {
-                throw failure("sendto", r);
-            }
-            return r;
+            SockAddr to = peer != null ? null : SockAddr.inet(isa);
+            return transferred("sendto", call(() -> Io.send(sock.ws, sock.handle, new ByteBuffer[] {src}, 0, 1, to)));
         } finally {
             writeLock.unlock();
         }
@@ -202,23 +177,7 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
     public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, dsts.length);
         Io.checkWritable(dsts, offset, length);
-        readLock.lock();
-        try {
-            ensureOpen();
-            if (remote == null) {
-                throw new NotYetConnectedException();
-            }
-            int r = recv(dsts, offset, length, null);
-            if (r == -WsaError.WSAEWOULDBLOCK) {
-                return 0;
-            }
-            if (r < 0) {
-                throw failure("recv", r);
-            }
-            return r;
-        } finally {
-            readLock.unlock();
-        }
+        return connectedTransfer(readLock, "recv", () -> Io.recv(sock.ws, sock.handle, dsts, offset, length, null));
     }
 
     @Override
@@ -229,85 +188,59 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
     @Override
     public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, srcs.length);
-        writeLock.lock();
+        return connectedTransfer(writeLock, "send", () -> Io.send(sock.ws, sock.handle, srcs, offset, length, null));
+    }
+
+    /** read or write: one datagram to or from the connected peer, under {@code lock}. */
+    private int connectedTransfer(ReentrantLock lock, String call, IntSupplier transfer) throws IOException {
+        lock.lock();
         try {
-            ensureOpen();
+            sock.ensureOpen();
             if (remote == null) {
                 throw new NotYetConnectedException();
             }
-            int r = send(srcs, offset, length, null);
-            if (r == -WsaError.WSAEWOULDBLOCK) {
-                return 0;
-            }
-            if (r < 0) {
-                throw failure("send", r);
-            }
-            return r;
+            return transferred(call, call(transfer));
         } finally {
-            writeLock.unlock();
+            lock.unlock();
         }
     }
 
-    /** One receive in the channel's mode: a count or the negated error (a close by another thread throws). */
-    private int recv(ByteBuffer[] dsts, int offset, int length, Ref<SockAddr> from) throws IOException {
-        boolean blocking = isBlocking();
-        int r = 0;
-        boolean done = false;
-        try {
-            if (blocking) {
-                begin();
-            }
-            r = Io.recv(ws, handle, dsts, offset, length, from);
-            done = r >= 0 || !Io.closedError(-r);
-        } finally {
-            if (blocking) {
-                end(done);
-            }
+    /** One call, interruptible in blocking mode (see {@link ChannelSocket#call}). */
+    private int call(IntSupplier call) throws AsynchronousCloseException {
+        return sock.call(this::begin, this::end, call);
+    }
+
+    /** A transfer's outcome: the count, 0 when it would block (non-blocking), or the exception. */
+    private int transferred(String call, int r) throws IOException {
+        if (r == -WsaError.WSAEWOULDBLOCK) {
+            return 0;
+        }
+        if (r < 0) {
+            throw failure(call, r);
         }
         return r;
     }
 
-    private int send(ByteBuffer[] srcs, int offset, int length, SockAddr to) throws IOException {
-        boolean blocking = isBlocking();
-        int r = 0;
-        boolean done = false;
-        try {
-            if (blocking) {
-                begin();
-            }
-            r = Io.send(ws, handle, srcs, offset, length, to);
-            done = r >= 0 || !Io.closedError(-r);
-        } finally {
-            if (blocking) {
-                end(done);
-            }
-        }
-        return r;
-    }
-
+    /** Io.failure, but an ICMP port unreachable on a connected channel is the JDK's PortUnreachableException. */
     private IOException failure(String call, int r) {
-        if (Io.closedError(-r)) {
-            return Io.closed(this);
-        }
         if (r == -WsaError.WSAECONNRESET && remote != null) {
             PortUnreachableException e = new PortUnreachableException("ICMP Port Unreachable");
             e.initCause(Io.exception(call, -r));
             return e;
         }
-        return Io.exception(call, -r);
+        return Io.failure(this, call, -r);
     }
 
     // ------------------------------------------------------------------ addresses, options
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
-        ensureOpen();
-        return Io.localAddress(ws, handle);
+        return sock.localAddress();
     }
 
     @Override
     public SocketAddress getRemoteAddress() throws IOException {
-        ensureOpen();
+        sock.ensureOpen();
         return remote;
     }
 
@@ -331,67 +264,40 @@ final class WsDatagramChannel extends DatagramChannel implements WsChannel {
 
     @Override
     public <T> DatagramChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Options.validate(supportedOptions(), name, value);
-        synchronized (stateLock) {
-            ensureOpen();
-            Options.set(ws, handle, name, value);
-        }
+        sock.setOption(name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        if (!supportedOptions().contains(Objects.requireNonNull(name))) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        synchronized (stateLock) {
-            ensureOpen();
-            return Options.get(ws, handle, name);
-        }
+        return sock.getOption(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Set<SocketOption<?>> o = options;
-        if (o == null) {
-            if (!isOpen()) {
-                return Options.DATAGRAM;
-            }
-            o = Options.probe(ws, handle, Options.DATAGRAM);
-            options = o;
-        }
-        return o;
+        return sock.supportedOptions();
     }
 
     // ------------------------------------------------------------------ selection, close
 
     @Override
     public int translateReadySet(boolean read, boolean write, boolean except, int interest) {
-        int ready = 0;
-        if (read && (interest & SelectionKey.OP_READ) != 0) {
-            ready |= SelectionKey.OP_READ;
-        }
-        if (write && (interest & SelectionKey.OP_WRITE) != 0) {
-            ready |= SelectionKey.OP_WRITE;
-        }
-        return ready;
+        return WsChannel.readyIf(read, interest, SelectionKey.OP_READ)
+                | WsChannel.readyIf(write, interest, SelectionKey.OP_WRITE);
     }
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        int r = block ? Io.makeBlocking(ws, handle) : Io.setNonBlocking(ws, handle, true);
-        if (r != 0) {
-            throw Io.exception("ioctlsocket", -r);
-        }
+        sock.configureBlocking(block);
     }
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        Io.close(ws, handle);
+        sock.close();
     }
 
     @Override
     public String toString() {
-        return "WsDatagramChannel[" + (isOpen() ? Io.localAddress(ws, handle) : "closed") + "]";
+        return "WsDatagramChannel[" + (isOpen() ? sock.boundAddress() : "closed") + "]";
     }
 }

@@ -1,14 +1,11 @@
 package org.sockstack.api.nio;
 
-import org.sockstack.api.Winsock;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 
 /**
  * A {@link Pipe} made of a TCP connection over the loopback address (127.0.0.1) of the Winsock
@@ -48,6 +45,9 @@ final class WsPipe extends Pipe {
         return sink;
     }
 
+    // The two ends extend different JDK classes (SourceChannel, SinkChannel), so each forwards
+    // the same few calls to its connection itself: the selector, blocking mode and close.
+
     /** The reading end. */
     static final class Source extends SourceChannel implements WsChannel {
         private final WsSocketChannel ch;
@@ -58,13 +58,8 @@ final class WsPipe extends Pipe {
         }
 
         @Override
-        public Winsock winsock() {
-            return ch.winsock();
-        }
-
-        @Override
-        public long handle() {
-            return ch.handle();
+        public ChannelSocket channelSocket() {
+            return ch.channelSocket();
         }
 
         @Override
@@ -108,13 +103,8 @@ final class WsPipe extends Pipe {
         }
 
         @Override
-        public Winsock winsock() {
-            return ch.winsock();
-        }
-
-        @Override
-        public long handle() {
-            return ch.handle();
+        public ChannelSocket channelSocket() {
+            return ch.channelSocket();
         }
 
         @Override

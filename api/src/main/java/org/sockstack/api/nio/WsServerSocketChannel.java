@@ -2,23 +2,19 @@ package org.sockstack.api.nio;
 
 import org.sockstack.api.Winsock;
 import org.sockstack.spi.wsa.Ref;
-import org.sockstack.spi.wsa.SockAddr;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.channels.AlreadyBoundException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetBoundException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,51 +28,34 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
     private static final int DEFAULT_BACKLOG = 50;
 
     private final WinsockSelectorProvider provider;
-    private final Winsock ws;
-    private final long handle;
-    private final int af;
+    private final ChannelSocket sock;
     private final ReentrantLock acceptLock = new ReentrantLock();
-    private final Object stateLock = new Object();
-    /** The options the provider knows, found on first use. */
-    private volatile Set<SocketOption<?>> options;
     private volatile boolean bound;
 
     WsServerSocketChannel(WinsockSelectorProvider provider, ProtocolFamily family) throws IOException {
         super(provider);
         this.provider = provider;
-        this.ws = provider.winsock();
-        this.af = Io.af(family);
-        this.handle = Io.open(ws, family, Wsa.SOCK_STREAM, Wsa.IPPROTO_TCP);
+        Winsock ws = provider.winsock();
+        int af = Io.af(family);
+        this.sock = new ChannelSocket(this, ws, af, Io.open(ws, family, Wsa.SOCK_STREAM, Wsa.IPPROTO_TCP),
+                Options.LISTENER);
     }
 
     @Override
-    public Winsock winsock() {
-        return ws;
-    }
-
-    @Override
-    public long handle() {
-        return handle;
-    }
-
-    private void ensureOpen() throws ClosedChannelException {
-        if (!isOpen()) {
-            throw new ClosedChannelException();
-        }
+    public ChannelSocket channelSocket() {
+        return sock;
     }
 
     @Override
     public ServerSocketChannel bind(SocketAddress local, int backlog) throws IOException {
-        synchronized (stateLock) {
-            ensureOpen();
+        synchronized (sock.stateLock) {
+            sock.ensureOpen();
             if (bound) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress a = local == null ? Io.any(af) : Io.check(local, af);
-            if (ws.bind(handle, SockAddr.inet(a)) == Wsa.SOCKET_ERROR) {
-                throw Io.exception("bind", ws.WSAGetLastError());
-            }
-            if (ws.listen(handle, backlog < 1 ? DEFAULT_BACKLOG : backlog) == Wsa.SOCKET_ERROR) {
+            sock.bind(sock.bindAddress(local));
+            Winsock ws = sock.ws;
+            if (ws.listen(sock.handle, backlog < 1 ? DEFAULT_BACKLOG : backlog) == Wsa.SOCKET_ERROR) {
                 throw Io.exception("listen", ws.WSAGetLastError());
             }
             bound = true;
@@ -88,41 +67,29 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
     public SocketChannel accept() throws IOException {
         acceptLock.lock();
         try {
-            ensureOpen();
+            sock.ensureOpen();
             if (!bound) {
                 throw new NotYetBoundException();
             }
-            boolean blocking = isBlocking();
-            long a = Wsa.INVALID_SOCKET;
-            int err = 0;
-            boolean done = false;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                a = ws.accept(handle, new Ref<>());
-                err = a == Wsa.INVALID_SOCKET ? ws.WSAGetLastError() : 0;
-                done = a != Wsa.INVALID_SOCKET || !Io.closedError(err);
-            } finally {
-                if (blocking) {
-                    end(done);
-                }
-            }
+            Winsock ws = sock.ws;
+            long[] accepted = {Wsa.INVALID_SOCKET};   // the call's result is only 0 or the negated error
+            int err = -sock.call(this::begin, this::end, () -> {
+                accepted[0] = ws.accept(sock.handle, new Ref<>());
+                return accepted[0] == Wsa.INVALID_SOCKET ? -ws.WSAGetLastError() : 0;
+            });
+            long a = accepted[0];
             if (a == Wsa.INVALID_SOCKET) {
                 if (err == WsaError.WSAEWOULDBLOCK) {
                     return null;
                 }
-                if (Io.closedError(err)) {
-                    throw Io.closed(this);
-                }
-                throw Io.exception("accept", err);
+                throw Io.failure(this, "accept", err);
             }
             int r = Io.makeBlocking(ws, a);
             if (r != 0) {
                 ws.closesocket(a);
                 throw Io.exception("ioctlsocket", -r);
             }
-            return new WsSocketChannel(provider, af, a);
+            return new WsSocketChannel(provider, sock.af, a);
         } finally {
             acceptLock.unlock();
         }
@@ -130,8 +97,7 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
-        ensureOpen();
-        return Io.localAddress(ws, handle);
+        return sock.localAddress();
     }
 
     /** Not offered: the java.net.ServerSocket adaptor. */
@@ -142,58 +108,37 @@ final class WsServerSocketChannel extends ServerSocketChannel implements WsChann
 
     @Override
     public <T> ServerSocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Options.validate(supportedOptions(), name, value);
-        synchronized (stateLock) {
-            ensureOpen();
-            Options.set(ws, handle, name, value);
-        }
+        sock.setOption(name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        if (!supportedOptions().contains(Objects.requireNonNull(name))) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        synchronized (stateLock) {
-            ensureOpen();
-            return Options.get(ws, handle, name);
-        }
+        return sock.getOption(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Set<SocketOption<?>> o = options;
-        if (o == null) {
-            if (!isOpen()) {
-                return Options.LISTENER;
-            }
-            o = Options.probe(ws, handle, Options.LISTENER);
-            options = o;
-        }
-        return o;
+        return sock.supportedOptions();
     }
 
     @Override
     public int translateReadySet(boolean read, boolean write, boolean except, int interest) {
-        return read && (interest & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : 0;
+        return WsChannel.readyIf(read, interest, SelectionKey.OP_ACCEPT);
     }
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        int r = block ? Io.makeBlocking(ws, handle) : Io.setNonBlocking(ws, handle, true);
-        if (r != 0) {
-            throw Io.exception("ioctlsocket", -r);
-        }
+        sock.configureBlocking(block);
     }
 
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        Io.close(ws, handle);
+        sock.close();
     }
 
     @Override
     public String toString() {
-        return "WsServerSocketChannel[" + (isOpen() ? Io.localAddress(ws, handle) : "closed") + "]";
+        return "WsServerSocketChannel[" + (isOpen() ? sock.boundAddress() : "closed") + "]";
     }
 }

@@ -17,6 +17,7 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyBoundException;
 import java.nio.channels.AlreadyConnectedException;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.nio.channels.NoConnectionPendingException;
@@ -26,6 +27,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 
 /**
  * A {@link SocketChannel} over one Winsock stream socket. Blocking mode is the socket's
@@ -40,47 +42,45 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
     private static final int PENDING = 1;
     private static final int CONNECTED = 2;
 
-    private final Winsock ws;
-    private final long handle;
-    private final int af;
+    private final ChannelSocket sock;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Object stateLock = new Object();
-    /** The options the provider knows, found on first use. */
-    private volatile Set<SocketOption<?>> options;
     private volatile int state;
     private volatile boolean inputShut;
     private volatile boolean outputShut;
 
     WsSocketChannel(WinsockSelectorProvider provider, ProtocolFamily family) throws IOException {
         super(provider);
-        this.ws = provider.winsock();
-        this.af = Io.af(family);
-        this.handle = Io.open(ws, family, Wsa.SOCK_STREAM, Wsa.IPPROTO_TCP);
+        Winsock ws = provider.winsock();
+        int af = Io.af(family);
+        this.sock = new ChannelSocket(this, ws, af, Io.open(ws, family, Wsa.SOCK_STREAM, Wsa.IPPROTO_TCP),
+                Options.STREAM);
     }
 
     /** An accepted connection (blocking, as the JDK hands them out). */
     WsSocketChannel(WinsockSelectorProvider provider, int af, long handle) {
         super(provider);
-        this.ws = provider.winsock();
-        this.af = af;
-        this.handle = handle;
+        this.sock = new ChannelSocket(this, provider.winsock(), af, handle, Options.STREAM);
         this.state = CONNECTED;
     }
 
     @Override
-    public Winsock winsock() {
-        return ws;
+    public ChannelSocket channelSocket() {
+        return sock;
     }
 
-    @Override
-    public long handle() {
-        return handle;
+    /** One call, interruptible in blocking mode (see {@link ChannelSocket#call}). */
+    private int call(IntSupplier call) throws AsynchronousCloseException {
+        return sock.call(this::begin, this::end, call);
     }
 
-    private void ensureOpen() throws ClosedChannelException {
-        if (!isOpen()) {
-            throw new ClosedChannelException();
+    /** Neither connected nor connecting: what bind and connect require. */
+    private void ensureUnconnected() {
+        if (state == CONNECTED) {
+            throw new AlreadyConnectedException();
+        }
+        if (state == PENDING) {
+            throw new ConnectionPendingException();
         }
     }
 
@@ -88,21 +88,13 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public SocketChannel bind(SocketAddress local) throws IOException {
-        synchronized (stateLock) {
-            ensureOpen();
-            if (state == CONNECTED) {
-                throw new AlreadyConnectedException();
-            }
-            if (state == PENDING) {
-                throw new ConnectionPendingException();
-            }
-            if (Io.localAddress(ws, handle) != null) {
+        synchronized (sock.stateLock) {
+            sock.ensureOpen();
+            ensureUnconnected();
+            if (sock.boundAddress() != null) {
                 throw new AlreadyBoundException();
             }
-            InetSocketAddress a = local == null ? Io.any(af) : Io.check(local, af);
-            if (ws.bind(handle, SockAddr.inet(a)) == Wsa.SOCKET_ERROR) {
-                throw Io.exception("bind", ws.WSAGetLastError());
-            }
+            sock.bind(sock.bindAddress(local));
         }
         return this;
     }
@@ -112,30 +104,12 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
         readLock.lock();
         writeLock.lock();
         try {
-            synchronized (stateLock) {
-                ensureOpen();
-                if (state == CONNECTED) {
-                    throw new AlreadyConnectedException();
-                }
-                if (state == PENDING) {
-                    throw new ConnectionPendingException();
-                }
+            synchronized (sock.stateLock) {
+                sock.ensureOpen();
+                ensureUnconnected();
             }
-            InetSocketAddress target = Io.connectTarget(Io.check(remote, af), af);
-            boolean blocking = isBlocking();
-            int r = 0;
-            boolean done = false;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                r = Io.result(ws, ws.connect(handle, SockAddr.inet(target)));
-                done = r == 0 || !Io.closedError(-r);
-            } finally {
-                if (blocking) {
-                    end(done);
-                }
-            }
+            InetSocketAddress target = Io.connectTarget(Io.check(remote, sock.af), sock.af);
+            int r = call(() -> Io.result(sock.ws, sock.ws.connect(sock.handle, SockAddr.inet(target))));
             return connected(r, "connect");
         } finally {
             writeLock.unlock();
@@ -165,8 +139,8 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
         readLock.lock();
         writeLock.lock();
         try {
-            synchronized (stateLock) {
-                ensureOpen();
+            synchronized (sock.stateLock) {
+                sock.ensureOpen();
                 if (state == CONNECTED) {
                     return true;
                 }
@@ -174,20 +148,10 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
                     throw new NoConnectionPendingException();
                 }
             }
+            // Blocking: select waits until the connection is made or fails; otherwise it only looks.
             boolean blocking = isBlocking();
-            int outcome = 0;
-            boolean done = false;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                outcome = pollConnect(blocking ? null : new TimeVal(0, 0));
-                done = outcome >= 0 || !Io.closedError(-outcome);
-            } finally {
-                if (blocking) {
-                    end(done);
-                }
-            }
+            int outcome = sock.call(blocking, this::begin, this::end,
+                    () -> pollConnect(blocking ? null : new TimeVal(0, 0)));
             return outcome == 1 ? connected(0, "connect") : outcome == 0 ? false : connected(outcome, "connect");
         } finally {
             writeLock.unlock();
@@ -197,6 +161,8 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     /** 1 connected, 0 still pending, or the negated error: select on the write and except sets. */
     private int pollConnect(TimeVal timeout) {
+        Winsock ws = sock.ws;
+        long handle = sock.handle;
         FdSet w = FdSet.of(handle);
         FdSet x = FdSet.of(handle);
         int n = ws.select(0, null, w, x, timeout);
@@ -238,43 +204,19 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
         Io.checkWritable(dsts, offset, length);
         readLock.lock();
         try {
-            ensureOpen();
-            if (state != CONNECTED) {
-                throw new NotYetConnectedException();
-            }
+            sock.ensureOpen();
+            ensureConnected();
             if (inputShut) {
                 return -1;
             }
             if (Io.remaining(dsts, offset, length) == 0) {
                 return 0;
             }
-            boolean blocking = isBlocking();
-            int r = 0;
-            boolean done = false;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                r = Io.recv(ws, handle, dsts, offset, length, null);
-                done = r >= 0 || !Io.closedError(-r);
-            } finally {
-                if (blocking) {
-                    end(done);
-                }
-            }
-            if (r > 0) {
-                return r;
-            }
+            int r = call(() -> Io.recv(sock.ws, sock.handle, dsts, offset, length, null));
             if (r == 0 || r == -WsaError.WSAESHUTDOWN) {
                 return -1;   // recv's 0 is the end of the stream (the peer's FIN)
             }
-            if (r == -WsaError.WSAEWOULDBLOCK) {
-                return 0;
-            }
-            if (Io.closedError(-r)) {
-                throw Io.closed(this);
-            }
-            throw Io.exception("recv", -r);
+            return transferred("recv", r);
         } finally {
             readLock.unlock();
         }
@@ -290,57 +232,47 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
         Objects.checkFromIndexSize(offset, length, srcs.length);
         writeLock.lock();
         try {
-            ensureOpen();
+            sock.ensureOpen();
             if (outputShut) {
                 throw new ClosedChannelException();
             }
-            if (state != CONNECTED) {
-                throw new NotYetConnectedException();
-            }
+            ensureConnected();
             if (Io.remaining(srcs, offset, length) == 0) {
                 return 0;
             }
-            boolean blocking = isBlocking();
-            int r = 0;
-            boolean done = false;
-            try {
-                if (blocking) {
-                    begin();
-                }
-                r = Io.send(ws, handle, srcs, offset, length, null);
-                done = r >= 0 || !Io.closedError(-r);
-            } finally {
-                if (blocking) {
-                    end(done);
-                }
-            }
-            if (r >= 0) {
-                return r;
-            }
-            if (r == -WsaError.WSAEWOULDBLOCK) {
-                return 0;
-            }
+            int r = call(() -> Io.send(sock.ws, sock.handle, srcs, offset, length, null));
             if (r == -WsaError.WSAESHUTDOWN) {
-                throw new ClosedChannelException();
+                throw new ClosedChannelException();   // the send side was shut meanwhile
             }
-            if (Io.closedError(-r)) {
-                throw Io.closed(this);
-            }
-            throw Io.exception("send", -r);
+            return transferred("send", r);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private void ensureConnected() {
+        if (state != CONNECTED) {
+            throw new NotYetConnectedException();
+        }
+    }
+
+    /** A read's or write's outcome past its own cases: the count, 0 when it would block, or the exception. */
+    private int transferred(String call, int r) throws IOException {
+        if (r >= 0) {
+            return r;
+        }
+        if (r == -WsaError.WSAEWOULDBLOCK) {
+            return 0;   // non-blocking and nothing to move now
+        }
+        throw Io.failure(this, call, -r);
     }
 
     // ------------------------------------------------------------------ shutdown, addresses
 
     @Override
     public SocketChannel shutdownInput() throws IOException {
-        synchronized (stateLock) {
-            ensureOpen();
-            if (state != CONNECTED) {
-                throw new NotYetConnectedException();
-            }
+        synchronized (sock.stateLock) {
+            ensureCanShut();
             if (!inputShut) {
                 shutdown(Wsa.SD_RECEIVE);
                 inputShut = true;
@@ -351,11 +283,8 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public SocketChannel shutdownOutput() throws IOException {
-        synchronized (stateLock) {
-            ensureOpen();
-            if (state != CONNECTED) {
-                throw new NotYetConnectedException();
-            }
+        synchronized (sock.stateLock) {
+            ensureCanShut();
             if (!outputShut) {
                 shutdown(Wsa.SD_SEND);
                 outputShut = true;
@@ -364,8 +293,13 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
         return this;
     }
 
+    private void ensureCanShut() throws ClosedChannelException {
+        sock.ensureOpen();
+        ensureConnected();
+    }
+
     private void shutdown(int how) throws IOException {
-        int r = Io.result(ws, ws.shutdown(handle, how));
+        int r = Io.result(sock.ws, sock.ws.shutdown(sock.handle, how));
         // A connection the peer already ended is shut all the same (the JDK ignores ENOTCONN).
         if (r != 0 && r != -WsaError.WSAENOTCONN) {
             throw Io.exception("shutdown", -r);
@@ -374,14 +308,13 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public SocketAddress getLocalAddress() throws IOException {
-        ensureOpen();
-        return Io.localAddress(ws, handle);
+        return sock.localAddress();
     }
 
     @Override
     public SocketAddress getRemoteAddress() throws IOException {
-        ensureOpen();
-        return state == CONNECTED ? Io.remoteAddress(ws, handle) : null;
+        sock.ensureOpen();
+        return state == CONNECTED ? Io.remoteAddress(sock.ws, sock.handle) : null;
     }
 
     /** Not offered: the java.net.Socket adaptor would be a second socket implementation. */
@@ -394,72 +327,43 @@ final class WsSocketChannel extends SocketChannel implements WsChannel {
 
     @Override
     public <T> SocketChannel setOption(SocketOption<T> name, T value) throws IOException {
-        Options.validate(supportedOptions(), name, value);
-        synchronized (stateLock) {
-            ensureOpen();
-            Options.set(ws, handle, name, value);
-        }
+        sock.setOption(name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        if (!supportedOptions().contains(Objects.requireNonNull(name))) {
-            throw new UnsupportedOperationException("'" + name + "' not supported");
-        }
-        synchronized (stateLock) {
-            ensureOpen();
-            return Options.get(ws, handle, name);
-        }
+        return sock.getOption(name);
     }
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        Set<SocketOption<?>> o = options;
-        if (o == null) {
-            if (!isOpen()) {
-                return Options.STREAM;
-            }
-            o = Options.probe(ws, handle, Options.STREAM);
-            options = o;
-        }
-        return o;
+        return sock.supportedOptions();
     }
 
     // ------------------------------------------------------------------ selection, close
 
     @Override
     public int translateReadySet(boolean read, boolean write, boolean except, int interest) {
-        int ready = 0;
-        if (read && (interest & SelectionKey.OP_READ) != 0) {
-            ready |= SelectionKey.OP_READ;
-        }
-        if ((write || except) && (interest & SelectionKey.OP_CONNECT) != 0 && state == PENDING) {
-            ready |= SelectionKey.OP_CONNECT;
-        }
-        if (write && (interest & SelectionKey.OP_WRITE) != 0 && state == CONNECTED) {
-            ready |= SelectionKey.OP_WRITE;
-        }
-        return ready;
+        // A connect ends in the write set (made) or the except set (failed): both are OP_CONNECT.
+        return WsChannel.readyIf(read, interest, SelectionKey.OP_READ)
+                | WsChannel.readyIf((write || except) && state == PENDING, interest, SelectionKey.OP_CONNECT)
+                | WsChannel.readyIf(write && state == CONNECTED, interest, SelectionKey.OP_WRITE);
     }
 
     @Override
     protected void implConfigureBlocking(boolean block) throws IOException {
-        int r = block ? Io.makeBlocking(ws, handle) : Io.setNonBlocking(ws, handle, true);
-        if (r != 0) {
-            throw Io.exception("ioctlsocket", -r);
-        }
+        sock.configureBlocking(block);
     }
 
-    /** closesocket; a lingering close of a non-blocking socket (WSAEWOULDBLOCK) is made blocking first. */
     @Override
     protected void implCloseSelectableChannel() throws IOException {
-        Io.close(ws, handle);
+        sock.close();
     }
 
     @Override
     public String toString() {
-        return "WsSocketChannel[" + (isOpen() ? Io.localAddress(ws, handle) + "->" + Io.remoteAddress(ws, handle)
+        return "WsSocketChannel[" + (isOpen() ? sock.boundAddress() + "->" + Io.remoteAddress(sock.ws, sock.handle)
                 : "closed") + "]";
     }
 }
