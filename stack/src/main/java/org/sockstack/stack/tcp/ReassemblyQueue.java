@@ -74,6 +74,16 @@ final class ReassemblyQueue {
         return true;
     }
 
+    /** True if {@code [left, right)} has arrived already: one block holds all of it. */
+    boolean covers(int left, int right) {
+        for (Block b : blocks) {
+            if (Seq.le(b.left, left) && Seq.le(right, b.right)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * If the first block now starts at or before {@code rcvNxt}, removes it and returns its right
      * edge (the new RCV.NXT); otherwise returns {@code rcvNxt}.

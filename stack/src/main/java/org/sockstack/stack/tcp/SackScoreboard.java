@@ -17,6 +17,8 @@ package org.sockstack.stack.tcp;
  */
 final class SackScoreboard {
     static final int DUP_THRESH = 3;
+    /** The DupThresh in use: {@link #DUP_THRESH}, raised when reordering is seen (RFC 4653 3.1). */
+    private int dupThresh = DUP_THRESH;
 
     /** Ranges held before the arrays first grow (most recoveries need a few). */
     private static final int INITIAL_BLOCKS = 8;
@@ -168,6 +170,19 @@ final class SackScoreboard {
         return false;
     }
 
+    int dupThresh() {
+        return dupThresh;
+    }
+
+    /** Sets DupThresh (at least RFC 6675's 3) for {@link #isLost}. */
+    void setDupThresh(int segments) {
+        int t = Math.max(DUP_THRESH, segments);
+        if (t != dupThresh) {
+            dupThresh = t;
+            lostValid = false;
+        }
+    }
+
     /** RFC 6675 IsLost(SeqNum) for an unSACKed {@code seq}. */
     boolean isLost(int seq, int smss) {
         return Seq.lt(seq, lostBelow(smss, seq));
@@ -187,7 +202,7 @@ final class SackScoreboard {
         int edge = none;
         for (int i = count - 1, n = 1; i >= 0; i--, n++) {
             bytes += right[i] - left[i];
-            if (n >= DUP_THRESH || bytes > (DUP_THRESH - 1) * smss) {
+            if (n >= dupThresh || bytes > (dupThresh - 1) * smss) {
                 edge = left[i];
                 hasLost = true;
                 break;

@@ -87,6 +87,8 @@ public final class Tcp {
     final int cookieTsOffset;
     final Counter pmtuUpdates;
     final Counter dsacksReceived;
+    final Counter dsacksSent;
+    final Counter spuriousRetransmits;
     /**
      * The header and options of the segment being sent, refilled per segment by whichever
      * connection sends (event loop only; never kept past {@link #transmit}): DESIGN rule 5.
@@ -128,6 +130,8 @@ public final class Tcp {
         cookieTsOffset = random.nextInt();
         pmtuUpdates = counters.counter("tcp.pmtu_updates");
         dsacksReceived = counters.counter("tcp.dsacks_received");
+        dsacksSent = counters.counter("tcp.dsacks_sent");
+        spuriousRetransmits = counters.counter("tcp.spurious_retransmits");
     }
 
     /** Makes {@code network} carry TCP for its address family. */

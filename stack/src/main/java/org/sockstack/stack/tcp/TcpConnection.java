@@ -145,6 +145,22 @@ final class TcpConnection {
     /** RFC 6675 HighRxt: the end of the highest retransmitted range in this recovery. */
     private int highRxt;
 
+    // ---- D-SACK (RFC 2883) and reordering
+    /** A duplicate range to report as the first SACK block of the next ACK (receiver side). */
+    private boolean dsackPending;
+    private int dsackLeft;
+    private int dsackRight;
+    /** The range retransmitted in the current fast-recovery episode (sender side); see #onDsack. */
+    private boolean rxtSpanValid;
+    private int rxtSpanLeft;
+    private int rxtSpanRight;
+    /** This episode already raised DupThresh: one spurious episode counts once. */
+    private boolean reorderingCounted;
+    /** Largest DupThresh reordering may raise it to. */
+    private static final int MAX_DUP_THRESH = 32;
+    /** DupThresh as reordering has taught it (RFC 6675's 3 until then). */
+    private int dupThresh = SackScoreboard.DUP_THRESH;
+
     // ---- congestion window validation (RFC 7661, see #noteCwndUse)
     /** Whether cwnd, rather than the peer's window or the application, limited sending this period. */
     private boolean cwndLimited;
@@ -520,6 +536,9 @@ final class TcpConnection {
         // First: check the sequence number.
         if (!simultaneousSynAck && !acceptable(seq, seg.segLen())) {
             tcp.drop("out_of_window", now);
+            if (seg.payloadLength() > 0 && Seq.le(seq + seg.payloadLength(), rcvNxt)) {
+                noteDuplicate(seq, seq + seg.payloadLength());   // all of it arrived before
+            }
             if (!seg.rst()) {
                 sendAck(now);   // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
                 if (state == TcpState.TIME_WAIT && seg.fin()) {
@@ -750,6 +769,7 @@ final class TcpConnection {
             if (i == 0 && isDsack(blocks, ack)) {
                 scoreboard.countDsack();
                 tcp.dsacksReceived.increment();
+                onDsack(l, r);
                 continue;
             }
             if (!Seq.lt(l, r) || Seq.le(r, ack) || Seq.gt(r, sndMax) || Seq.lt(l, sndUna)) {
@@ -759,6 +779,52 @@ final class TcpConnection {
             newData |= scoreboard.add(Seq.max(l, ack), r);
         }
         return newData;
+    }
+
+    /**
+     * A D-SACK for octets this fast-recovery episode retransmitted: the original arrived after
+     * all, so the retransmission was spurious and what looked like loss was reordering (RFC 3708
+     * section 3). The response of RFC 4653 section 3.1 in its simplest form: raise DupThresh, so
+     * that reordering of that extent no longer triggers fast retransmit; doubled once per
+     * episode, up to {@link #MAX_DUP_THRESH}. (cwnd is not restored: no undo, RFC 4015.)
+     */
+    private void onDsack(int l, int r) {
+        if (!rxtSpanValid || !Seq.le(rxtSpanLeft, l) || !Seq.le(r, rxtSpanRight)) {
+            return;
+        }
+        tcp.spuriousRetransmits.increment();
+        if (!reorderingCounted) {
+            reorderingCounted = true;
+            dupThresh = Math.min(2 * dupThresh, MAX_DUP_THRESH);
+        }
+    }
+
+    /**
+     * RFC 2883 section 4 (receiver): a segment repeated octets we hold; the next ACK reports
+     * them in a D-SACK block (the latest duplicate wins if several arrive before it).
+     */
+    private void noteDuplicate(int left, int right) {
+        if (sackOk && Seq.lt(left, right)) {
+            dsackPending = true;
+            dsackLeft = left;
+            dsackRight = right;
+        }
+    }
+
+    /**
+     * DupThresh for this ACK: the one reordering taught us, but less than the segments in
+     * flight (a lost one can bring at most that many duplicate ACKs), so that a small window
+     * still recovers by fast retransmit rather than by a timeout.
+     */
+    private int effectiveDupThresh() {
+        int inFlight = (sndMax - sndUna) / Math.max(smss, 1);
+        return Math.min(dupThresh, Math.max(SackScoreboard.DUP_THRESH, inFlight - 1));
+    }
+
+    /** RFC 6675 IsLost(seq), with DupThresh as {@link #effectiveDupThresh} has it now. */
+    private boolean isLost(int seq) {
+        scoreboard.setDupThresh(effectiveDupThresh());
+        return scoreboard.isLost(seq, smss);
     }
 
     /** RFC 2883 section 4: how a sender recognises a D-SACK block (always the first). */
@@ -780,6 +846,8 @@ final class TcpConnection {
      */
     private void enterSackRecovery(long now) {
         inRecovery = true;
+        rxtSpanValid = false;
+        reorderingCounted = false;
         recover = sndMax;
         sndNxt = sndMax;
         highRxt = sndUna;
@@ -796,7 +864,7 @@ final class TcpConnection {
         if (sackOk) {
             // RFC 6675 section 5 steps 2-4: no window inflation; DupThresh ACKs or IsLost(HighACK+1).
             if (!inRecovery && Seq.gt(sndUna, recover)
-                    && (dupAcks >= SackScoreboard.DUP_THRESH || scoreboard.isLost(sndUna, smss))) {
+                    && (dupAcks >= effectiveDupThresh() || isLost(sndUna))) {
                 enterSackRecovery(now);
             }
             return;
@@ -862,7 +930,7 @@ final class TcpConnection {
         }
         dupAcks = 0;
         if (sackOk && !inRecovery && Seq.gt(sndUna, recover) && Seq.gt(sndMax, sndUna)
-                && scoreboard.isLost(sndUna, smss)) {
+                && isLost(sndUna)) {
             enterSackRecovery(now);   // RFC 6675 section 5 step 4: IsLost(HighACK + 1)
         }
         // RFC 6298 5.2 and 5.3.
@@ -898,6 +966,7 @@ final class TcpConnection {
         int off = dataOffset;
         if (Seq.lt(seq, rcvNxt)) {
             int old = rcvNxt - seq;
+            noteDuplicate(seq, seq + Math.min(old, len));
             if (old >= len) {
                 ackNow = true;   // a pure duplicate: tell the sender where we are
                 return;
@@ -947,6 +1016,9 @@ final class TcpConnection {
             }
         } else {
             // Out of order: keep it in place and ACK at once (RFC 5681 4.2, RFC 2018 4).
+            if (ooo.covers(seq, seq + len)) {
+                noteDuplicate(seq, seq + len);
+            }
             if (ooo.add(seq, seq + len)) {
                 rcvBuf.setAt(at, buf, off, len);
             } else {
@@ -1252,7 +1324,7 @@ final class TcpConnection {
         int highSacked = scoreboard.highestSacked(sndUna);
         int s = scoreboard.nextUnsacked(Seq.max(highRxt, sndUna));
         boolean belowSacked = Seq.lt(s, highSacked);
-        if (belowSacked && scoreboard.isLost(s, smss)) {
+        if (belowSacked && isLost(s)) {
             return retransmitRange(s, scoreboard.holeEnd(s, sndMax), now);
         }
         int n = sendNewSegment(now);
@@ -1322,10 +1394,14 @@ final class TcpConnection {
         if (tsOk) {
             opts.setTimestamps(tsNow(now), tsRecent);
         }
-        if (sackOk && !ooo.isEmpty()) {
+        if (sackOk && (dsackPending || !ooo.isEmpty())) {
             int space = TcpSegment.MAX_OPTIONS_LENGTH - (tsOk ? TS_OPTION_SPACE : 0) - 4;
-            for (SackBlock b : ooo.sackBlocks(Math.min(space / TcpSegment.SACK_BLOCK_LENGTH,
-                    TcpSegment.MAX_SACK_BLOCKS))) {
+            int max = Math.min(space / TcpSegment.SACK_BLOCK_LENGTH, TcpSegment.MAX_SACK_BLOCKS);
+            if (dsackPending) {
+                opts.addSackBlock(dsackLeft, dsackRight);   // RFC 2883 section 4: the D-SACK block first
+                max--;
+            }
+            for (SackBlock b : ooo.sackBlocks(max)) {
                 opts.addSackBlock(b.leftEdge(), b.rightEdge());
             }
         }
@@ -1355,6 +1431,10 @@ final class TcpConnection {
         }
         tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, tsoSegmentSize, now);
         if (ack) {
+            if (dsackPending && sackOk) {
+                dsackPending = false;   // reported once (RFC 2883 section 4)
+                tcp.dsacksSent.increment();
+            }
             lastAckSent = rcvNxt;
             rcvdSinceAck = 0;
             ackNow = false;
@@ -1441,6 +1521,11 @@ final class TcpConnection {
         int n = len + (fin ? 1 : 0);
         if (Seq.gt(seq + n, highRxt)) {
             highRxt = seq + n;
+        }
+        if (inRecovery) {
+            rxtSpanLeft = rxtSpanValid ? Seq.min(rxtSpanLeft, seq) : seq;
+            rxtSpanRight = rxtSpanValid ? Seq.max(rxtSpanRight, seq + n) : seq + n;
+            rxtSpanValid = true;
         }
         rttTiming = false;   // Karn's algorithm
         return n;
@@ -1545,6 +1630,7 @@ final class TcpConnection {
         }
         cc.onRetransmissionTimeout(sndMax - sndUna, now);
         inRecovery = false;
+        rxtSpanValid = false;   // what a timeout resends says nothing about reordering
         dupAcks = 0;
         // RFC 2018 section 8 / RFC 6675 5.1: after a timeout the receiver may have reneged, so
         // prior SACK information does not steer retransmission.
@@ -1801,7 +1887,7 @@ final class TcpConnection {
                 rtt.rto(), Math.max(0, sndMax - sndUna), totalRetransmits, retransmits, sndBuf.size(), rcvBuf.size(),
                 smss, ourMss, sndWnd, Math.max(0, rcvAdv - rcvNxt), wscaleOk ? sndWscale : -1,
                 wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery, scoreboard.sackedBytes(),
-                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace);
+                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace, dupThresh);
     }
 
     @Override

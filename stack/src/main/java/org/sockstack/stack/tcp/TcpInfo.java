@@ -22,12 +22,14 @@ import org.sockstack.stack.socket.Endpoint;
  * @param dsacks           D-SACK blocks received (RFC 2883)
  * @param receiveBufferSize the receive buffer now (grows with auto-tuning)
  * @param rcvSpace         octets the application drained in the last measured RTT (auto-tuning)
+ * @param reordering       DupThresh in segments: 3, raised when D-SACKs show reordering (ss's "reordering")
  */
 public record TcpInfo(TcpState state, Endpoint local, Endpoint remote, String congestionControl, int cwnd,
                       int ssthresh, long srtt, long rttvar, long rto, int bytesInFlight, long retransmissions,
                       int backoff, int sendBuffered, int receiveBuffered, int sendMss, int receiveMss, int sndWnd,
                       int rcvWnd, int sndWscale, int rcvWscale, boolean sack, boolean timestamps, int reassemblyBlocks,
-                      boolean inRecovery, int sackedBytes, long dsacks, int receiveBufferSize, int rcvSpace) {
+                      boolean inRecovery, int sackedBytes, long dsacks, int receiveBufferSize, int rcvSpace,
+                      int reordering) {
 
     @Override
     public String toString() {
@@ -62,6 +64,9 @@ public record TcpInfo(TcpState state, Endpoint local, Endpoint remote, String co
         }
         if (dsacks > 0) {
             sb.append(" dsack_dups:").append(dsacks);
+        }
+        if (reordering != 3) {
+            sb.append(" reordering:").append(reordering);
         }
         sb.append(" rcv_buf:").append(receiveBufferSize).append(" rcv_space:").append(rcvSpace);
         return sb.toString();
