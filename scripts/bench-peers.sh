@@ -13,8 +13,7 @@
 #         sockstack,sockstack-offload (default: all)
 # Takes about 25 minutes with the defaults. The machine has 2 cores: run it on an otherwise idle
 # machine, and compare rows of one run with each other (medians of --runs runs).
-# JVM flags for the stack: ./sockstack's defaults plus SOCKSTACK_JAVA_OPTS (the recommended
-# -Dio.netty.leakDetection.level=disabled is set below unless you set SOCKSTACK_JAVA_OPTS).
+# JVM flags for the stack: ./sockstack's (Netty leak detection off, Parallel GC) plus SOCKSTACK_JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -45,7 +44,7 @@ if ! command -v go >/dev/null || ! pkg-config --exists lwip 2>/dev/null; then
 fi
 (cd "$WORK" && ./build.sh >/dev/null)
 
-export SOCKSTACK_JAVA_OPTS=${SOCKSTACK_JAVA_OPTS:--Dio.netty.leakDetection.level=disabled}
+
 ./sockstack --version >/dev/null   # builds the jar if the sources changed
 
 peers=()
