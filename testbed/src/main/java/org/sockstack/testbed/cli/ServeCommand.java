@@ -3,6 +3,8 @@ package org.sockstack.testbed.cli;
 import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.testbed.apps.ApiHttpServer;
 import org.sockstack.testbed.apps.Processes;
+import org.sockstack.testbed.control.ControlPaths;
+import org.sockstack.testbed.control.ControlServer;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.services.HttpServer;
 import org.sockstack.testbed.services.TcpServer;
@@ -37,6 +39,14 @@ public final class ServeCommand implements Callable<Integer> {
                     + "chargen (19, TCP and UDP), http (80, TCP); 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> services;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "instance name for the control socket that 'sockstack ss', 'stats' and 'trace' ask "
+                    + "(default: the device name)")
+    String name;
+
+    @Option(names = "--no-control", description = "do not open the control socket")
+    boolean noControl;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -57,12 +67,19 @@ public final class ServeCommand implements Callable<Integer> {
             // The stack provider has no AF_INET6 yet: over IPv6, port 80 stays the stack-native server.
             TcpServer http6 = names.contains("http") && stackOptions.ipv6()
                     ? host.call(() -> HttpServer.start(host.stack(), Ipv6Address.UNSPECIFIED, 80)) : null;
+            ControlServer control = noControl ? null : startControl(host, out);
             out.println("sockstack ready on " + stackOptions.interfaceName()
                     + (stackOptions.netns != null ? " in netns " + stackOptions.netns : "") + ": "
                     + stackOptions.addr + (stackOptions.addr6 != null ? " " + stackOptions.addr6 : "")
                     + (stackOptions.ipv6() ? " ipv6" : "") + " mac " + host.iface().macAddress() + ", services " + names);
             out.flush();
-            stop.await();
+            try {
+                stop.await();
+            } finally {
+                if (control != null) {
+                    control.close(); // removes the socket file
+                }
+            }
             if (http != null) {
                 http.close();
             }
@@ -78,6 +95,18 @@ public final class ServeCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The control socket ({@link ControlServer}): {@code NAME.sock} in the runtime directory,
+     * answered on the stack's loop; trace events switched on through it print here.
+     */
+    private ControlServer startControl(StackHost host, PrintStream out) throws java.io.IOException {
+        String instance = ControlPaths.checkName(name != null ? name : stackOptions.interfaceName());
+        java.nio.file.Path path = ControlPaths.serverDirectory().resolve(instance + ".sock");
+        ControlServer control = ControlServer.start(path, host.stack(), host::call, e -> out.println("trace " + e));
+        out.println("sockstack control socket " + path + " (sockstack ss --name " + instance + ")");
+        return control;
     }
 
     /**
