@@ -27,10 +27,10 @@ public final class StackReport {
 
     static String connections(List<TcpInfo> infos, boolean internals) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%-12s %7s %7s %-28s %-28s%n", "State", "Recv-Q", "Send-Q", "Local Address:Port",
+        sb.append(String.format("%-12s %7s %7s %-28s %s%n", "State", "Recv-Q", "Send-Q", "Local Address:Port",
                 "Peer Address:Port"));
         for (TcpInfo info : infos) {
-            sb.append(String.format("%-12s %7d %7d %-28s %-28s%n", info.state(), info.receiveBuffered(),
+            sb.append(String.format("%-12s %7d %7d %-28s %s%n", info.state(), info.receiveBuffered(),
                     info.sendBuffered(), info.local(), info.remote()));
             if (internals) {
                 String full = info.toString();

@@ -23,6 +23,7 @@ class DemoTest {
         assertTrue(out.contains("ICMP echo reply"), "packet trace shown:\n" + out);
         assertTrue(out.contains("[ ok ] perf: stack a sends 2 MB over TCP"), out);
         assertTrue(out.contains("receiver got 2000000 bytes") && out.contains("tcp_info: retrans "), out);
+        assertConnectionView(out);
         assertFalse(out.contains("[FAIL]"), out);
     }
 
@@ -34,6 +35,15 @@ class DemoTest {
         assertTrue(out.contains("the Linux kernel as its peer"), out);
         assertTrue(out.contains("wc -c counted 20000000 bytes"), out);
         assertTrue(Files.size(capture) > 1000, "capture written");
+        assertConnectionView(out);
+    }
+
+    /** The transcript shows the sender's connection table with TCP internals, as sockstack ss -i does. */
+    private static void assertConnectionView(String out) {
+        int at = out.indexOf("TCP connections during the transfer ($ sockstack ss -i)");
+        assertTrue(at >= 0, out);
+        String view = out.substring(at);
+        assertTrue(view.contains("ESTABLISHED") && view.contains("cwnd:") && view.contains("bytes_in_flight:"), out);
     }
 
     private static String run(boolean simulated, Path capture) {
