@@ -80,6 +80,12 @@ public final class ControlServer implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        // A shared directory such as /tmp: the socket's directory must be ours and closed to others.
+        Object owner = Files.getAttribute(dir, "unix:uid");
+        if (((Number) owner).longValue() != ControlPaths.uid()
+                || !Files.getPosixFilePermissions(dir).equals(PosixFilePermissions.fromString("rwx------"))) {
+            throw new IllegalStateException(dir + " must be owned by this user with mode 0700");
+        }
         removeStale(path);
         // Bind in a private directory, make the socket 0600, then move it into place: nobody else
         // can connect in between.

@@ -112,6 +112,17 @@ class ControlServerTest {
     }
 
     @Test
+    void aDirectoryOthersCanWriteIsRefused(@TempDir Path dir) throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (StackPair pair = new StackPair()) {
+            assertThrows(IllegalStateException.class,
+                    () -> ControlServer.start(shared.resolve("x.sock"), pair.b(), q -> "", null));
+        }
+        assertFalse(Files.exists(shared.resolve("x.sock")));
+    }
+
+    @Test
     void theCliCommandsAskTheNamedInstance() throws Exception {
         String name = "unit-" + ProcessHandle.current().pid();
         Path path = ControlPaths.serverDirectory().resolve(name + ".sock");
