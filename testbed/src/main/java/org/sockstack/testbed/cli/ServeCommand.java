@@ -2,6 +2,8 @@ package org.sockstack.testbed.cli;
 
 import org.sockstack.testbed.apps.ApiHttpServer;
 import org.sockstack.testbed.apps.Processes;
+import org.sockstack.testbed.control.ControlPaths;
+import org.sockstack.testbed.control.ControlServer;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.services.HttpServer;
 import org.sockstack.testbed.services.TcpServices;
@@ -35,6 +37,14 @@ public final class ServeCommand implements Callable<Integer> {
                     + "chargen (19, TCP and UDP), http (80, TCP); 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> services;
 
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "instance name for the control socket that 'sockstack ss', 'stats' and 'trace' ask "
+                    + "(default: the device name)")
+    String name;
+
+    @Option(names = "--no-control", description = "do not open the control socket")
+    boolean noControl;
+
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
@@ -52,12 +62,19 @@ public final class ServeCommand implements Callable<Integer> {
             }
             host.start();
             ApiHttpServer http = names.contains("http") ? startHttp(host, stackOptions.ipv6()) : null;
+            ControlServer control = noControl ? null : startControl(host, out);
             out.println("sockstack ready on " + stackOptions.interfaceName()
                     + (stackOptions.netns != null ? " in netns " + stackOptions.netns : "") + ": "
                     + stackOptions.addr + (stackOptions.addr6 != null ? " " + stackOptions.addr6 : "")
                     + (stackOptions.ipv6() ? " ipv6" : "") + " mac " + host.iface().macAddress() + ", services " + names);
             out.flush();
-            stop.await();
+            try {
+                stop.await();
+            } finally {
+                if (control != null) {
+                    control.close(); // removes the socket file
+                }
+            }
             if (http != null) {
                 http.close();
             }
@@ -70,6 +87,18 @@ public final class ServeCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The control socket ({@link ControlServer}): {@code NAME.sock} in the runtime directory,
+     * answered on the stack's loop; trace events switched on through it print here.
+     */
+    private ControlServer startControl(StackHost host, PrintStream out) throws java.io.IOException {
+        String instance = ControlPaths.checkName(name != null ? name : stackOptions.interfaceName());
+        java.nio.file.Path path = ControlPaths.serverDirectory().resolve(instance + ".sock");
+        ControlServer control = ControlServer.start(path, host.stack(), host::call, e -> out.println("trace " + e));
+        out.println("sockstack control socket " + path + " (sockstack ss --name " + instance + ")");
+        return control;
     }
 
     /**

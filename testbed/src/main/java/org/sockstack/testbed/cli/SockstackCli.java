@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sockstack", mixinStandardHelpOptions = true, versionProvider = SockstackCli.Version.class,
         description = "A user-space TCP/IP stack in Java: run it on a TAP device, talk to it with real tools.",
         subcommands = {ServeCommand.class, PingCommand.class, GetCommand.class, DemoCommand.class, SimCommand.class,
-                PerfCommand.class, ScanCommand.class,
+                PerfCommand.class, ScanCommand.class, SsCommand.class, StatsCommand.class, TraceCommand.class,
                 CatalogCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SockstackCli {

@@ -11,6 +11,7 @@ import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.loop.EventLoop;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.stats.TraceEvent;
+import org.sockstack.stack.tcp.TcpState;
 import org.sockstack.stack.udp.UdpDatagram;
 import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.stack.iface.Ipv6InterfaceAddress;
@@ -20,6 +21,7 @@ import org.sockstack.stack.wire.MacAddress;
 import org.sockstack.testbed.apps.Perf;
 import org.sockstack.testbed.apps.Processes;
 import org.sockstack.testbed.apps.StackPair;
+import org.sockstack.testbed.control.StackReport;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.lab.Lab;
 import org.sockstack.testbed.lab.ProcResult;
@@ -37,6 +39,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The demo: the stack on a TAP device in a private namespace, exercised by the Linux kernel's own
@@ -133,9 +137,6 @@ public final class Demo {
                     + " 9 && echo 'uploaded 100 MB into discard (port 9)'");
             step("the kernel uploads 100 MB into TCP discard", upload.output().contains("uploaded"), upload);
             stackPerfToKernel(lab, host);
-            ProcResult status = lab.exec(Duration.ofSeconds(20), "curl", "-sS", "-m", "10", "http://" + STACK + "/");
-            out.println("-- the stack's TCP connection view during that request (from its status page, like ss -ti):");
-            out.print(indent(connectionView(status.output())));
 
             printTrace();
             host.flushCapture();
@@ -159,12 +160,6 @@ public final class Demo {
                 return;
             }
         }
-    }
-
-    private static String connectionView(String page) {
-        int from = page.indexOf("<pre>");
-        int to = page.indexOf("</pre>");
-        return from >= 0 && to > from ? page.substring(from + 5, to).strip() + "\n" : page;
     }
 
     private static String expectedSha256(long n) {
@@ -288,17 +283,24 @@ public final class Demo {
         PrintStream perfOut = new PrintStream(text, true, StandardCharsets.UTF_8);
         long received = -1;
         Perf.Report r = null;
+        String view = null;
         try (StackPair pair = new StackPair();
              Perf.Server server = Perf.Server.start(pair.processB(), false, StackPair.address("0.0.0.0"), Perf.DEFAULT_PORT,
                      perfOut)) {
-            r = Perf.client(pair.processA(), new java.net.InetSocketAddress(StackPair.address(StackPair.ADDRESS_B),
-                    server.port()), Perf.Options.tcpBytes(SIM_PERF_BYTES), perfOut);
+            ConnectionSampler sampler = new ConnectionSampler(pair.a(), q -> onLoop(pair.a(), q));
+            try {
+                r = Perf.client(pair.processA(), new java.net.InetSocketAddress(StackPair.address(StackPair.ADDRESS_B),
+                        server.port()), Perf.Options.tcpBytes(SIM_PERF_BYTES), perfOut);
+            } finally {
+                view = sampler.stop();
+            }
             Perf.Report got = server.reports().poll(10, TimeUnit.SECONDS);
             received = got == null ? -1 : got.bytes();
         } catch (RuntimeException | InterruptedException e) {
             perfOut.println(e.getMessage());
         }
         out.print(indent(text.toString(StandardCharsets.UTF_8)));
+        printConnectionView(view);
         step("perf: stack a sends " + SIM_PERF_BYTES / 1_000_000 + " MB over TCP to stack b's perf server, "
                 + "every byte counted", r != null && r.bytes() == SIM_PERF_BYTES && received == SIM_PERF_BYTES,
                 text.toString(StandardCharsets.UTF_8));
@@ -318,21 +320,77 @@ public final class Demo {
         java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
         PrintStream perfOut = new PrintStream(text, true, StandardCharsets.UTF_8);
         Perf.Report r = null;
+        ConnectionSampler sampler = new ConnectionSampler(host.stack(), host::call);
         try {
             r = Perf.client(Processes.stack(host.stack()), new java.net.InetSocketAddress(StackPair.address(KERNEL.toString()),
                     Perf.DEFAULT_PORT), Perf.Options.tcpBytes(PERF_BYTES), perfOut);
         } catch (RuntimeException e) {
             perfOut.println(e.getMessage());
         }
+        String view = sampler.stop();
         String counted = Lab.outputOf(sink, Duration.ofSeconds(20)).trim();
         perfOut.println("kernel side: wc -c counted " + counted + " bytes");
         out.print(indent(text.toString(StandardCharsets.UTF_8)));
+        printConnectionView(view);
         step("perf: the stack sends " + PERF_BYTES / 1_000_000 + " MB over TCP to the kernel, every byte counted",
                 r != null && r.bytes() == PERF_BYTES && counted.equals(Long.toString(PERF_BYTES)),
                 text.toString(StandardCharsets.UTF_8));
     }
 
     // ------------------------------------------------------------------ transcript helpers
+
+    /**
+     * Takes the sending stack's connection table, as {@code sockstack ss -i} shows it, while a
+     * transfer runs: polled every 10 ms from a virtual thread until a connection has data in
+     * flight (each poll runs on the stack's loop).
+     */
+    private static final class ConnectionSampler {
+        private final Thread thread;
+        private volatile boolean stopped;
+        private volatile String view;
+
+        ConnectionSampler(Stack stack, Function<Supplier<String>, String> onLoop) {
+            thread = Thread.ofVirtual().start(() -> {
+                while (!stopped && view == null) {
+                    try {
+                        view = onLoop.apply(() -> {
+                            long now = stack.loop().clock().nanos();
+                            boolean sending = stack.tcp().connections(now).stream()
+                                    .anyMatch(i -> i.state() == TcpState.ESTABLISHED && i.bytesInFlight() > 0);
+                            return sending ? StackReport.connections(stack, now, true) : null;
+                        });
+                        TimeUnit.MILLISECONDS.sleep(10);
+                    } catch (InterruptedException | RuntimeException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        /** Stops sampling; the view taken, or null if the transfer never showed data in flight. */
+        String stop() {
+            stopped = true;
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return view;
+        }
+    }
+
+    private static String onLoop(Stack stack, Supplier<String> query) {
+        try {
+            return stack.loop().submit(query).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private void printConnectionView(String view) {
+        out.println("-- the sender's TCP connections during the transfer ($ sockstack ss -i):");
+        out.print(indent(view == null ? "(no connection had data in flight when sampled)" : view));
+    }
 
     private void traceFirstPackets(Stack stack) {
         stack.trace().setListener(e -> {
