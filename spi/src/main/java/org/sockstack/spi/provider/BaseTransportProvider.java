@@ -104,6 +104,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
         boolean lingerOn;
         int lingerSeconds;
         NetStreamSocket deferred;
+        // multicast options and WSAJoinLeaf (datagram sockets)
+        final Multicast multicast = new Multicast();
+        /** The group a WSAJoinLeaf with JL_SENDER_ONLY or JL_BOTH made the default destination. */
+        InetSocketAddress leafTarget;
+        boolean leafReceiveOnly;
         // overlapped operations waiting for readiness, in posting order
         final ArrayDeque<PendingOp> pending = new ArrayDeque<>();
         boolean workerRunning;
@@ -693,7 +698,14 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
     }
 
-    /** Multipoint over IP multicast is not offered: the entries carry no multipoint plane flags. */
+    /**
+     * WSPJoinLeaf over IP multicast, a non-rooted control and data plane: {@code name} is the
+     * group. JL_RECEIVER_ONLY or JL_BOTH joins it (any source, on the IP_MULTICAST_IF interface);
+     * JL_SENDER_ONLY or JL_BOTH makes it the destination of send() without connecting (datagrams
+     * from every member still arrive). The returned socket is {@code s} itself, as for every
+     * non-rooted plane. Stream sockets: WSAEOPNOTSUPP; connect data (WSAEOPNOTSUPP) and QoS
+     * (WSAEOPNOTSUPP) are refused; a second join: WSAEISCONN.
+     */
     @Override
     public long joinLeaf(long h, SockAddr name, byte[] callerData, Ref<byte[]> calleeData, Qos sqos, Qos gqos,
                          int flags, IntRef errno) {
@@ -701,8 +713,60 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s == null) {
             return Wsa.INVALID_SOCKET;
         }
-        errno.value = WsaError.WSAEOPNOTSUPP;
-        return Wsa.INVALID_SOCKET;
+        if (s.isStream() || s.isRaw()) {
+            errno.value = WsaError.WSAEOPNOTSUPP;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (flags != Wsa.JL_SENDER_ONLY && flags != Wsa.JL_RECEIVER_ONLY && flags != Wsa.JL_BOTH) {
+            errno.value = WsaError.WSAEINVAL;
+            return Wsa.INVALID_SOCKET;
+        }
+        InetSocketAddress group = decode(s, name, errno, WsaError.WSAEAFNOSUPPORT);
+        if (group == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        if (!group.getAddress().isMulticastAddress() || group.getPort() == 0) {
+            errno.value = WsaError.WSAEADDRNOTAVAIL;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (callerData != null && callerData.length > 0 || sqos != null || gqos != null) {
+            errno.value = WsaError.WSAEOPNOTSUPP;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (s.leafTarget != null || s.leafReceiveOnly || s.net.remoteAddress() != null) {
+            errno.value = WsaError.WSAEISCONN;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (flags != Wsa.JL_SENDER_ONLY) {
+            if (!s.bound()) {
+                // A receiver needs the group's port: WSAJoinLeaf binds an unbound socket to it.
+                int e = s.net.bind(new InetSocketAddress(Multicast.wildcard(group.getAddress()), group.getPort()));
+                if (e != 0) {
+                    errno.value = e;
+                    return Wsa.INVALID_SOCKET;
+                }
+                armWrite(s);
+            }
+            int e = s.multicast.joinLeaf(s.net, group.getAddress());
+            if (e != 0) {
+                errno.value = e;
+                return Wsa.INVALID_SOCKET;
+            }
+        }
+        lock.lock();
+        try {
+            if (flags == Wsa.JL_RECEIVER_ONLY) {
+                s.leafReceiveOnly = true;
+            } else {
+                s.leafTarget = group;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (calleeData != null) {
+            calleeData.value = new byte[0];
+        }
+        return h;
     }
 
     @Override
@@ -796,6 +860,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAESHUTDOWN);
         }
         InetSocketAddress dst = s.net.remoteAddress();
+        if (dst == null && to == null && s.leafTarget != null) {
+            dst = s.leafTarget;
+        }
         if (dst == null) {
             if (to == null) {
                 return fail(errno, WsaError.WSAENOTCONN);
@@ -1583,6 +1650,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (optval == null || optlen > optval.length) {
             return fail(errno, WsaError.WSAEFAULT);
         }
+        if (Multicast.handles(level, name)) {
+            int e = s.multicast.set(s.net, s.info.addressFamily(), level, name, optval, optlen);
+            return e == 0 ? 0 : fail(errno, e);
+        }
         int min = isBoolean(level, name) ? 1 : 4;
         if (optlen < min) {
             return fail(errno, WsaError.WSAEFAULT);
@@ -1675,6 +1746,17 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
         int v;
         IntRef v6 = new IntRef();
+        if (Multicast.handles(level, name)) {
+            if (!(s.net instanceof NetDatagramSocket)) {
+                return fail(errno, WsaError.WSAENOPROTOOPT);
+            }
+            int e = s.multicast.get(s.info.addressFamily(), level, name, v6);
+            if (e != 0) {
+                return fail(errno, e);
+            }
+            writeOut(optval, optlen, v6.value);
+            return 0;
+        }
         int e6 = level == Wsa.IPPROTO_IPV6 ? Ipv6Options.get(s.info.addressFamily(), name, v6)
                 : Ipv6Options.TO_BACKEND;
         if (e6 != Ipv6Options.TO_BACKEND) {
@@ -1728,6 +1810,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
         } else {
             return fail(errno, WsaError.WSAENOPROTOOPT);
         }
+        writeOut(optval, optlen, v);
+        return 0;
+    }
+
+    private static void writeOut(byte[] optval, IntRef optlen, int v) {
         if (optlen.value >= 4) {
             writeInt(optval, v);
             optlen.value = 4;
@@ -1735,7 +1822,6 @@ public abstract class BaseTransportProvider implements TransportProvider {
             optval[0] = (byte) v;
             optlen.value = 1;
         }
-        return 0;
     }
 
     // ================================================================== ioctl

@@ -1,0 +1,371 @@
+package org.sockstack.api;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sockstack.spi.WsaData;
+import org.sockstack.spi.catalog.ProtocolInfo;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.Ref;
+import org.sockstack.spi.wsa.SockAddr;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sockstack.api.WinsockBehaviour.getInt;
+import static org.sockstack.api.WinsockBehaviour.port;
+import static org.sockstack.api.WinsockBehaviour.setInt;
+import static org.sockstack.api.WinsockBehaviour.sin;
+import static org.sockstack.api.WinsockBehaviour.socketOk;
+import static org.sockstack.spi.wsa.Wsa.*;
+import static org.sockstack.spi.wsa.WsaError.*;
+
+/**
+ * Socket options, control codes and multipoint calls (IP multicast, WSAJoinLeaf), WSAAccept's
+ * condition function, WSAConnect and WSADuplicateSocket, with the errors Windows documents. The
+ * same body runs over the host provider (loopback) and over two user-space stacks.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+abstract class OptionsBehaviour {
+    static final int WAIT_MS = 5000;
+    static final int QUIET_MS = 300;
+    static final InetAddress GROUP = Worlds.ip("239.1.2.3");
+
+    Worlds.World world;
+    Winsock a;
+    Winsock b;
+
+    abstract Worlds.World newWorld();
+
+    @BeforeEach
+    void setUp() {
+        world = newWorld();
+        a = world.a();
+        b = world.b();
+        assertEquals(0, a.WSAStartup(makeVersion(2, 2), new WsaData()));
+        assertEquals(0, b.WSAStartup(makeVersion(2, 2), new WsaData()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        world.close();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** ip_mreq { imr_multiaddr; imr_interface; } in network order. */
+    static byte[] mreq(InetAddress group, InetAddress iface) {
+        byte[] v = new byte[8];
+        System.arraycopy(group.getAddress(), 0, v, 0, 4);
+        System.arraycopy(iface.getAddress(), 0, v, 4, 4);
+        return v;
+    }
+
+    /** ip_mreq_source { imr_multiaddr; imr_sourceaddr; imr_interface; }. */
+    static byte[] mreqSource(InetAddress group, InetAddress source, InetAddress iface) {
+        byte[] v = new byte[12];
+        System.arraycopy(group.getAddress(), 0, v, 0, 4);
+        System.arraycopy(source.getAddress(), 0, v, 4, 4);
+        System.arraycopy(iface.getAddress(), 0, v, 8, 4);
+        return v;
+    }
+
+    int setOpt(Winsock ws, long s, int level, int name, byte[] v) {
+        int r = ws.setsockopt(s, level, name, v, v.length);
+        return r == 0 ? 0 : ws.WSAGetLastError();
+    }
+
+    /** A UDP socket of B bound to the wildcard address (a port of its own) with a receive time-out. */
+    long receiver() {
+        long r = socketOk(b, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(0, b.bind(r, sin(Worlds.ip("0.0.0.0"), 0)));
+        setInt(b, r, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
+        return r;
+    }
+
+    /** A UDP socket of A sending multicast by A's interface. */
+    long sender() {
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        byte[] iface = world.addrA().getAddress();
+        assertEquals(0, setOpt(a, s, IPPROTO_IP, IP_MULTICAST_IF, iface));
+        return s;
+    }
+
+    void sendLine(long s, String text, int port) {
+        byte[] m = text.getBytes(StandardCharsets.UTF_8);
+        assertEquals(m.length, a.sendto(s, m, m.length, 0, sin(GROUP, port)), () -> "sendto: " + a.WSAGetLastError());
+    }
+
+    /** The next datagram's text, or null if none comes within {@code ms}. */
+    String receive(long r, int ms, Ref<SockAddr> from) {
+        setInt(b, r, SOL_SOCKET, SO_RCVTIMEO, ms);
+        byte[] buf = new byte[1500];
+        int n = b.recvfrom(r, buf, buf.length, 0, from);
+        if (n == SOCKET_ERROR) {
+            assertEquals(WSAETIMEDOUT, b.WSAGetLastError());
+            return null;
+        }
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends numbered lines until one arrives (the first datagrams may race the membership report
+     * on a real network): the text received, or null.
+     */
+    String sendUntilReceived(long s, long r, int port, String text) {
+        for (int i = 0; i < 10; i++) {
+            sendLine(s, text, port);
+            String got = receive(r, 500, new Ref<>());
+            if (got != null) {
+                return got;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ IP multicast
+
+    @Test
+    void ipAddMembershipReceivesTheGroupsDatagramsWithTheSender() {
+        long r = receiver();
+        int port = port(b, r);
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(GROUP, world.addrB())));
+        long s = sender();
+        assertEquals("hello", sendUntilReceived(s, r, port, "hello"));
+        sendLine(s, "second", port);
+        Ref<SockAddr> from = new Ref<>();
+        assertEquals("second", receive(r, WAIT_MS, from));
+        assertEquals(world.addrA(), from.value.toInet().getAddress());
+        assertEquals(port(a, s), from.value.toInet().getPort());
+
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_DROP_MEMBERSHIP, mreq(GROUP, world.addrB())));
+        sendLine(s, "after leave", port);
+        assertEquals(null, receive(r, QUIET_MS, new Ref<>()));
+    }
+
+    @Test
+    void membershipErrorsFollowRfc3678() {
+        long r = receiver();
+        InetAddress ifB = world.addrB();
+        InetAddress src = world.addrA();
+        InetAddress other = Worlds.ip("198.51.100.7");
+        assertEquals(WSAEFAULT, b.setsockopt(r, IPPROTO_IP, IP_ADD_MEMBERSHIP, new byte[8], 7) == 0 ? 0
+                : b.WSAGetLastError());
+        assertEquals(WSAEINVAL, setOpt(b, r, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(Worlds.ip("192.0.2.9"), ifB)));
+        assertEquals(WSAEADDRNOTAVAIL, setOpt(b, r, IPPROTO_IP, IP_DROP_MEMBERSHIP, mreq(GROUP, ifB)));
+        assertEquals(WSAEADDRNOTAVAIL, setOpt(b, r, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(GROUP, other)));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(GROUP, ifB)));
+        assertEquals(WSAEADDRINUSE, setOpt(b, r, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(GROUP, ifB)));
+        // An any-source membership takes blocks, not source-specific additions.
+        assertEquals(WSAEINVAL, setOpt(b, r, IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, mreqSource(GROUP, src, ifB)));
+        assertEquals(WSAEADDRNOTAVAIL, setOpt(b, r, IPPROTO_IP, IP_UNBLOCK_SOURCE, mreqSource(GROUP, src, ifB)));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_BLOCK_SOURCE, mreqSource(GROUP, src, ifB)));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_UNBLOCK_SOURCE, mreqSource(GROUP, src, ifB)));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_DROP_MEMBERSHIP, mreq(GROUP, ifB)));
+        // A source-specific membership takes sources, not blocks.
+        assertEquals(WSAEINVAL, setOpt(b, r, IPPROTO_IP, IP_BLOCK_SOURCE, mreqSource(GROUP, src, ifB)));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, mreqSource(GROUP, src, ifB)));
+        assertEquals(WSAEINVAL, setOpt(b, r, IPPROTO_IP, IP_BLOCK_SOURCE, mreqSource(GROUP, src, ifB)));
+        assertEquals(WSAEADDRNOTAVAIL, setOpt(b, r, IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP,
+                mreqSource(GROUP, other, ifB)));
+        assertEquals(WSAEINVAL, setOpt(b, r, IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP,
+                mreqSource(GROUP, Worlds.ip("239.9.9.9"), ifB)));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP, mreqSource(GROUP, src, ifB)));
+        // The last source dropped left the group.
+        assertEquals(WSAEADDRNOTAVAIL, setOpt(b, r, IPPROTO_IP, IP_DROP_MEMBERSHIP, mreq(GROUP, ifB)));
+
+        long t = socketOk(b, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(WSAENOPROTOOPT, setOpt(b, t, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(GROUP, ifB)));
+        long v6 = socketOk(b, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(WSAEINVAL, setOpt(b, v6, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(GROUP, ifB)));
+        assertEquals(WSAEINVAL, setOpt(b, r, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, new byte[20]));
+    }
+
+    @Test
+    void blockSourceAndSourceSpecificJoinFilterBySender() {
+        long r = receiver();
+        int port = port(b, r);
+        InetAddress ifB = world.addrB();
+        long s = sender();
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, mreqSource(GROUP, world.addrA(), ifB)));
+        assertEquals("from A", sendUntilReceived(s, r, port, "from A"));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_DROP_SOURCE_MEMBERSHIP, mreqSource(GROUP, world.addrA(), ifB)));
+
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq(GROUP, ifB)));
+        assertEquals("any", sendUntilReceived(s, r, port, "any"));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_BLOCK_SOURCE, mreqSource(GROUP, world.addrA(), ifB)));
+        drain(r);
+        sendLine(s, "blocked", port);
+        assertEquals(null, receive(r, QUIET_MS, new Ref<>()));
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_UNBLOCK_SOURCE, mreqSource(GROUP, world.addrA(), ifB)));
+        assertEquals("unblocked", sendUntilReceived(s, r, port, "unblocked"));
+    }
+
+    /** Reads what earlier retries left queued. */
+    void drain(long r) {
+        while (receive(r, 100, new Ref<>()) != null) {
+            // discard
+        }
+    }
+
+    @Test
+    void multicastInterfaceTtlAndLoopAreKept() {
+        long s = sender();
+        assertEquals(Integer.reverseBytes(toInt(world.addrA())), getInt(a, s, IPPROTO_IP, IP_MULTICAST_IF));
+        setInt(a, s, IPPROTO_IP, IP_MULTICAST_TTL, 5);
+        assertEquals(5, getInt(a, s, IPPROTO_IP, IP_MULTICAST_TTL));
+        setInt(a, s, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
+        assertEquals(0, getInt(a, s, IPPROTO_IP, IP_MULTICAST_LOOP));
+        assertEquals(WSAEADDRNOTAVAIL, setOpt(a, s, IPPROTO_IP, IP_MULTICAST_IF,
+                Worlds.ip("198.51.100.7").getAddress()));
+        assertEquals(WSAEFAULT, a.setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, new byte[4], 3) == 0 ? 0
+                : a.WSAGetLastError());
+    }
+
+    static int toInt(InetAddress a) {
+        byte[] b = a.getAddress();
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+    }
+
+    // ------------------------------------------------------------------ WSAJoinLeaf
+
+    @Test
+    void joinLeafJoinsTheGroupAndSendsToIt() {
+        long r = receiver();
+        int port = port(b, r);
+        assertEquals(0, setOpt(b, r, IPPROTO_IP, IP_MULTICAST_IF, world.addrB().getAddress()));
+        assertEquals(r, b.WSAJoinLeaf(r, sin(GROUP, port), null, null, null, null, JL_RECEIVER_ONLY));
+        assertEquals(WSAEISCONN, b.WSAJoinLeaf(r, sin(GROUP, port), null, null, null, null, JL_BOTH) == INVALID_SOCKET
+                ? b.WSAGetLastError() : 0);
+        assertEquals(SOCKET_ERROR, b.send(r, new byte[1], 1, 0));
+        assertEquals(WSAENOTCONN, b.WSAGetLastError());
+
+        long s = sender();
+        assertEquals(s, a.WSAJoinLeaf(s, sin(GROUP, port), null, null, null, null, JL_SENDER_ONLY));
+        String got = null;
+        for (int i = 0; i < 10 && got == null; i++) {
+            assertEquals(4, a.send(s, "leaf".getBytes(StandardCharsets.UTF_8), 4, 0), () -> "send " + a.WSAGetLastError());
+            got = receive(r, 500, new Ref<>());
+        }
+        assertEquals("leaf", got);
+    }
+
+    @Test
+    void joinLeafErrors() {
+        long s = sender();
+        long t = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(INVALID_SOCKET, a.WSAJoinLeaf(t, sin(GROUP, 5000), null, null, null, null, JL_BOTH));
+        assertEquals(WSAEOPNOTSUPP, a.WSAGetLastError());
+        assertEquals(INVALID_SOCKET, a.WSAJoinLeaf(s, sin(GROUP, 5000), null, null, null, null, 3));
+        assertEquals(WSAEINVAL, a.WSAGetLastError());
+        assertEquals(INVALID_SOCKET, a.WSAJoinLeaf(s, sin(world.addrB(), 5000), null, null, null, null, JL_BOTH));
+        assertEquals(WSAEADDRNOTAVAIL, a.WSAGetLastError());
+        assertEquals(INVALID_SOCKET, a.WSAJoinLeaf(s, sin(GROUP, 5000), new byte[] {1}, null, null, null, JL_BOTH));
+        assertEquals(WSAEOPNOTSUPP, a.WSAGetLastError());
+        assertEquals(INVALID_SOCKET, a.WSAJoinLeaf(12345, sin(GROUP, 5000), null, null, null, null, JL_BOTH));
+        assertEquals(WSAENOTSOCK, a.WSAGetLastError());
+    }
+
+    // ------------------------------------------------------------------ SO_BROADCAST
+
+    @Test
+    void broadcastNeedsSoBroadcast() {
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(0, getInt(a, s, SOL_SOCKET, SO_BROADCAST));
+        SockAddr bcast = sin(Worlds.ip("255.255.255.255"), 9);
+        assertEquals(SOCKET_ERROR, a.sendto(s, new byte[1], 1, 0, bcast));
+        assertEquals(WSAEACCES, a.WSAGetLastError());
+        setInt(a, s, SOL_SOCKET, SO_BROADCAST, 1);
+        assertEquals(1, getInt(a, s, SOL_SOCKET, SO_BROADCAST));
+    }
+
+    // ------------------------------------------------------------------ WSAAccept, WSAConnect, WSADuplicateSocket
+
+    long listener() {
+        long l = socketOk(b, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, b.bind(l, sin(world.addrB(), 0)));
+        assertEquals(0, b.listen(l, 5));
+        return l;
+    }
+
+    @Test
+    void wsaAcceptConditionFunctionDecides() {
+        long l = listener();
+        int p = port(b, l);
+        long c1 = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.WSAConnect(c1, sin(world.addrB(), p), null, new Ref<>(), null, null),
+                () -> "WSAConnect " + a.WSAGetLastError());
+        AtomicInteger calls = new AtomicInteger();
+        Ref<SockAddr> seen = new Ref<>();
+        // CF_DEFER keeps the connection: WSATRY_AGAIN, and the next call sees it again.
+        assertEquals(INVALID_SOCKET, b.WSAAccept(l, null, (caller, data, sq, gq, callee, calleeData, g) -> {
+            calls.incrementAndGet();
+            seen.value = caller;
+            return CF_DEFER;
+        }));
+        assertEquals(WSATRY_AGAIN, b.WSAGetLastError());
+        assertEquals(world.addrA(), seen.value.toInet().getAddress());
+        Ref<SockAddr> peer = new Ref<>();
+        long acc = b.WSAAccept(l, peer, (caller, data, sq, gq, callee, calleeData, g) -> CF_ACCEPT);
+        assertNotEquals(INVALID_SOCKET, acc, () -> "WSAAccept " + b.WSAGetLastError());
+        assertEquals(port(a, c1), peer.value.toInet().getPort());
+        assertEquals(1, a.send(c1, new byte[] {7}, 1, 0));
+        byte[] one = new byte[1];
+        assertEquals(1, b.recv(acc, one, 1, 0));
+
+        long c2 = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c2, sin(world.addrB(), p)));
+        assertEquals(INVALID_SOCKET, b.WSAAccept(l, null, (caller, data, sq, gq, callee, calleeData, g) -> CF_REJECT));
+        assertEquals(WSAECONNREFUSED, b.WSAGetLastError());
+        // The rejected connection is reset.
+        setInt(a, c2, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
+        assertEquals(SOCKET_ERROR, a.recv(c2, one, 1, 0));
+        assertEquals(WSAECONNRESET, a.WSAGetLastError());
+        // Without a condition function WSAAccept is accept.
+        long c3 = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c3, sin(world.addrB(), p)));
+        assertNotEquals(INVALID_SOCKET, b.WSAAccept(l, null, null));
+    }
+
+    @Test
+    void wsaConnectRefusesQosWithoutQosSupport() {
+        long l = listener();
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        org.sockstack.spi.provider.Qos qos = new org.sockstack.spi.provider.Qos(
+                new org.sockstack.spi.provider.Qos.Flowspec(1000, 1000, 2000, -1, -1, 1, -1, -1), null, null);
+        assertEquals(SOCKET_ERROR, a.WSAConnect(c, sin(world.addrB(), port(b, l)), null, null, qos, null));
+        assertEquals(WSAEOPNOTSUPP, a.WSAGetLastError());
+    }
+
+    @Test
+    void duplicatedHandleSharesTheSocket() {
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(0, a.bind(s, sin(world.addrA(), 0)));
+        Ref<ProtocolInfo> info = new Ref<>();
+        assertEquals(SOCKET_ERROR, a.WSADuplicateSocket(s, 0, info));
+        assertEquals(WSAEINVAL, a.WSAGetLastError());
+        assertEquals(SOCKET_ERROR, a.WSADuplicateSocket(s, 42, null));
+        assertEquals(WSAEFAULT, a.WSAGetLastError());
+        assertEquals(SOCKET_ERROR, a.WSADuplicateSocket(99999, 42, info));
+        assertEquals(WSAENOTSOCK, a.WSAGetLastError());
+        assertEquals(0, a.WSADuplicateSocket(s, 42, info));
+        long d = a.WSASocket(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, info.value, 0, 0);
+        assertNotEquals(INVALID_SOCKET, d, () -> "WSASocket " + a.WSAGetLastError());
+        assertNotEquals(s, d);
+        assertEquals(port(a, s), port(a, d));
+        assertEquals(0, a.closesocket(s));
+        // The socket lives on behind the second handle.
+        long peer = socketOk(b, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(3, b.sendto(peer, new byte[] {1, 2, 3}, 3, 0, sin(world.addrA(), port(a, d))));
+        setInt(a, d, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
+        assertEquals(3, a.recv(d, new byte[8], 8, 0));
+        assertEquals(0, a.closesocket(d));
+        assertEquals(SOCKET_ERROR, a.closesocket(d));
+        assertEquals(WSAENOTSOCK, a.WSAGetLastError());
+    }
+}
