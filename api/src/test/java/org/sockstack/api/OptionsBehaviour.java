@@ -368,4 +368,89 @@ abstract class OptionsBehaviour {
         assertEquals(SOCKET_ERROR, a.closesocket(d));
         assertEquals(WSAENOTSOCK, a.WSAGetLastError());
     }
+    // ------------------------------------------------------------------ keep-alive, TCP_MAXRT, TCP_NODELAY
+
+    static byte[] le(int... values) {
+        byte[] v = new byte[4 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            for (int k = 0; k < 4; k++) {
+                v[4 * i + k] = (byte) (values[i] >>> (8 * k));
+            }
+        }
+        return v;
+    }
+
+    int ioctl(Winsock ws, long s, int code, byte[] in) {
+        int r = ws.WSAIoctl(s, code, in, null, new IntRef(), null, null);
+        return r == 0 ? 0 : ws.WSAGetLastError();
+    }
+
+    @Test
+    void keepAliveOptionsStartAtWindowsDefaultsAndReadBack() {
+        long[] pair = connectedPair();
+        long c = pair[0];
+        assertEquals(0, getInt(a, c, SOL_SOCKET, SO_KEEPALIVE));
+        assertEquals(7200, getInt(a, c, IPPROTO_TCP, TCP_KEEPIDLE));
+        assertEquals(1, getInt(a, c, IPPROTO_TCP, TCP_KEEPINTVL));
+        assertEquals(10, getInt(a, c, IPPROTO_TCP, TCP_KEEPCNT));
+        setInt(a, c, IPPROTO_TCP, TCP_KEEPIDLE, 30);
+        setInt(a, c, IPPROTO_TCP, TCP_KEEPINTVL, 5);
+        setInt(a, c, IPPROTO_TCP, TCP_KEEPCNT, 3);
+        setInt(a, c, SOL_SOCKET, SO_KEEPALIVE, 1);
+        assertEquals(1, getInt(a, c, SOL_SOCKET, SO_KEEPALIVE));
+        assertEquals(30, getInt(a, c, IPPROTO_TCP, TCP_KEEPIDLE));
+        assertEquals(5, getInt(a, c, IPPROTO_TCP, TCP_KEEPINTVL));
+        assertEquals(3, getInt(a, c, IPPROTO_TCP, TCP_KEEPCNT));
+        assertEquals(WSAEINVAL, setOpt(a, c, IPPROTO_TCP, TCP_KEEPCNT, le(256)));
+        assertEquals(WSAEINVAL, setOpt(a, c, IPPROTO_TCP, TCP_KEEPIDLE, le(0)));
+        assertEquals(WSAEINVAL, setOpt(a, c, IPPROTO_TCP, TCP_KEEPINTVL, le(-5)));
+        // The connection still carries data with probing on.
+        assertEquals(1, a.send(c, new byte[] {9}, 1, 0));
+        assertEquals(1, b.recv(pair[1], new byte[1], 1, 0));
+
+        long u = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(WSAENOPROTOOPT, setOpt(a, u, SOL_SOCKET, SO_KEEPALIVE, le(1)));
+        assertEquals(WSAENOPROTOOPT, setOpt(a, u, IPPROTO_TCP, TCP_KEEPIDLE, le(10)));
+    }
+
+    @Test
+    void sioKeepAliveValsSetsTheTimesInMilliseconds() {
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, ioctl(a, c, SIO_KEEPALIVE_VALS, le(1, 2500, 1500)));
+        assertEquals(1, getInt(a, c, SOL_SOCKET, SO_KEEPALIVE));
+        assertEquals(3, getInt(a, c, IPPROTO_TCP, TCP_KEEPIDLE));
+        assertEquals(2, getInt(a, c, IPPROTO_TCP, TCP_KEEPINTVL));
+        assertEquals(0, ioctl(a, c, SIO_KEEPALIVE_VALS, le(0, 0, 0)));
+        assertEquals(0, getInt(a, c, SOL_SOCKET, SO_KEEPALIVE));
+        assertEquals(WSAEFAULT, ioctl(a, c, SIO_KEEPALIVE_VALS, new byte[8]));
+        assertEquals(WSAEINVAL, ioctl(a, c, SIO_KEEPALIVE_VALS, le(1, 0, 1000)));
+        long u = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(WSAEOPNOTSUPP, ioctl(a, u, SIO_KEEPALIVE_VALS, le(1, 1000, 1000)));
+    }
+
+    @Test
+    void tcpMaxRtAndNoDelayReadBack() {
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, getInt(a, c, IPPROTO_TCP, TCP_MAXRT));
+        setInt(a, c, IPPROTO_TCP, TCP_MAXRT, 5);
+        assertEquals(5, getInt(a, c, IPPROTO_TCP, TCP_MAXRT));
+        setInt(a, c, IPPROTO_TCP, TCP_MAXRT, -1);
+        assertEquals(-1, getInt(a, c, IPPROTO_TCP, TCP_MAXRT));
+        assertEquals(WSAEINVAL, setOpt(a, c, IPPROTO_TCP, TCP_MAXRT, le(-2)));
+        assertEquals(0, getInt(a, c, IPPROTO_TCP, TCP_NODELAY));
+        assertEquals(0, setOpt(a, c, IPPROTO_TCP, TCP_NODELAY, new byte[] {1}));
+        assertEquals(1, getInt(a, c, IPPROTO_TCP, TCP_NODELAY));
+    }
+
+    /** {client on A, server on B}, connected with blocking calls. */
+    long[] connectedPair() {
+        long l = listener();
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c, sin(world.addrB(), port(b, l))), () -> "connect " + a.WSAGetLastError());
+        long s = b.accept(l, null);
+        assertNotEquals(INVALID_SOCKET, s);
+        setInt(a, c, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
+        setInt(b, s, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
+        return new long[] {c, s};
+    }
 }

@@ -436,6 +436,21 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, value != 0);
                 return 0;
             }
+            if (level == Wsa.IPPROTO_TCP && (name == Wsa.TCP_KEEPIDLE || name == Wsa.TCP_KEEPINTVL)) {
+                // Milliseconds from the provider; the kernel (and the JDK) count whole seconds.
+                int seconds = Math.max(1, (value + 999) / 1000);
+                channel.setOption(name == Wsa.TCP_KEEPIDLE ? jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE
+                        : jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, seconds);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_KEEPCNT) {
+                channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, value);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_MAXRT) {
+                // The JDK has no TCP_USER_TIMEOUT: the value is only remembered by the provider.
+                return 0;
+            }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
                 channel.setOption(StandardSocketOptions.IP_TOS, value & 0xFF);
                 return 0;

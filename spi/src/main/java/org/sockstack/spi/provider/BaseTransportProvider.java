@@ -106,6 +106,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         NetStreamSocket deferred;
         // multicast options and WSAJoinLeaf (datagram sockets)
         final Multicast multicast = new Multicast();
+        // keep-alive and TCP_MAXRT (stream sockets)
+        final TcpOptions tcp = new TcpOptions();
         /** The group a WSAJoinLeaf with JL_SENDER_ONLY or JL_BOTH made the default destination. */
         InetSocketAddress leafTarget;
         boolean leafReceiveOnly;
@@ -1704,6 +1706,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 default -> { }
             }
         }
+        if (TcpOptions.handles(level, name)) {
+            int e = s.tcp.set(s.net, level, name, v);
+            return e == 0 ? 0 : fail(errno, e);
+        }
         if (isBackendOption(s, level, name)) {
             int e = s.net.setOption(level, name, isBoolean(level, name) ? (v != 0 ? 1 : 0) : v);
             return e == 0 ? 0 : fail(errno, e);
@@ -1793,6 +1799,13 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 return fail(errno, WsaError.WSAENOPROTOOPT);
             }
             v = name == Wsa.SO_LINGER ? (s.lingerOn ? 1 : 0) | s.lingerSeconds << 16 : (s.lingerOn ? 0 : 1);
+        } else if (TcpOptions.handles(level, name)) {
+            IntRef out = new IntRef();
+            int e = s.tcp.get(s.net, level, name, out);
+            if (e != 0) {
+                return fail(errno, e);
+            }
+            v = out.value;
         } else if (isBackendOption(s, level, name)) {
             IntRef out = new IntRef();
             int e = s.net.getOption(level, name, out);
@@ -1884,8 +1897,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 }
                 return new Attempt(0, 8, 0);
             }
+            case Wsa.SIO_KEEPALIVE_VALS -> {
+                int e = s.tcp.keepAliveVals(s.net, in);
+                return new Attempt(e, 0, 0);
+            }
             case Wsa.SIO_GET_QOS, Wsa.SIO_SET_QOS, Wsa.SIO_GET_GROUP_QOS, Wsa.SIO_SET_GROUP_QOS,
-                 Wsa.SIO_KEEPALIVE_VALS, Wsa.SIO_MULTIPOINT_LOOPBACK, Wsa.SIO_MULTICAST_SCOPE, Wsa.SIO_RCVALL -> {
+                 Wsa.SIO_MULTIPOINT_LOOPBACK, Wsa.SIO_MULTICAST_SCOPE, Wsa.SIO_RCVALL -> {
                 return new Attempt(WsaError.WSAEOPNOTSUPP, 0, 0);
             }
             default -> {

@@ -26,7 +26,8 @@ import java.util.Arrays;
  *       application asked to peek at).</li>
  *   <li>IP_TTL, IPV6_UNICAST_HOPS and IP_TOS are remembered for getsockopt but not applied: the stack's TCP has no
  *       per-socket TTL or TOS (its segments carry {@code TcpConfig.ttl()}).</li>
- *   <li>SO_KEEPALIVE answers WSAENOPROTOOPT: the stack's TCP has no keep-alive yet.</li>
+ *   <li>SO_KEEPALIVE and the keep-alive times go to the stack's RFC 1122 4.2.3.6 keep-alive
+ *       timer; TCP_MAXRT to its retransmission give-up time ({@link TcpSocket#setMaxRetransmitTime}).</li>
  * </ul>
  */
 final class StackTcpSocket implements NetStreamSocket {
@@ -389,8 +390,8 @@ final class StackTcpSocket implements NetStreamSocket {
                     case Wsa.SO_SNDBUF -> {
                         return StackErrors.toWsa(socket.setSendBufferSize(clampBuffer(value)));
                     }
+                    case Wsa.SO_KEEPALIVE -> socket.setKeepAlive(value != 0, now());
                     default -> {
-                        // SO_KEEPALIVE included: the stack's TCP has no keep-alive timer.
                         return WsaError.WSAENOPROTOOPT;
                     }
                 }
@@ -398,6 +399,19 @@ final class StackTcpSocket implements NetStreamSocket {
             }
             if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY) {
                 socket.setNoDelay(value != 0);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && (name == Wsa.TCP_KEEPIDLE || name == Wsa.TCP_KEEPINTVL
+                    || name == Wsa.TCP_KEEPCNT)) {
+                // Times arrive in milliseconds (the provider's TcpOptions convention).
+                long idle = name == Wsa.TCP_KEEPIDLE ? value * 1_000_000L : socket.keepAliveIdle();
+                long interval = name == Wsa.TCP_KEEPINTVL ? value * 1_000_000L : socket.keepAliveInterval();
+                int count = name == Wsa.TCP_KEEPCNT ? value : socket.keepAliveCount();
+                return StackErrors.toWsa(socket.setKeepAliveParameters(idle, interval, count, now()));
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_MAXRT) {
+                // Milliseconds; -1: never give up on time; 0: the configured retry counts.
+                socket.setMaxRetransmitTime(value < 0 ? Long.MAX_VALUE : value * 1_000_000L);
                 return 0;
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
@@ -445,6 +459,7 @@ final class StackTcpSocket implements NetStreamSocket {
                     case Wsa.SO_REUSEADDR -> value.value = socket.reuseAddress() ? 1 : 0;
                     case Wsa.SO_RCVBUF -> value.value = socket.receiveBufferSize();
                     case Wsa.SO_SNDBUF -> value.value = socket.sendBufferSize();
+                    case Wsa.SO_KEEPALIVE -> value.value = socket.keepAlive() ? 1 : 0;
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }
