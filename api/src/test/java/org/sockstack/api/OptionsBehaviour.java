@@ -453,4 +453,83 @@ abstract class OptionsBehaviour {
         setInt(b, s, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
         return new long[] {c, s};
     }
+    // ------------------------------------------------------------------ SO_LINGER, SO_DONTLINGER
+
+    /** struct linger { u_short l_onoff; u_short l_linger; }. */
+    static int linger(int onoff, int seconds) {
+        return onoff | seconds << 16;
+    }
+
+    /** Reads until end of stream or an error: the octet count, or -(error) on an error. */
+    static long readAll(Winsock ws, long s) {
+        byte[] buf = new byte[16 * 1024];
+        long total = 0;
+        while (true) {
+            int n = ws.recv(s, buf, buf.length, 0);
+            if (n == 0) {
+                return total;
+            }
+            if (n == SOCKET_ERROR) {
+                return -ws.WSAGetLastError();
+            }
+            total += n;
+        }
+    }
+
+    @Test
+    void lingerWithTimeClosesGracefullyWhenThePeerTakesEverything() {
+        long[] p = connectedPair();
+        byte[] data = new byte[64 * 1024];
+        assertEquals(data.length, a.send(p[0], data, data.length, 0));
+        setInt(a, p[0], SOL_SOCKET, SO_LINGER, linger(1, 5));
+        assertEquals(linger(1, 5), getInt(a, p[0], SOL_SOCKET, SO_LINGER));
+        assertEquals(0, getInt(a, p[0], SOL_SOCKET, SO_DONTLINGER));
+        Thread reader = Thread.ofVirtual().start(() -> assertEquals(data.length, readAll(b, p[1])));
+        assertEquals(0, a.closesocket(p[0]), () -> "closesocket " + a.WSAGetLastError());
+        assertTrue(join(reader));
+    }
+
+    static boolean join(Thread t) {
+        try {
+            t.join(WAIT_MS * 2L);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return !t.isAlive();
+    }
+
+    @Test
+    void lingerWithTimeOnANonBlockingSocketWouldBlock() {
+        long[] p = connectedPair();
+        setInt(a, p[0], SOL_SOCKET, SO_LINGER, linger(1, 5));
+        IntRef nb = new IntRef(1);
+        assertEquals(0, a.ioctlsocket(p[0], FIONBIO, nb));
+        assertEquals(SOCKET_ERROR, a.closesocket(p[0]));
+        assertEquals(WSAEWOULDBLOCK, a.WSAGetLastError());
+        // The socket is still there: it works, and closes once lingering is off.
+        assertEquals(1, a.send(p[0], new byte[] {5}, 1, 0));
+        assertEquals(0, setOpt(a, p[0], SOL_SOCKET, SO_DONTLINGER, le(1)));
+        assertEquals(0, getInt(a, p[0], SOL_SOCKET, SO_LINGER) & 0xFFFF);
+        assertEquals(0, a.closesocket(p[0]));
+        assertEquals(1, readAll(b, p[1]));
+    }
+
+    @Test
+    void lingerWithZeroTimeResetsTheConnection() {
+        long[] p = connectedPair();
+        setInt(a, p[0], SOL_SOCKET, SO_LINGER, linger(1, 0));
+        assertEquals(0, a.closesocket(p[0]));
+        assertEquals(-WSAECONNRESET, readAll(b, p[1]));
+    }
+
+    @Test
+    void dontLingerSwitchesLingerKeepingTheTime() {
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(1, getInt(a, c, SOL_SOCKET, SO_DONTLINGER));
+        setInt(a, c, SOL_SOCKET, SO_LINGER, linger(0, 7));
+        assertEquals(0, setOpt(a, c, SOL_SOCKET, SO_DONTLINGER, le(0)));
+        assertEquals(linger(1, 7), getInt(a, c, SOL_SOCKET, SO_LINGER));
+        long u = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(WSAENOPROTOOPT, setOpt(a, u, SOL_SOCKET, SO_LINGER, le(linger(1, 1))));
+    }
 }

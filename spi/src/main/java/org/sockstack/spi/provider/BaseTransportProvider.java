@@ -319,9 +319,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     /**
      * WSPCloseSocket. SO_LINGER off (the default): a graceful close that finishes in the background;
-     * on with time 0: abortive (RST); on with a time on a non-blocking socket: WSAEWOULDBLOCK. (On a
-     * blocking socket the close does not wait for the linger time: the data drains in the
-     * background as with lingering off.)
+     * on with time 0: abortive (RST); on with a time on a non-blocking socket: WSAEWOULDBLOCK; on
+     * with a time on a blocking socket: the FIN goes out and the call waits until the peer has
+     * acknowledged everything or the time is up, then resets the connection if it is not
+     * (Winsock "Graceful Shutdown, Linger Options, and Socket Closure"). The wait needs a backend
+     * that can tell ({@link NetStreamSocket#sendDrained}); the host's JDK sockets cannot, so
+     * there the close returns at once and the kernel finishes in the background.
      */
     @Override
     public int closeSocket(long h, IntRef errno) {
@@ -329,6 +332,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         List<PendingOp> aborted = new ArrayList<>();
         Upcalls up;
         boolean abortive;
+        long lingerMillis;
         lock.lock();
         try {
             s = handles.get(h);
@@ -340,6 +344,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 return fail(errno, WsaError.WSAEWOULDBLOCK);
             }
             abortive = s.isStream() && s.lingerOn && s.lingerSeconds == 0;
+            lingerMillis = s.isStream() && s.lingerOn && s.lingerSeconds > 0 && s.connected && !s.nonBlocking
+                    ? s.lingerSeconds * 1000L : 0;
             up = upcalls;
             handles.remove(h);
             s.handleSet.remove(h);
@@ -363,13 +369,35 @@ public abstract class BaseTransportProvider implements TransportProvider {
             if (s.deferred != null) {
                 s.deferred.close(true);
             }
-            if (s.isStream()) {
+            if (s.isStream() && lingerMillis > 0) {
+                lingerClose(s.stream(), lingerMillis);
+            } else if (s.isStream()) {
                 s.stream().close(abortive);
             } else {
                 s.net.close();
             }
         }
         return 0;
+    }
+
+    /**
+     * SO_LINGER with a time: FIN now, then wait (checking every few milliseconds: the backends
+     * report no event for "acknowledged") until the peer acknowledged it all; reset if time ran out.
+     */
+    private static void lingerClose(NetStreamSocket net, long millis) {
+        net.shutdown(Wsa.SD_SEND);
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        boolean drained = net.sendDrained();
+        while (!drained && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            drained = net.sendDrained();
+        }
+        net.close(!drained);
     }
 
     /**

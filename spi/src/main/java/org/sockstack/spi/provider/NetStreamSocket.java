@@ -38,6 +38,15 @@ public interface NetStreamSocket extends NetSocket {
     /** SD_RECEIVE, SD_SEND (sends FIN) or SD_BOTH. */
     int shutdown(int how);
 
+    /**
+     * After {@link #shutdown} with SD_SEND: every octet sent and the FIN acknowledged by the peer
+     * (or the connection is gone), which a lingering closesocket waits for. A backend that cannot
+     * tell answers true, and the close does not wait.
+     */
+    default boolean sendDrained() {
+        return true;
+    }
+
     /** Graceful close (queued data, then FIN) or abortive (RST: SO_LINGER on with time 0). */
     void close(boolean abortive);
 }

@@ -46,6 +46,11 @@ final class StackTcpSocket implements NetStreamSocket {
     private boolean established;
     private int ttl = -1;
     private int tos;
+    /**
+     * An error (a reset) met after some octets were read: those octets are the answer of that
+     * call, the error the answer of the next (the stack hands it out only once).
+     */
+    private int deferredError;
 
     // The snapshot, written on the loop after every call and event.
     private volatile int readiness;
@@ -237,6 +242,11 @@ final class StackTcpSocket implements NetStreamSocket {
 
     /** Reads what is there: the push-back octets first, then straight from the stack. */
     private int take(ByteBuffer[] into, IntRef read) {
+        if (deferredError != 0 && pushback.length == 0) {
+            int e = deferredError;
+            deferredError = 0;
+            return e;
+        }
         int n = copyPushback(into, true);
         long now = now();
         for (ByteBuffer b : into) {
@@ -249,7 +259,11 @@ final class StackTcpSocket implements NetStreamSocket {
                 }
                 if (k < 0) {
                     read.value = n;
-                    return n > 0 ? 0 : StackErrors.toWsa(socket.lastError());
+                    int e = StackErrors.toWsa(socket.lastError());
+                    if (n > 0 && e != WsaError.WSAEWOULDBLOCK) {
+                        deferredError = e;
+                    }
+                    return n > 0 ? 0 : e;
                 }
                 n += k;
             }
@@ -354,6 +368,15 @@ final class StackTcpSocket implements NetStreamSocket {
     @Override
     public void close() {
         close(false);
+    }
+
+    /** RFC 9293 3.6: our FIN is acknowledged once past FIN-WAIT-1 / CLOSING / LAST-ACK. */
+    @Override
+    public boolean sendDrained() {
+        return call(() -> {
+            TcpState st = socket.state();
+            return st == TcpState.FIN_WAIT_2 || st == TcpState.TIME_WAIT || st == TcpState.CLOSED;
+        });
     }
 
     // ------------------------------------------------------------------ state and options
