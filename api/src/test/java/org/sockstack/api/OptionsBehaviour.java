@@ -532,4 +532,88 @@ abstract class OptionsBehaviour {
         long u = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
         assertEquals(WSAENOPROTOOPT, setOpt(a, u, SOL_SOCKET, SO_LINGER, le(linger(1, 1))));
     }
+    // ------------------------------------------------------------------ SO_REUSEADDR, SO_EXCLUSIVEADDRUSE
+
+    static final int DEFAULT = 0;
+    static final int REUSE = 1;
+    static final int EXCLUSIVE = 2;
+    static final String[] MODES = {"default", "SO_REUSEADDR", "SO_EXCLUSIVEADDRUSE"};
+
+    /**
+     * Microsoft's table ("Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE"; the same in "Sharing
+     * Transport Addresses"): rows are the second bind (default, SO_REUSEADDR, SO_EXCLUSIVEADDRUSE,
+     * each wildcard then specific), columns the first, in the same order. 0 is success (the
+     * table's CHECK cells succeed for sockets of one user).
+     */
+    static final int[][] EXPECTED = {
+        {WSAEADDRINUSE, 0, WSAEADDRINUSE, 0, WSAEADDRINUSE, 0},
+        {0, WSAEADDRINUSE, 0, WSAEACCES, WSAEACCES, WSAEADDRINUSE},
+        {WSAEACCES, 0, 0, 0, WSAEACCES, 0},
+        {0, WSAEACCES, 0, 0, WSAEACCES, WSAEACCES},
+        {WSAEADDRINUSE, WSAEADDRINUSE, WSAEADDRINUSE, WSAEADDRINUSE, WSAEADDRINUSE, WSAEADDRINUSE},
+        {0, WSAEADDRINUSE, 0, WSAEADDRINUSE, WSAEACCES, WSAEADDRINUSE},
+    };
+
+    long withMode(int type, int protocol, int mode) {
+        long s = socketOk(b, AF_INET, type, protocol);
+        if (mode == REUSE) {
+            setInt(b, s, SOL_SOCKET, SO_REUSEADDR, 1);
+        } else if (mode == EXCLUSIVE) {
+            setInt(b, s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+        }
+        return s;
+    }
+
+    int bindError(long s, boolean wildcard, int port) {
+        InetAddress addr = wildcard ? Worlds.ip("0.0.0.0") : world.addrB();
+        return b.bind(s, sin(addr, port)) == 0 ? 0 : b.WSAGetLastError();
+    }
+
+    void bindMatrix(int type, int protocol) {
+        StringBuilder wrong = new StringBuilder();
+        for (int row = 0; row < 6; row++) {
+            for (int col = 0; col < 6; col++) {
+                long first = withMode(type, protocol, col / 2);
+                assertEquals(0, bindError(first, col % 2 == 0, 0));
+                int port = port(b, first);
+                long second = withMode(type, protocol, row / 2);
+                int got = bindError(second, row % 2 == 0, port);
+                if (got != EXPECTED[row][col]) {
+                    wrong.append(String.format("%n second %s %s after first %s %s: %d, expected %d",
+                            MODES[row / 2], row % 2 == 0 ? "wildcard" : "specific",
+                            MODES[col / 2], col % 2 == 0 ? "wildcard" : "specific", got, EXPECTED[row][col]));
+                }
+                b.closesocket(first);
+                b.closesocket(second);
+            }
+        }
+        assertEquals("", wrong.toString());
+    }
+
+    @Test
+    void secondTcpBindFollowsWindowsSharingTable() {
+        bindMatrix(SOCK_STREAM, IPPROTO_TCP);
+    }
+
+    @Test
+    void secondUdpBindFollowsWindowsSharingTable() {
+        bindMatrix(SOCK_DGRAM, IPPROTO_UDP);
+    }
+
+    @Test
+    void reuseAndExclusiveExcludeEachOther() {
+        long s = socketOk(b, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        setInt(b, s, SOL_SOCKET, SO_REUSEADDR, 1);
+        assertEquals(WSAEINVAL, setOpt(b, s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, le(1)));
+        setInt(b, s, SOL_SOCKET, SO_REUSEADDR, 0);
+        setInt(b, s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+        assertEquals(WSAEINVAL, setOpt(b, s, SOL_SOCKET, SO_REUSEADDR, le(1)));
+        assertEquals(1, getInt(b, s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE));
+        assertEquals(0, getInt(b, s, SOL_SOCKET, SO_REUSEADDR));
+        // Two different specific addresses never conflict: the wildcard and loopback/B differ
+        // only through the wildcard, so an exclusive wildcard bind keeps the whole port.
+        assertEquals(0, bindError(s, true, 0));
+        long t = withMode(SOCK_DGRAM, IPPROTO_UDP, REUSE);
+        assertEquals(WSAEACCES, bindError(t, false, port(b, s)));
+    }
 }

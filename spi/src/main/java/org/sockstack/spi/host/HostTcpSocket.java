@@ -422,7 +422,14 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
         try {
             if (level == Wsa.SOL_SOCKET) {
                 switch (name) {
-                    case Wsa.SO_REUSEADDR -> reuseAddress = value != 0;
+                    case Wsa.SO_REUSEADDR -> {
+                        // Kept for the bind; set at once as well, for a bound socket whose port
+                        // the provider lets another socket share (its AddressSharing rules).
+                        reuseAddress = value != 0;
+                        if (channel.isOpen()) {
+                            channel.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+                        }
+                    }
                     case Wsa.SO_RCVBUF -> channel.setOption(StandardSocketOptions.SO_RCVBUF, Math.max(1, value));
                     case Wsa.SO_SNDBUF -> channel.setOption(StandardSocketOptions.SO_SNDBUF, Math.max(1, value));
                     case Wsa.SO_KEEPALIVE -> channel.setOption(StandardSocketOptions.SO_KEEPALIVE, value != 0);

@@ -80,6 +80,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         boolean sendShut;
         boolean receiveShut;
         boolean exclusive;
+        /** SO_REUSEADDR as the application set it (the backend's flag follows {@link AddressSharing}). */
+        boolean reuseAddr;
         boolean udpConnReset = true;
         int soError;
         int rcvTimeout;
@@ -472,6 +474,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s.bound()) {
             return fail(errno, WsaError.WSAEINVAL);
         }
+        int shared = checkSharing(s, a);
+        if (shared != 0) {
+            return fail(errno, shared);
+        }
         int e = s.net.bind(a);
         if (e != 0) {
             return fail(errno, e);
@@ -480,6 +486,58 @@ public abstract class BaseTransportProvider implements TransportProvider {
             armWrite(s);
         }
         return 0;
+    }
+
+    /**
+     * Windows' bind-conflict rules ({@link AddressSharing}) against this provider's other sockets
+     * of the same family, type and protocol on the same port: 0, WSAEADDRINUSE or WSAEACCES. Where
+     * the rules let two sockets share, the backend's own SO_REUSEADDR is set on both, so that
+     * its (BSD) rules let the bind through.
+     */
+    private int checkSharing(Sock s, InetSocketAddress a) {
+        if (a.getPort() == 0 || s.isRaw()) {
+            return 0;
+        }
+        List<Sock> others = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Sock t : handles.values()) {
+                if (t != s && !t.closed && !others.contains(t) && t.info.addressFamily() == s.info.addressFamily()
+                        && t.info.socketType() == s.info.socketType() && t.info.protocol() == s.info.protocol()) {
+                    others.add(t);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        boolean wild = a.getAddress().isAnyLocalAddress();
+        List<Sock> sharers = new ArrayList<>();
+        for (Sock t : others) {
+            InetSocketAddress b = t.net.localAddress();
+            if (b == null || b.getPort() != a.getPort()) {
+                continue;
+            }
+            boolean tWild = b.getAddress().isAnyLocalAddress();
+            if (!wild && !tWild && !b.getAddress().equals(a.getAddress())) {
+                continue; // two different specific addresses share nothing
+            }
+            int e = AddressSharing.secondBind(sharingMode(t), tWild, sharingMode(s), wild);
+            if (e != 0) {
+                return e;
+            }
+            sharers.add(t);
+        }
+        if (!sharers.isEmpty()) {
+            sharers.add(s);
+            for (Sock t : sharers) {
+                t.net.setOption(Wsa.SOL_SOCKET, Wsa.SO_REUSEADDR, 1);
+            }
+        }
+        return 0;
+    }
+
+    private static int sharingMode(Sock s) {
+        return s.exclusive ? AddressSharing.EXCLUSIVE : s.reuseAddr ? AddressSharing.REUSE : AddressSharing.DEFAULT;
     }
 
     /** WSPListen: stream sockets only (WSAEOPNOTSUPP otherwise); the socket must be bound. */
@@ -1727,8 +1785,17 @@ public abstract class BaseTransportProvider implements TransportProvider {
                     s.sndTimeout = v;
                     return 0;
                 }
-                case Wsa.SO_EXCLUSIVEADDRUSE -> {
-                    s.exclusive = v != 0;
+                case Wsa.SO_EXCLUSIVEADDRUSE, Wsa.SO_REUSEADDR -> {
+                    // The two options exclude each other (WSAEINVAL for the second, as Windows).
+                    boolean on = v != 0;
+                    if (on && (name == Wsa.SO_REUSEADDR ? s.exclusive : s.reuseAddr)) {
+                        return fail(errno, WsaError.WSAEINVAL);
+                    }
+                    if (name == Wsa.SO_REUSEADDR) {
+                        s.reuseAddr = on;
+                    } else {
+                        s.exclusive = on;
+                    }
                     return 0;
                 }
                 default -> { }
@@ -1822,6 +1889,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
             v = s.sndTimeout;
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_EXCLUSIVEADDRUSE) {
             v = s.exclusive ? 1 : 0;
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_REUSEADDR) {
+            v = s.reuseAddr ? 1 : 0;
         } else if (level == Wsa.SOL_SOCKET && (name == Wsa.SO_LINGER || name == Wsa.SO_DONTLINGER)) {
             if (!s.isStream()) {
                 return fail(errno, WsaError.WSAENOPROTOOPT);
