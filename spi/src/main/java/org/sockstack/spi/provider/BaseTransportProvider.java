@@ -1792,6 +1792,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
                         return fail(errno, WsaError.WSAEINVAL);
                     }
                     if (name == Wsa.SO_REUSEADDR) {
+                        // Between processes the backend's own rules decide (the host kernel's).
+                        int e = s.net.setOption(level, name, on ? 1 : 0);
+                        if (e != 0) {
+                            return fail(errno, e);
+                        }
                         s.reuseAddr = on;
                     } else {
                         s.exclusive = on;
