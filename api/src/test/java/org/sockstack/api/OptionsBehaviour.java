@@ -616,4 +616,142 @@ abstract class OptionsBehaviour {
         long t = withMode(SOCK_DGRAM, IPPROTO_UDP, REUSE);
         assertEquals(WSAEACCES, bindError(t, false, port(b, s)));
     }
+    // ------------------------------------------------------------------ interface and address ioctls
+
+    static int le32(byte[] v, int off) {
+        return (v[off] & 0xFF) | (v[off + 1] & 0xFF) << 8 | (v[off + 2] & 0xFF) << 16 | (v[off + 3] & 0xFF) << 24;
+    }
+
+    /** The IPv4 address of a sockaddr_in at {@code off}. */
+    static InetAddress sinAddr(byte[] v, int off) {
+        assertEquals(AF_INET, (v[off] & 0xFF) | (v[off + 1] & 0xFF) << 8);
+        return Worlds.ip((v[off + 4] & 0xFF) + "." + (v[off + 5] & 0xFF) + "." + (v[off + 6] & 0xFF) + "."
+                + (v[off + 7] & 0xFF));
+    }
+
+    @Test
+    void interfaceListHasTheLocalAddressWithFlagsAndNetmask() {
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        byte[] out = new byte[76 * 64];
+        IntRef n = new IntRef();
+        assertEquals(0, a.WSAIoctl(s, SIO_GET_INTERFACE_LIST, (byte[]) null, out, n, null, null), () -> "" + a.WSAGetLastError());
+        assertTrue(n.value > 0 && n.value % 76 == 0, "" + n.value);
+        boolean found = false;
+        for (int off = 0; off < n.value; off += 76) {
+            if (sinAddr(out, off + 4).equals(world.addrA())) {
+                found = true;
+                int flags = le32(out, off);
+                assertEquals(1, flags & 1, "IFF_UP");
+                InetAddress mask = sinAddr(out, off + 4 + 48);
+                boolean loopback = world.addrA().isLoopbackAddress();
+                assertEquals(loopback ? 4 : 0, flags & 4, "IFF_LOOPBACK");
+                assertEquals(Worlds.ip(loopback ? "255.0.0.0" : "255.255.255.0"), mask);
+            }
+        }
+        assertTrue(found);
+        assertEquals(SOCKET_ERROR, a.WSAIoctl(s, SIO_GET_INTERFACE_LIST, (byte[]) null, new byte[75], n, null, null));
+        assertEquals(WSAEFAULT, a.WSAGetLastError());
+    }
+
+    @Test
+    void addressListQueryListsTheLocalAddresses() {
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        byte[] out = new byte[4096];
+        IntRef n = new IntRef();
+        assertEquals(0, a.WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, (byte[]) null, out, n, null, null), () -> "" + a.WSAGetLastError());
+        int count = le32(out, 0);
+        assertTrue(count >= 1);
+        assertEquals(8 + count * (16 + 16), n.value);
+        boolean found = false;
+        for (int i = 0; i < count; i++) {
+            assertEquals(16, le32(out, 8 + 16 * i + 8));
+            found |= sinAddr(out, le32(out, 8 + 16 * i)).equals(world.addrA());
+        }
+        assertTrue(found);
+        assertEquals(SOCKET_ERROR, a.WSAIoctl(s, SIO_ADDRESS_LIST_QUERY, (byte[]) null, new byte[8], n, null, null));
+        assertEquals(WSAEFAULT, a.WSAGetLastError());
+    }
+
+    @Test
+    void routingInterfaceQueryGivesTheSourceAddress() {
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        byte[] out = new byte[16];
+        IntRef n = new IntRef();
+        assertEquals(0, a.WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, sin(world.addrB(), 80).bytes(), out, n, null, null),
+                () -> "" + a.WSAGetLastError());
+        assertEquals(16, n.value);
+        assertEquals(world.addrA(), sinAddr(out, 0));
+        assertEquals(SOCKET_ERROR, a.WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, (byte[]) null, out, n, null, null));
+        assertEquals(WSAEFAULT, a.WSAGetLastError());
+        assertEquals(SOCKET_ERROR, a.WSAIoctl(s, SIO_ROUTING_INTERFACE_QUERY, sin(world.addrB(), 80).bytes(),
+                new byte[8], n, null, null));
+        assertEquals(WSAEFAULT, a.WSAGetLastError());
+    }
+
+    @Test
+    void addressListChangeOnANonBlockingSocketWouldBlock() {
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(0, a.ioctlsocket(s, FIONBIO, new IntRef(1)));
+        assertEquals(SOCKET_ERROR, a.WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, (byte[]) null, (byte[]) null, new IntRef(), null, null));
+        assertEquals(WSAEWOULDBLOCK, a.WSAGetLastError());
+    }
+
+    @Test
+    void fionreadAndSiocatmark() {
+        long r = socketOk(b, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(0, b.bind(r, sin(world.addrB(), 0)));
+        long s = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(5, a.sendto(s, new byte[5], 5, 0, sin(world.addrB(), port(b, r))));
+        assertEquals(3, a.sendto(s, new byte[3], 3, 0, sin(world.addrB(), port(b, r))));
+        IntRef v = new IntRef();
+        for (int i = 0; i < 100 && v.value < 8; i++) {
+            assertEquals(0, b.ioctlsocket(r, FIONREAD, v));
+            Thread.onSpinWait();
+        }
+        long deadline = System.nanoTime() + WAIT_MS * 1_000_000L;
+        while (v.value < 8 && System.nanoTime() < deadline) {
+            assertEquals(0, b.ioctlsocket(r, FIONREAD, v));
+        }
+        // Windows: FIONREAD on a datagram socket counts every queued octet.
+        assertEquals(8, v.value);
+        assertEquals(0, b.ioctlsocket(r, SIOCATMARK, v));
+        assertEquals(1, v.value);
+    }
+
+    @Test
+    void ipLevelOptionsReadBack() {
+        long u = socketOk(a, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        setInt(a, u, IPPROTO_IP, IP_TTL, 17);
+        assertEquals(17, getInt(a, u, IPPROTO_IP, IP_TTL));
+        setInt(a, u, IPPROTO_IP, IP_TOS, 0x10);
+        assertEquals(0x10, getInt(a, u, IPPROTO_IP, IP_TOS));
+        setInt(a, u, IPPROTO_IP, IP_DONTFRAGMENT, 1);
+        assertEquals(1, getInt(a, u, IPPROTO_IP, IP_DONTFRAGMENT));
+        setInt(a, u, IPPROTO_IP, IP_PKTINFO, 1);
+        assertEquals(1, getInt(a, u, IPPROTO_IP, IP_PKTINFO));
+        assertEquals(WSAEINVAL, setOpt(a, u, IPPROTO_IP, IP_TTL, le(256)));
+        long t = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        setInt(a, t, IPPROTO_IP, IP_TTL, 33);
+        assertEquals(33, getInt(a, t, IPPROTO_IP, IP_TTL));
+    }
+
+    @Test
+    void ipv6MembershipErrors() {
+        long v6 = socketOk(b, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+        byte[] notMulticast = new byte[20];
+        notMulticast[15] = 1; // ::1
+        assertEquals(WSAEINVAL, setOpt(b, v6, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, notMulticast));
+        assertEquals(WSAEFAULT, b.setsockopt(v6, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, new byte[20], 19) == 0 ? 0
+                : b.WSAGetLastError());
+        byte[] group = new byte[20];
+        group[0] = (byte) 0xFF;
+        group[1] = 0x15;
+        group[15] = 7;
+        assertEquals(WSAEADDRNOTAVAIL, setOpt(b, v6, IPPROTO_IPV6, IPV6_DROP_MEMBERSHIP, group));
+        assertEquals(0, getInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_IF));
+        setInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, 3);
+        assertEquals(3, getInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS));
+        setInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
+        assertEquals(0, getInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_LOOP));
+    }
 }

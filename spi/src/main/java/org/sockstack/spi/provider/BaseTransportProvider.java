@@ -53,6 +53,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
     private final Map<Long, Sock> handles = new HashMap<>();
     private final Map<Long, Sock> duplicates = new HashMap<>();
     private final AtomicLong dupKeys = new AtomicLong(1);
+    /** Counts the backend's address changes (SIO_ADDRESS_LIST_CHANGE). */
+    private final AtomicLong addressVersion = new AtomicLong();
+    private volatile boolean watchingAddresses;
     private int startups;
     private Upcalls upcalls;
 
@@ -113,6 +116,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         /** The group a WSAJoinLeaf with JL_SENDER_ONLY or JL_BOTH made the default destination. */
         InetSocketAddress leafTarget;
         boolean leafReceiveOnly;
+        /** A SIO_ADDRESS_LIST_CHANGE was asked for: FD_ADDRESS_LIST_CHANGE fires at the next change. */
+        boolean addressChangeArmed;
         // overlapped operations waiting for readiness, in posting order
         final ArrayDeque<PendingOp> pending = new ArrayDeque<>();
         boolean workerRunning;
@@ -1948,8 +1953,57 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s == null) {
             return Wsa.SOCKET_ERROR;
         }
+        if (code == Wsa.SIO_ADDRESS_LIST_CHANGE) {
+            return addressListChange(h, s, bytesReturned, ov, cr, thread, errno);
+        }
         Op op = () -> control(s, h, code, in, out);
         return run(h, s, op, bytesReturned, null, ov, cr, thread, 0, 0, errno);
+    }
+
+    /**
+     * SIO_ADDRESS_LIST_CHANGE: completes at the next change of the local address list. Blocking,
+     * the call waits; overlapped, it completes then; non-blocking, it answers WSAEWOULDBLOCK and
+     * arms FD_ADDRESS_LIST_CHANGE for WSAEventSelect / WSAAsyncSelect. The stack backend reports
+     * every address its stack assigns; the host backend polls the JDK's interface list
+     * ({@link NetBackend#watchAddresses}).
+     */
+    private int addressListChange(long h, Sock s, IntRef bytesReturned, Overlapped ov, CompletionRoutine cr,
+                                  Thread thread, IntRef errno) {
+        synchronized (addressVersion) {
+            if (!watchingAddresses) {
+                if (!backend.watchAddresses(this::addressesChanged)) {
+                    return fail(errno, WsaError.WSAEOPNOTSUPP);
+                }
+                watchingAddresses = true;
+            }
+        }
+        long asked = addressVersion.get();
+        lock.lock();
+        try {
+            s.addressChangeArmed = true;
+        } finally {
+            lock.unlock();
+        }
+        Op op = () -> addressVersion.get() != asked ? new Attempt(0, 0, 0) : Attempt.WOULD_BLOCK;
+        return run(h, s, op, bytesReturned, null, ov, cr, thread, 0, 0, errno);
+    }
+
+    /** The backend's address list changed (any thread): waiters re-check, armed events fire. */
+    private void addressesChanged() {
+        addressVersion.incrementAndGet();
+        lock.lock();
+        try {
+            for (Sock s : new java.util.HashSet<>(handles.values())) {
+                if (s.addressChangeArmed && (s.selectedEvents & Wsa.FD_ADDRESS_LIST_CHANGE) != 0) {
+                    s.addressChangeArmed = false;
+                    signal(s, Wsa.FD_ADDRESS_LIST_CHANGE_BIT, 0);
+                }
+            }
+            generation++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Attempt control(Sock s, long h, int code, byte[] in, byte[] out) {
@@ -1998,6 +2052,18 @@ public abstract class BaseTransportProvider implements TransportProvider {
                     out[i] = (byte) (h >>> (8 * i));
                 }
                 return new Attempt(0, 8, 0);
+            }
+            case Wsa.SIO_GET_INTERFACE_LIST -> {
+                InterfaceControl.Result r = InterfaceControl.interfaceList(backend, s.info.addressFamily(), out);
+                return new Attempt(r.error(), r.bytes(), 0);
+            }
+            case Wsa.SIO_ADDRESS_LIST_QUERY -> {
+                InterfaceControl.Result r = InterfaceControl.addressList(backend, s.info.addressFamily(), out);
+                return new Attempt(r.error(), r.bytes(), 0);
+            }
+            case Wsa.SIO_ROUTING_INTERFACE_QUERY -> {
+                InterfaceControl.Result r = InterfaceControl.routingInterface(backend, s.info.addressFamily(), in, out);
+                return new Attempt(r.error(), r.bytes(), 0);
             }
             case Wsa.SIO_KEEPALIVE_VALS -> {
                 int e = s.tcp.keepAliveVals(s.net, in);
