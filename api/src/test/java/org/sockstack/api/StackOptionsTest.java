@@ -45,4 +45,56 @@ class StackOptionsTest extends OptionsBehaviour {
         setInt(b, s, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
         assertEquals(-WSAECONNRESET, readAll(b, s));
     }
+    /**
+     * SIO_ADDRESS_LIST_CHANGE, overlapped: pending until the stack is given a new address, then
+     * complete; a blocking one waits the same way. (A stack of its own: the test adds the address.)
+     */
+    @org.junit.jupiter.api.Test
+    void addressListChangeCompletesWhenTheStackGetsAnAddress() throws Exception {
+        org.sockstack.stack.loop.EventLoop loop = new org.sockstack.stack.loop.EventLoop("chg",
+                org.sockstack.stack.loop.Clock.system());
+        org.sockstack.stack.Stack stack = new org.sockstack.stack.Stack(loop,
+                org.sockstack.stack.StackConfig.defaults("chg").withSeed(3));
+        org.sockstack.stack.device.ChannelDevice dev = new org.sockstack.stack.device.ChannelDevice("chg0",
+                org.sockstack.stack.wire.MacAddress.parse("02:00:00:00:0c:01"), 1500);
+        org.sockstack.stack.iface.NetworkInterface iface = stack.addInterface(dev);
+        loop.start();
+        org.sockstack.spi.catalog.Catalog c = new org.sockstack.spi.catalog.Catalog();
+        c.installProvider(org.sockstack.spi.stack.StackProvider.PROVIDER_ID,
+                org.sockstack.spi.stack.StackProvider.Factory.class.getName(),
+                org.sockstack.spi.stack.StackProvider.entries());
+        Winsock ws = new Winsock(new org.sockstack.spi.Ws2Process(c, new org.sockstack.spi.ProviderRegistry(false)
+                .register(new org.sockstack.spi.stack.StackProvider.Factory(stack))));
+        try {
+            assertEquals(0, ws.WSAStartup(makeVersion(2, 2), new org.sockstack.spi.WsaData()));
+            long s = socketOk(ws, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+            org.sockstack.spi.provider.Overlapped ov = new org.sockstack.spi.provider.Overlapped(
+                    new org.sockstack.spi.provider.WsaEvent());
+            assertEquals(SOCKET_ERROR, ws.WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, (byte[]) null, (byte[]) null,
+                    new IntRef(), ov, null));
+            assertEquals(WSA_IO_PENDING, ws.WSAGetLastError());
+            assertEquals(false, ov.await(200));
+            loop.submit(() -> stack.addIpv4Address(iface,
+                    org.sockstack.stack.wire.Ipv4Address.parse("198.51.100.1"), 24)).join();
+            assertTrue(ov.await(WAIT_MS));
+            assertEquals(0, ov.status());
+
+            Thread adder = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                loop.submit(() -> stack.addIpv4Address(iface,
+                        org.sockstack.stack.wire.Ipv4Address.parse("198.51.100.2"), 24)).join();
+            });
+            assertEquals(0, ws.WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, (byte[]) null, (byte[]) null, new IntRef(),
+                    null, null), () -> "blocking: " + ws.WSAGetLastError());
+            adder.join();
+        } finally {
+            Worlds.cleanupAll(ws);
+            loop.close();
+            dev.close();
+        }
+    }
 }
