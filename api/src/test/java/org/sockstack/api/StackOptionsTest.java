@@ -97,4 +97,52 @@ class StackOptionsTest extends OptionsBehaviour {
             dev.close();
         }
     }
+
+    /** WSAConnect's flow specs are checked: WSA_QOS_* for what the stack cannot offer. */
+    @org.junit.jupiter.api.Test
+    void wsaConnectChecksFlowSpecs() {
+        long l = listener();
+        int p = port(b, l);
+        int[][] cases = {
+            {1000, 1000, -1, 99, WSA_QOS_ESERVICETYPE},
+            {1000, 1000, -1, 0x0A, WSA_QOS_ESERVICETYPE},      // SERVICETYPE_NETWORK_CONTROL
+            {1000, 1000, 500, 2, WSA_QOS_EFLOWSPEC},           // peak below the token rate
+            {-1, 1000, -1, 3, WSA_QOS_EFLOWSPEC},              // guaranteed without a rate
+            {1000, -7, -1, 2, WSA_QOS_EFLOWSPEC},
+        };
+        for (int[] k : cases) {
+            long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            assertEquals(SOCKET_ERROR, a.WSAConnect(c, sin(world.addrB(), p), null, null, qos(k[0], k[1], k[2], k[3]),
+                    null));
+            assertEquals(k[4], a.WSAGetLastError(), java.util.Arrays.toString(k));
+        }
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        org.sockstack.spi.provider.Qos withObjects = new org.sockstack.spi.provider.Qos(null, null, new byte[] {1});
+        assertEquals(SOCKET_ERROR, a.WSAConnect(c, sin(world.addrB(), p), null, null, withObjects, null));
+        assertEquals(WSA_QOS_EPROVSPECBUF, a.WSAGetLastError());
+        assertEquals(SOCKET_ERROR, a.WSAConnect(c, sin(world.addrB(), p), null, null, null, qos(1000, 1000, -1, 1)));
+        assertEquals(WSAEOPNOTSUPP, a.WSAGetLastError());
+    }
+
+    /**
+     * A controlled-load flow spec of 20000 octets/s with a 4000-octet bucket paces a blocking send
+     * of 24000 octets: the bucket's 4000 at once, the other 20000 over about one second.
+     */
+    @org.junit.jupiter.api.Test
+    void sendingFlowSpecPacesTheSends() {
+        long l = listener();
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.WSAConnect(c, sin(world.addrB(), port(b, l)), null, null, qos(20_000, 4000, -1, 2), null),
+                () -> "WSAConnect " + a.WSAGetLastError());
+        long s = b.accept(l, null);
+        setInt(b, s, SOL_SOCKET, SO_RCVTIMEO, WAIT_MS);
+        Thread reader = Thread.ofVirtual().start(() -> assertEquals(24_000, readAll(b, s)));
+        byte[] data = new byte[24_000];
+        long start = System.nanoTime();
+        assertEquals(data.length, a.send(c, data, data.length, 0), () -> "send " + a.WSAGetLastError());
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms >= 900 && ms < 4000, () -> "24000 octets at 20000/s after a 4000 burst took " + ms + " ms");
+        assertEquals(0, a.closesocket(c));
+        assertTrue(join(reader));
+    }
 }

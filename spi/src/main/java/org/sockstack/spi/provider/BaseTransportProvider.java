@@ -740,9 +740,26 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s.connecting) {
             return fail(errno, s.nonBlocking ? WsaError.WSAEALREADY : WsaError.WSAEINVAL);
         }
-        if (sqos != null || gqos != null) {
-            // No entry is XP1_QOS_SUPPORTED: a flow specification cannot be satisfied.
+        if (gqos != null) {
+            // Socket groups are not offered, so neither is group QoS.
             return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (sqos != null) {
+            // QosPolicy: checked alike for every backend; the sending flow spec becomes send
+            // pacing where the backend can (the stack), else WSAEOPNOTSUPP (the host).
+            int q = s.stream().setSendPacing(null);
+            if (q == 0) {
+                q = QosPolicy.validate(sqos);
+            }
+            if (q != 0) {
+                return fail(errno, q);
+            }
+            if (QosPolicy.paces(sqos.sending())) {
+                int e = s.stream().setSendPacing(sqos.sending());
+                if (e != 0) {
+                    return fail(errno, e);
+                }
+            }
         }
         if (a.getAddress().isAnyLocalAddress() || a.getPort() == 0) {
             return fail(errno, WsaError.WSAEADDRNOTAVAIL);

@@ -47,6 +47,15 @@ public interface NetStreamSocket extends NetSocket {
         return true;
     }
 
+    /**
+     * QoS: paces sends by the token bucket of {@code sending} (TokenRate, TokenBucketSize,
+     * PeakBandwidth, MaxSduSize; {@link QosPolicy#paces} holds); null removes the pacing.
+     * WSAEOPNOTSUPP if the backend has no QoS (the default).
+     */
+    default int setSendPacing(Qos.Flowspec sending) {
+        return org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
+    }
+
     /** Graceful close (queued data, then FIN) or abortive (RST: SO_LINGER on with time 0). */
     void close(boolean abortive);
 }

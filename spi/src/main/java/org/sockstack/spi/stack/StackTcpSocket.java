@@ -51,6 +51,9 @@ final class StackTcpSocket implements NetStreamSocket {
      * call, the error the answer of the next (the stack hands it out only once).
      */
     private int deferredError;
+    /** QoS send pacing (WSAConnect's sending flow spec), or null. */
+    private TokenBucket pacing;
+    private org.sockstack.stack.loop.Timer pacingTimer;
 
     // The snapshot, written on the loop after every call and event.
     private volatile int readiness;
@@ -187,10 +190,37 @@ final class StackTcpSocket implements NetStreamSocket {
 
     // ------------------------------------------------------------------ data
 
+    /**
+     * QoS: a token bucket in front of the stack's send buffer (RFC 2215 2). The bucket runs on the
+     * stack's clock; when it is empty a timer on the loop says "writable" again once tokens return.
+     */
+    @Override
+    public int setSendPacing(org.sockstack.spi.provider.Qos.Flowspec f) {
+        return call(() -> {
+            if (f == null) {
+                pacing = null;
+                return 0;
+            }
+            long peak = f.peakBandwidth() > 0 ? f.peakBandwidth() : 0;
+            long sdu = f.maxSduSize() > 0 ? f.maxSduSize() : Math.min(f.tokenBucketSize(), 1500);
+            pacing = new TokenBucket(f.tokenRate(), f.tokenBucketSize(), peak, sdu, now());
+            if (pacingTimer == null) {
+                pacingTimer = backend.stack().loop().timers().newTimer("qos-pacing", t -> {
+                    refresh();
+                    listener.run();
+                });
+            }
+            return 0;
+        });
+    }
+
     @Override
     public int send(ByteBuffer[] data, IntRef written) {
         return call(() -> {
             long now = now();
+            if (pacing != null) {
+                return sendPaced(data, written, now);
+            }
             int total = 0;
             for (ByteBuffer b : data) {
                 while (b.hasRemaining()) {
@@ -209,6 +239,37 @@ final class StackTcpSocket implements NetStreamSocket {
             written.value = total;
             return 0;
         });
+    }
+
+    /** A send under QoS: no more than the bucket allows now (WSAEWOULDBLOCK while it is empty). */
+    private int sendPaced(ByteBuffer[] data, IntRef written, long now) {
+        long allowed = pacing.available(now);
+        int total = 0;
+        for (ByteBuffer b : data) {
+            while (b.hasRemaining() && total < allowed) {
+                int take = (int) Math.min(b.remaining(), allowed - total);
+                ByteBuffer part = b.slice(b.position(), take);
+                int n = sendOne(part, now);
+                if (n < 0) {
+                    break;
+                }
+                b.position(b.position() + n);
+                total += n;
+                if (n < take) {
+                    break;
+                }
+            }
+        }
+        pacing.consume(total);
+        written.value = total;
+        if (total == 0) {
+            if (allowed == 0) {
+                pacingTimer.schedule(pacing.nextAvailable(now));
+                return WsaError.WSAEWOULDBLOCK;
+            }
+            return sendError(socket.lastError());
+        }
+        return 0;
     }
 
     /** Queues what fits of {@code b}, advancing its position: the count, or -1. */
