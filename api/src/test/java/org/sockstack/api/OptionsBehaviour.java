@@ -409,6 +409,20 @@ abstract class OptionsBehaviour {
     }
 
     @Test
+    void acceptedSocketsInheritKeepAlive() {
+        long l = socketOk(b, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        setInt(b, l, IPPROTO_TCP, TCP_KEEPIDLE, 40);
+        setInt(b, l, SOL_SOCKET, SO_KEEPALIVE, 1);
+        assertEquals(0, b.bind(l, sin(world.addrB(), 0)));
+        assertEquals(0, b.listen(l, 1));
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c, sin(world.addrB(), port(b, l))));
+        long s = b.accept(l, null);
+        assertEquals(1, getInt(b, s, SOL_SOCKET, SO_KEEPALIVE));
+        assertEquals(40, getInt(b, s, IPPROTO_TCP, TCP_KEEPIDLE));
+    }
+
+    @Test
     void sioKeepAliveValsSetsTheTimesInMilliseconds() {
         long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
         assertEquals(0, ioctl(a, c, SIO_KEEPALIVE_VALS, le(1, 2500, 1500)));
@@ -748,5 +762,10 @@ abstract class OptionsBehaviour {
         assertEquals(3, getInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_HOPS));
         setInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0);
         assertEquals(0, getInt(b, v6, IPPROTO_IPV6, IPV6_MULTICAST_LOOP));
+        assertEquals(0, getInt(b, v6, IPPROTO_IPV6, IPV6_PKTINFO));
+        setInt(b, v6, IPPROTO_IPV6, IPV6_PKTINFO, 1);
+        assertEquals(1, getInt(b, v6, IPPROTO_IPV6, IPV6_PKTINFO));
+        long v4 = socketOk(b, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        assertEquals(WSAEINVAL, setOpt(b, v4, IPPROTO_IPV6, IPV6_PKTINFO, le(1)));
     }
 }

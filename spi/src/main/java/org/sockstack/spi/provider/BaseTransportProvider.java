@@ -655,6 +655,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         reEnable(s, Wsa.FD_ACCEPT);
         Sock c = new Sock(child, s.info, s.overlappedCapable);
         c.connected = true;
+        c.tcp.inherit(child, s.tcp);
         child.setListener(() -> onReadiness(c));
         lock.lock();
         try {
@@ -1716,7 +1717,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_DONTFRAGMENT
                 || name == Wsa.IP_HDRINCL || name == Wsa.IP_PKTINFO)
                 || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY
-                || level == Wsa.IPPROTO_IPV6 && (name == Wsa.IPV6_V6ONLY || name == Wsa.IPV6_MULTICAST_LOOP);
+                || level == Wsa.IPPROTO_IPV6 && (name == Wsa.IPV6_V6ONLY || name == Wsa.IPV6_MULTICAST_LOOP
+                || name == Wsa.IPV6_PKTINFO);
     }
 
     /** Options the backend implements; the others are kept here. */
@@ -1740,7 +1742,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
                 || name == Wsa.SO_OOBINLINE || name == Wsa.SO_GROUP_PRIORITY
                 || name == Wsa.SO_CONDITIONAL_ACCEPT && s.isStream())
-                || level == Wsa.IPPROTO_IP && (name == Wsa.IP_DONTFRAGMENT || name == Wsa.IP_PKTINFO);
+                || level == Wsa.IPPROTO_IP && (name == Wsa.IP_DONTFRAGMENT || name == Wsa.IP_PKTINFO)
+                || level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_PKTINFO && !s.isStream();
     }
 
     private static boolean knownLevel(int level) {

@@ -120,6 +120,37 @@ final class TcpOptions {
         return 0;
     }
 
+    /**
+     * An accepted socket takes the listener's settings (Windows: options set on the listening
+     * socket carry over); keep-alive is pushed to the new connection's backend socket.
+     */
+    void inherit(NetSocket child, TcpOptions listener) {
+        boolean on;
+        int idle;
+        int interval;
+        int n;
+        int rt;
+        synchronized (listener) {
+            on = listener.keepAlive;
+            idle = listener.idleMs;
+            interval = listener.intervalMs;
+            n = listener.count;
+            rt = listener.maxRt;
+        }
+        synchronized (this) {
+            idleMs = idle;
+            intervalMs = interval;
+            count = n;
+            if (on) {
+                apply(child, true, idle, interval, n);
+            }
+            if (rt != MAXRT_DEFAULT && child.setOption(Wsa.IPPROTO_TCP, Wsa.TCP_MAXRT,
+                    rt < 0 ? rt : (int) Math.min(Integer.MAX_VALUE, rt * 1000L)) == 0) {
+                maxRt = rt;
+            }
+        }
+    }
+
     /** getsockopt: 0 with {@code out} set, or a WSA code. */
     synchronized int get(NetSocket net, int level, int name, IntRef out) {
         if (!(net instanceof NetStreamSocket)) {
