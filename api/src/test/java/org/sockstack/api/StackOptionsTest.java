@@ -91,6 +91,21 @@ class StackOptionsTest extends OptionsBehaviour {
             assertEquals(0, ws.WSAIoctl(s, SIO_ADDRESS_LIST_CHANGE, (byte[]) null, (byte[]) null, new IntRef(),
                     null, null), () -> "blocking: " + ws.WSAGetLastError());
             adder.join();
+
+            // Non-blocking under WSAEventSelect: WSAEWOULDBLOCK, then FD_ADDRESS_LIST_CHANGE.
+            long e = socketOk(ws, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+            org.sockstack.spi.provider.WsaEvent ev = ws.WSACreateEvent();
+            assertEquals(0, ws.WSAEventSelect(e, ev, FD_ADDRESS_LIST_CHANGE));
+            assertEquals(SOCKET_ERROR, ws.WSAIoctl(e, SIO_ADDRESS_LIST_CHANGE, (byte[]) null, (byte[]) null,
+                    new IntRef(), null, null));
+            assertEquals(WSAEWOULDBLOCK, ws.WSAGetLastError());
+            loop.submit(() -> stack.addIpv4Address(iface,
+                    org.sockstack.stack.wire.Ipv4Address.parse("198.51.100.3"), 24)).join();
+            assertEquals(Winsock.WSA_WAIT_EVENT_0, ws.WSAWaitForMultipleEvents(1,
+                    new org.sockstack.spi.provider.WsaEvent[] {ev}, false, WAIT_MS, false));
+            org.sockstack.spi.provider.NetworkEvents ne = new org.sockstack.spi.provider.NetworkEvents();
+            assertEquals(0, ws.WSAEnumNetworkEvents(e, ev, ne));
+            assertEquals(FD_ADDRESS_LIST_CHANGE, ne.networkEvents);
         } finally {
             Worlds.cleanupAll(ws);
             loop.close();
