@@ -1138,4 +1138,66 @@ public final class Winsock {
         IntRef errno = new IntRef();
         return result(names().namespaces().lookupServiceEnd(hLookup, errno), errno);
     }
+    // ---- options, ioctls, multipoint ----
+
+    /**
+     * WSAConnect: connect with caller data and flow specifications (WSPConnect). The base
+     * providers carry no connect data (the callee data comes back empty) and offer no QoS
+     * (non-null {@code lpSQOS}/{@code lpGQOS}: WSAEOPNOTSUPP, as a provider without
+     * XP1_QOS_SUPPORTED answers).
+     */
+    public int WSAConnect(long s, SockAddr name, byte[] lpCallerData, Ref<byte[]> lpCalleeData,
+                          org.sockstack.spi.provider.Qos lpSQOS, org.sockstack.spi.provider.Qos lpGQOS) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR
+                : result(p.connect(s, name, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, errno), errno);
+    }
+
+    /**
+     * WSAAccept: accept with an optional condition function deciding CF_ACCEPT, CF_REJECT
+     * (WSAECONNREFUSED) or CF_DEFER (WSATRY_AGAIN; the connection stays for the next call).
+     */
+    public long WSAAccept(long s, Ref<SockAddr> addr, org.sockstack.spi.provider.ConditionCallback lpfnCondition) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        long a = p.accept(s, addr != null ? addr : new Ref<>(), lpfnCondition, errno);
+        if (a == Wsa.INVALID_SOCKET) {
+            WSASetLastError(errno.value);
+        }
+        return a;
+    }
+
+    /**
+     * WSADuplicateSocket: a WSAPROTOCOL_INFO that WSASocket(FROM_PROTOCOL_INFO, ..., info, 0, 0)
+     * turns into a second handle to the same socket, within this JVM and this process's
+     * provider. Process id 0 or ~0: WSAEINVAL; null info: WSAEFAULT.
+     */
+    public int WSADuplicateSocket(long s, long dwProcessId, Ref<ProtocolInfo> lpProtocolInfo) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        return p == null ? Wsa.SOCKET_ERROR : result(p.duplicateSocket(s, dwProcessId, lpProtocolInfo, errno), errno);
+    }
+
+    /**
+     * WSAJoinLeaf on a UDP socket: joins the IP multicast group {@code name} (JL_RECEIVER_ONLY,
+     * JL_BOTH) and/or makes it the destination of send (JL_SENDER_ONLY, JL_BOTH). Returns
+     * {@code s} (a non-rooted plane gives no new socket) or INVALID_SOCKET.
+     */
+    public long WSAJoinLeaf(long s, SockAddr name, byte[] lpCallerData, Ref<byte[]> lpCalleeData,
+                            org.sockstack.spi.provider.Qos lpSQOS, org.sockstack.spi.provider.Qos lpGQOS, int dwFlags) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        long r = p.joinLeaf(s, name, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, dwFlags, errno);
+        if (r == Wsa.INVALID_SOCKET) {
+            WSASetLastError(errno.value);
+        }
+        return r;
+    }
 }

@@ -399,4 +399,25 @@ public final class Ws2_32 {
     public static int WSALookupServiceEnd(long hLookup) {
         return ws().WSALookupServiceEnd(hLookup);
     }
+    // ---- options, ioctls, multipoint ----
+
+    public static int WSAConnect(long s, SockAddr name, byte[] lpCallerData, Ref<byte[]> lpCalleeData,
+                                 org.sockstack.spi.provider.Qos lpSQOS, org.sockstack.spi.provider.Qos lpGQOS) {
+        return ws().WSAConnect(s, name, lpCallerData, lpCalleeData, lpSQOS, lpGQOS);
+    }
+
+    public static long WSAAccept(long s, Ref<SockAddr> addr,
+                                 org.sockstack.spi.provider.ConditionCallback lpfnCondition) {
+        return ws().WSAAccept(s, addr, lpfnCondition);
+    }
+
+    public static int WSADuplicateSocket(long s, long dwProcessId, Ref<ProtocolInfo> lpProtocolInfo) {
+        return ws().WSADuplicateSocket(s, dwProcessId, lpProtocolInfo);
+    }
+
+    public static long WSAJoinLeaf(long s, SockAddr name, byte[] lpCallerData, Ref<byte[]> lpCalleeData,
+                                   org.sockstack.spi.provider.Qos lpSQOS, org.sockstack.spi.provider.Qos lpGQOS,
+                                   int dwFlags) {
+        return ws().WSAJoinLeaf(s, name, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, dwFlags);
+    }
 }

@@ -37,12 +37,16 @@ class StackTcpScenarioTest extends TcpScenarios {
         assertEquals(0, new Net(env.a(), h).close());
     }
 
-    /** The stack's TCP has no keep-alive timer: the option is refused rather than silently ignored. */
+    /** SO_KEEPALIVE and the keep-alive times reach the stack's keep-alive timer (Windows' defaults first). */
     @Test
-    void keepAliveIsNotOffered() {
+    void keepAliveIsOffered() {
         Net c = tcp(env.a());
-        assertEquals(WsaError.WSAENOPROTOOPT, c.setInt(Wsa.SOL_SOCKET, Wsa.SO_KEEPALIVE, 1));
-        assertEquals(-WsaError.WSAENOPROTOOPT, c.getInt(Wsa.SOL_SOCKET, Wsa.SO_KEEPALIVE));
+        assertEquals(0, c.getInt(Wsa.SOL_SOCKET, Wsa.SO_KEEPALIVE));
+        assertEquals(0, c.setInt(Wsa.IPPROTO_TCP, Wsa.TCP_KEEPIDLE, 20));
+        assertEquals(0, c.setInt(Wsa.SOL_SOCKET, Wsa.SO_KEEPALIVE, 1));
+        assertEquals(1, c.getInt(Wsa.SOL_SOCKET, Wsa.SO_KEEPALIVE));
+        assertEquals(20, c.getInt(Wsa.IPPROTO_TCP, Wsa.TCP_KEEPIDLE));
+        assertEquals(10, c.getInt(Wsa.IPPROTO_TCP, Wsa.TCP_KEEPCNT));
     }
 
     /** The stack's buffers are exactly what was asked for (the kernel doubles them: not compared there). */

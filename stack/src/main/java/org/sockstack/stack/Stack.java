@@ -50,6 +50,7 @@ import java.util.random.RandomGenerator;
  * stack releases it afterwards, so a handler that keeps data retains or copies it.
  */
 public final class Stack implements Pollable {
+    private final java.util.List<Runnable> addressListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final StackConfig config;
     private final EventLoop loop;
     private final Counters counters = new Counters();
@@ -240,7 +241,23 @@ public final class Stack implements Pollable {
         iface.addIpv4(a);
         ipv4.addOnLinkRoute(iface, a);
         arp(iface).start(a, config.probeIpv4(), loop.clock().nanos());
+        addressesChanged();
         return a;
+    }
+
+    /**
+     * Runs {@code listener} (on the loop thread) after every address this stack's
+     * {@link #addIpv4Address} / {@link #addIpv6Address} assigns: Winsock's SIO_ADDRESS_LIST_CHANGE.
+     */
+    public void addAddressListener(Runnable listener) {
+        assert loop.inEventLoop();
+        addressListeners.add(listener);
+    }
+
+    private void addressesChanged() {
+        for (Runnable r : addressListeners) {
+            r.run();
+        }
     }
 
     /**
@@ -314,6 +331,7 @@ public final class Stack implements Pollable {
         Ndp n = enableIpv6(iface);
         Ipv6InterfaceAddress a = n.addStaticAddress(address, prefixLength, loop.clock().nanos());
         ipv6.addOnLinkRoute(iface, address, prefixLength);
+        addressesChanged();
         return a;
     }
 

@@ -202,6 +202,10 @@ public final class HostBackend implements NetBackend {
 
     @Override
     public synchronized void shutdown() {
+        if (addressWatcher != null) {
+            addressWatcher.interrupt();
+            addressWatcher = null;
+        }
         if (selector != null) {
             try {
                 selector.close();
@@ -211,5 +215,82 @@ public final class HostBackend implements NetBackend {
             selector = null;
             poller = null;
         }
+    }
+    // ------------------------------------------------------------------ interfaces and addresses
+
+    /** Polls the JDK's interface list for SIO_ADDRESS_LIST_CHANGE (the JDK offers no notification). */
+    private Thread addressWatcher;
+    /** How often the address watcher looks. */
+    static final long ADDRESS_POLL_MS = 1000;
+
+    /** Every running interface's addresses of the family, as the JDK's NetworkInterface lists them. */
+    @Override
+    public java.util.List<IfAddress> interfaceAddresses(int af) {
+        java.util.List<IfAddress> list = new java.util.ArrayList<>();
+        try {
+            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+                if (!ni.isUp()) {
+                    continue;
+                }
+                int flags = IFF_UP | (ni.isLoopback() ? IFF_LOOPBACK : 0) | (ni.isPointToPoint() ? IFF_POINTTOPOINT : 0)
+                        | (ni.supportsMulticast() ? IFF_MULTICAST : 0);
+                for (java.net.InterfaceAddress ia : ni.getInterfaceAddresses()) {
+                    java.net.InetAddress a = ia.getAddress();
+                    if ((a instanceof java.net.Inet6Address) != (af == org.sockstack.spi.wsa.Wsa.AF_INET6)) {
+                        continue;
+                    }
+                    list.add(new IfAddress(a, ia.getNetworkPrefixLength(), ia.getBroadcast(),
+                            flags | (ia.getBroadcast() != null ? IFF_BROADCAST : 0)));
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot list interfaces", e);
+        }
+        return list;
+    }
+
+    /** The kernel's choice: a UDP socket connected to {@code dst} is bound to the route's source. */
+    @Override
+    public java.net.InetAddress routeSource(java.net.InetAddress dst) {
+        try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open(
+                dst instanceof java.net.Inet6Address ? java.net.StandardProtocolFamily.INET6
+                        : java.net.StandardProtocolFamily.INET)) {
+            probe.connect(new java.net.InetSocketAddress(dst, 9));
+            java.net.InetAddress src = ((java.net.InetSocketAddress) probe.getLocalAddress()).getAddress();
+            return src.isAnyLocalAddress() ? null : src;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A virtual thread compares the address lists every {@link #ADDRESS_POLL_MS} ms. */
+    @Override
+    public synchronized boolean watchAddresses(Runnable listener) {
+        if (addressWatcher == null) {
+            addressWatcher = Thread.ofVirtual().name("host-address-watch").start(() -> {
+                java.util.Set<java.net.InetAddress> before = addressSet();
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        Thread.sleep(ADDRESS_POLL_MS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    java.util.Set<java.net.InetAddress> now = addressSet();
+                    if (!now.equals(before)) {
+                        before = now;
+                        listener.run();
+                    }
+                }
+            });
+        }
+        return true;
+    }
+
+    private java.util.Set<java.net.InetAddress> addressSet() {
+        java.util.Set<java.net.InetAddress> set = new java.util.HashSet<>();
+        for (int af : new int[] {org.sockstack.spi.wsa.Wsa.AF_INET, org.sockstack.spi.wsa.Wsa.AF_INET6}) {
+            interfaceAddresses(af).forEach(a -> set.add(a.address()));
+        }
+        return set;
     }
 }

@@ -422,7 +422,14 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
         try {
             if (level == Wsa.SOL_SOCKET) {
                 switch (name) {
-                    case Wsa.SO_REUSEADDR -> reuseAddress = value != 0;
+                    case Wsa.SO_REUSEADDR -> {
+                        // Kept for the bind; set at once as well, for a bound socket whose port
+                        // the provider lets another socket share (its AddressSharing rules).
+                        reuseAddress = value != 0;
+                        if (channel.isOpen()) {
+                            channel.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+                        }
+                    }
                     case Wsa.SO_RCVBUF -> channel.setOption(StandardSocketOptions.SO_RCVBUF, Math.max(1, value));
                     case Wsa.SO_SNDBUF -> channel.setOption(StandardSocketOptions.SO_SNDBUF, Math.max(1, value));
                     case Wsa.SO_KEEPALIVE -> channel.setOption(StandardSocketOptions.SO_KEEPALIVE, value != 0);
@@ -434,6 +441,21 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             }
             if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY) {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, value != 0);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && (name == Wsa.TCP_KEEPIDLE || name == Wsa.TCP_KEEPINTVL)) {
+                // Milliseconds from the provider; the kernel (and the JDK) count whole seconds.
+                int seconds = Math.max(1, (value + 999) / 1000);
+                channel.setOption(name == Wsa.TCP_KEEPIDLE ? jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE
+                        : jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, seconds);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_KEEPCNT) {
+                channel.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, value);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_MAXRT) {
+                // The JDK has no TCP_USER_TIMEOUT: the value is only remembered by the provider.
                 return 0;
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {

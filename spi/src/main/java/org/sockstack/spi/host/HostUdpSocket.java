@@ -370,4 +370,100 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
         }
         refresh();
     }
+    // ------------------------------------------------------------------ multicast (JDK MembershipKey)
+
+    /** The JDK membership keys of each (group, interface): one any-source key, or one per source. */
+    private final java.util.Map<java.util.List<Object>, java.util.List<java.nio.channels.MembershipKey>> memberships =
+            new java.util.HashMap<>();
+
+    /**
+     * Applies a filter state with JDK membership keys: EXCLUDE is an any-source key plus
+     * {@code block} per source, INCLUDE a source-specific key per source. A change drops the old
+     * keys first (the JDK cannot turn one kind into the other), so the kernel may see a short
+     * leave and re-join.
+     */
+    @Override
+    public synchronized int setSourceFilter(java.net.InetAddress group, java.net.InetAddress iface, int ifIndex,
+                                            boolean include, java.util.Set<java.net.InetAddress> sources) {
+        try {
+            java.net.NetworkInterface ni = multicastInterface(group, iface, ifIndex);
+            if (ni == null) {
+                return WsaError.WSAEADDRNOTAVAIL;
+            }
+            java.util.List<Object> k = java.util.List.of(group, ni.getIndex());
+            java.util.List<java.nio.channels.MembershipKey> old = memberships.remove(k);
+            if (old != null) {
+                old.forEach(java.nio.channels.MembershipKey::drop);
+            }
+            java.util.List<java.nio.channels.MembershipKey> keys = new java.util.ArrayList<>();
+            if (!include) {
+                java.nio.channels.MembershipKey key = channel.join(group, ni);
+                for (java.net.InetAddress src : sources) {
+                    key.block(src);
+                }
+                keys.add(key);
+            } else {
+                for (java.net.InetAddress src : sources) {
+                    keys.add(channel.join(group, ni, src));
+                }
+            }
+            if (!keys.isEmpty()) {
+                memberships.put(k, keys);
+            }
+            register();
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return HostErrors.of(e);
+        }
+    }
+
+    @Override
+    public int setMulticastInterface(java.net.InetAddress iface, int ifIndex) {
+        try {
+            java.net.NetworkInterface ni = iface == null && ifIndex == 0 ? null
+                    : iface != null ? java.net.NetworkInterface.getByInetAddress(iface)
+                    : java.net.NetworkInterface.getByIndex(ifIndex);
+            if (ni == null && (iface != null || ifIndex != 0)) {
+                return WsaError.WSAEADDRNOTAVAIL;
+            }
+            if (ni != null) {
+                channel.setOption(StandardSocketOptions.IP_MULTICAST_IF, ni);
+            }
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            return HostErrors.of(e);
+        }
+    }
+
+    /**
+     * The interface an ip_mreq or ipv6_mreq names. The JDK needs one where the kernel would pick
+     * by route: the socket's IP_MULTICAST_IF, else the first running multicast interface with an
+     * address of the group's family, else the loopback interface.
+     */
+    private java.net.NetworkInterface multicastInterface(java.net.InetAddress group, java.net.InetAddress iface,
+                                                         int ifIndex) throws IOException {
+        if (iface != null) {
+            return java.net.NetworkInterface.getByInetAddress(iface);
+        }
+        if (ifIndex != 0) {
+            return java.net.NetworkInterface.getByIndex(ifIndex);
+        }
+        java.net.NetworkInterface chosen = channel.getOption(StandardSocketOptions.IP_MULTICAST_IF);
+        if (chosen != null) {
+            return chosen;
+        }
+        boolean v6 = group instanceof java.net.Inet6Address;
+        java.net.NetworkInterface loopback = null;
+        for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (!ni.isUp() || ni.inetAddresses().noneMatch(a -> (a instanceof java.net.Inet6Address) == v6)) {
+                continue;
+            }
+            if (ni.isLoopback()) {
+                loopback = ni;
+            } else if (ni.supportsMulticast()) {
+                return ni;
+            }
+        }
+        return loopback;
+    }
 }

@@ -53,6 +53,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
     private final Map<Long, Sock> handles = new HashMap<>();
     private final Map<Long, Sock> duplicates = new HashMap<>();
     private final AtomicLong dupKeys = new AtomicLong(1);
+    /** Counts the backend's address changes (SIO_ADDRESS_LIST_CHANGE). */
+    private final AtomicLong addressVersion = new AtomicLong();
+    private volatile boolean watchingAddresses;
     private int startups;
     private Upcalls upcalls;
 
@@ -80,6 +83,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         boolean sendShut;
         boolean receiveShut;
         boolean exclusive;
+        /** SO_REUSEADDR as the application set it (the backend's flag follows {@link AddressSharing}). */
+        boolean reuseAddr;
         boolean udpConnReset = true;
         int soError;
         int rcvTimeout;
@@ -104,6 +109,15 @@ public abstract class BaseTransportProvider implements TransportProvider {
         boolean lingerOn;
         int lingerSeconds;
         NetStreamSocket deferred;
+        // multicast options and WSAJoinLeaf (datagram sockets)
+        final Multicast multicast = new Multicast();
+        // keep-alive and TCP_MAXRT (stream sockets)
+        final TcpOptions tcp = new TcpOptions();
+        /** The group a WSAJoinLeaf with JL_SENDER_ONLY or JL_BOTH made the default destination. */
+        InetSocketAddress leafTarget;
+        boolean leafReceiveOnly;
+        /** A SIO_ADDRESS_LIST_CHANGE was asked for: FD_ADDRESS_LIST_CHANGE fires at the next change. */
+        boolean addressChangeArmed;
         // overlapped operations waiting for readiness, in posting order
         final ArrayDeque<PendingOp> pending = new ArrayDeque<>();
         boolean workerRunning;
@@ -312,9 +326,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     /**
      * WSPCloseSocket. SO_LINGER off (the default): a graceful close that finishes in the background;
-     * on with time 0: abortive (RST); on with a time on a non-blocking socket: WSAEWOULDBLOCK. (On a
-     * blocking socket the close does not wait for the linger time: the data drains in the
-     * background as with lingering off.)
+     * on with time 0: abortive (RST); on with a time on a non-blocking socket: WSAEWOULDBLOCK; on
+     * with a time on a blocking socket: the FIN goes out and the call waits until the peer has
+     * acknowledged everything or the time is up, then resets the connection if it is not
+     * (Winsock "Graceful Shutdown, Linger Options, and Socket Closure"). The wait needs a backend
+     * that can tell ({@link NetStreamSocket#sendDrained}); the host's JDK sockets cannot, so
+     * there the close returns at once and the kernel finishes in the background.
      */
     @Override
     public int closeSocket(long h, IntRef errno) {
@@ -322,6 +339,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         List<PendingOp> aborted = new ArrayList<>();
         Upcalls up;
         boolean abortive;
+        long lingerMillis;
         lock.lock();
         try {
             s = handles.get(h);
@@ -333,6 +351,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 return fail(errno, WsaError.WSAEWOULDBLOCK);
             }
             abortive = s.isStream() && s.lingerOn && s.lingerSeconds == 0;
+            lingerMillis = s.isStream() && s.lingerOn && s.lingerSeconds > 0 && s.connected && !s.nonBlocking
+                    ? s.lingerSeconds * 1000L : 0;
             up = upcalls;
             handles.remove(h);
             s.handleSet.remove(h);
@@ -356,13 +376,35 @@ public abstract class BaseTransportProvider implements TransportProvider {
             if (s.deferred != null) {
                 s.deferred.close(true);
             }
-            if (s.isStream()) {
+            if (s.isStream() && lingerMillis > 0) {
+                lingerClose(s.stream(), lingerMillis);
+            } else if (s.isStream()) {
                 s.stream().close(abortive);
             } else {
                 s.net.close();
             }
         }
         return 0;
+    }
+
+    /**
+     * SO_LINGER with a time: FIN now, then wait (checking every few milliseconds: the backends
+     * report no event for "acknowledged") until the peer acknowledged it all; reset if time ran out.
+     */
+    private static void lingerClose(NetStreamSocket net, long millis) {
+        net.shutdown(Wsa.SD_SEND);
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        boolean drained = net.sendDrained();
+        while (!drained && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            drained = net.sendDrained();
+        }
+        net.close(!drained);
     }
 
     /**
@@ -437,6 +479,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s.bound()) {
             return fail(errno, WsaError.WSAEINVAL);
         }
+        int shared = checkSharing(s, a);
+        if (shared != 0) {
+            return fail(errno, shared);
+        }
         int e = s.net.bind(a);
         if (e != 0) {
             return fail(errno, e);
@@ -445,6 +491,58 @@ public abstract class BaseTransportProvider implements TransportProvider {
             armWrite(s);
         }
         return 0;
+    }
+
+    /**
+     * Windows' bind-conflict rules ({@link AddressSharing}) against this provider's other sockets
+     * of the same family, type and protocol on the same port: 0, WSAEADDRINUSE or WSAEACCES. Where
+     * the rules let two sockets share, the backend's own SO_REUSEADDR is set on both, so that
+     * its (BSD) rules let the bind through.
+     */
+    private int checkSharing(Sock s, InetSocketAddress a) {
+        if (a.getPort() == 0 || s.isRaw()) {
+            return 0;
+        }
+        List<Sock> others = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Sock t : handles.values()) {
+                if (t != s && !t.closed && !others.contains(t) && t.info.addressFamily() == s.info.addressFamily()
+                        && t.info.socketType() == s.info.socketType() && t.info.protocol() == s.info.protocol()) {
+                    others.add(t);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        boolean wild = a.getAddress().isAnyLocalAddress();
+        List<Sock> sharers = new ArrayList<>();
+        for (Sock t : others) {
+            InetSocketAddress b = t.net.localAddress();
+            if (b == null || b.getPort() != a.getPort()) {
+                continue;
+            }
+            boolean tWild = b.getAddress().isAnyLocalAddress();
+            if (!wild && !tWild && !b.getAddress().equals(a.getAddress())) {
+                continue; // two different specific addresses share nothing
+            }
+            int e = AddressSharing.secondBind(sharingMode(t), tWild, sharingMode(s), wild);
+            if (e != 0) {
+                return e;
+            }
+            sharers.add(t);
+        }
+        if (!sharers.isEmpty()) {
+            sharers.add(s);
+            for (Sock t : sharers) {
+                t.net.setOption(Wsa.SOL_SOCKET, Wsa.SO_REUSEADDR, 1);
+            }
+        }
+        return 0;
+    }
+
+    private static int sharingMode(Sock s) {
+        return s.exclusive ? AddressSharing.EXCLUSIVE : s.reuseAddr ? AddressSharing.REUSE : AddressSharing.DEFAULT;
     }
 
     /** WSPListen: stream sockets only (WSAEOPNOTSUPP otherwise); the socket must be bound. */
@@ -557,6 +655,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         reEnable(s, Wsa.FD_ACCEPT);
         Sock c = new Sock(child, s.info, s.overlappedCapable);
         c.connected = true;
+        c.tcp.inherit(child, s.tcp);
         child.setListener(() -> onReadiness(c));
         lock.lock();
         try {
@@ -642,9 +741,26 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s.connecting) {
             return fail(errno, s.nonBlocking ? WsaError.WSAEALREADY : WsaError.WSAEINVAL);
         }
-        if (sqos != null || gqos != null) {
-            // No entry is XP1_QOS_SUPPORTED: a flow specification cannot be satisfied.
+        if (gqos != null) {
+            // Socket groups are not offered, so neither is group QoS.
             return fail(errno, WsaError.WSAEOPNOTSUPP);
+        }
+        if (sqos != null) {
+            // QosPolicy: checked alike for every backend; the sending flow spec becomes send
+            // pacing where the backend can (the stack), else WSAEOPNOTSUPP (the host).
+            int q = s.stream().setSendPacing(null);
+            if (q == 0) {
+                q = QosPolicy.validate(sqos);
+            }
+            if (q != 0) {
+                return fail(errno, q);
+            }
+            if (QosPolicy.paces(sqos.sending())) {
+                int e = s.stream().setSendPacing(sqos.sending());
+                if (e != 0) {
+                    return fail(errno, e);
+                }
+            }
         }
         if (a.getAddress().isAnyLocalAddress() || a.getPort() == 0) {
             return fail(errno, WsaError.WSAEADDRNOTAVAIL);
@@ -693,7 +809,14 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
     }
 
-    /** Multipoint over IP multicast is not offered: the entries carry no multipoint plane flags. */
+    /**
+     * WSPJoinLeaf over IP multicast, a non-rooted control and data plane: {@code name} is the
+     * group. JL_RECEIVER_ONLY or JL_BOTH joins it (any source, on the IP_MULTICAST_IF interface);
+     * JL_SENDER_ONLY or JL_BOTH makes it the destination of send() without connecting (datagrams
+     * from every member still arrive). The returned socket is {@code s} itself, as for every
+     * non-rooted plane. Stream sockets: WSAEOPNOTSUPP; connect data (WSAEOPNOTSUPP) and QoS
+     * (WSAEOPNOTSUPP) are refused; a second join: WSAEISCONN.
+     */
     @Override
     public long joinLeaf(long h, SockAddr name, byte[] callerData, Ref<byte[]> calleeData, Qos sqos, Qos gqos,
                          int flags, IntRef errno) {
@@ -701,8 +824,60 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s == null) {
             return Wsa.INVALID_SOCKET;
         }
-        errno.value = WsaError.WSAEOPNOTSUPP;
-        return Wsa.INVALID_SOCKET;
+        if (s.isStream() || s.isRaw()) {
+            errno.value = WsaError.WSAEOPNOTSUPP;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (flags != Wsa.JL_SENDER_ONLY && flags != Wsa.JL_RECEIVER_ONLY && flags != Wsa.JL_BOTH) {
+            errno.value = WsaError.WSAEINVAL;
+            return Wsa.INVALID_SOCKET;
+        }
+        InetSocketAddress group = decode(s, name, errno, WsaError.WSAEAFNOSUPPORT);
+        if (group == null) {
+            return Wsa.INVALID_SOCKET;
+        }
+        if (!group.getAddress().isMulticastAddress() || group.getPort() == 0) {
+            errno.value = WsaError.WSAEADDRNOTAVAIL;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (callerData != null && callerData.length > 0 || sqos != null || gqos != null) {
+            errno.value = WsaError.WSAEOPNOTSUPP;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (s.leafTarget != null || s.leafReceiveOnly || s.net.remoteAddress() != null) {
+            errno.value = WsaError.WSAEISCONN;
+            return Wsa.INVALID_SOCKET;
+        }
+        if (flags != Wsa.JL_SENDER_ONLY) {
+            if (!s.bound()) {
+                // A receiver needs the group's port: WSAJoinLeaf binds an unbound socket to it.
+                int e = s.net.bind(new InetSocketAddress(Multicast.wildcard(group.getAddress()), group.getPort()));
+                if (e != 0) {
+                    errno.value = e;
+                    return Wsa.INVALID_SOCKET;
+                }
+                armWrite(s);
+            }
+            int e = s.multicast.joinLeaf(s.net, group.getAddress());
+            if (e != 0) {
+                errno.value = e;
+                return Wsa.INVALID_SOCKET;
+            }
+        }
+        lock.lock();
+        try {
+            if (flags == Wsa.JL_RECEIVER_ONLY) {
+                s.leafReceiveOnly = true;
+            } else {
+                s.leafTarget = group;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (calleeData != null) {
+            calleeData.value = new byte[0];
+        }
+        return h;
     }
 
     @Override
@@ -796,6 +971,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAESHUTDOWN);
         }
         InetSocketAddress dst = s.net.remoteAddress();
+        if (dst == null && to == null && s.leafTarget != null) {
+            dst = s.leafTarget;
+        }
         if (dst == null) {
             if (to == null) {
                 return fail(errno, WsaError.WSAENOTCONN);
@@ -1539,7 +1717,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_DONTFRAGMENT
                 || name == Wsa.IP_HDRINCL || name == Wsa.IP_PKTINFO)
                 || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY
-                || level == Wsa.IPPROTO_IPV6 && (name == Wsa.IPV6_V6ONLY || name == Wsa.IPV6_MULTICAST_LOOP);
+                || level == Wsa.IPPROTO_IPV6 && (name == Wsa.IPV6_V6ONLY || name == Wsa.IPV6_MULTICAST_LOOP
+                || name == Wsa.IPV6_PKTINFO);
     }
 
     /** Options the backend implements; the others are kept here. */
@@ -1563,7 +1742,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
                 || name == Wsa.SO_OOBINLINE || name == Wsa.SO_GROUP_PRIORITY
                 || name == Wsa.SO_CONDITIONAL_ACCEPT && s.isStream())
-                || level == Wsa.IPPROTO_IP && (name == Wsa.IP_DONTFRAGMENT || name == Wsa.IP_PKTINFO);
+                || level == Wsa.IPPROTO_IP && (name == Wsa.IP_DONTFRAGMENT || name == Wsa.IP_PKTINFO)
+                || level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_PKTINFO && !s.isStream();
     }
 
     private static boolean knownLevel(int level) {
@@ -1582,6 +1762,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
         if (optval == null || optlen > optval.length) {
             return fail(errno, WsaError.WSAEFAULT);
+        }
+        if (Multicast.handles(level, name)) {
+            int e = s.multicast.set(s.net, s.info.addressFamily(), level, name, optval, optlen);
+            return e == 0 ? 0 : fail(errno, e);
         }
         int min = isBoolean(level, name) ? 1 : 4;
         if (optlen < min) {
@@ -1626,12 +1810,30 @@ public abstract class BaseTransportProvider implements TransportProvider {
                     s.sndTimeout = v;
                     return 0;
                 }
-                case Wsa.SO_EXCLUSIVEADDRUSE -> {
-                    s.exclusive = v != 0;
+                case Wsa.SO_EXCLUSIVEADDRUSE, Wsa.SO_REUSEADDR -> {
+                    // The two options exclude each other (WSAEINVAL for the second, as Windows).
+                    boolean on = v != 0;
+                    if (on && (name == Wsa.SO_REUSEADDR ? s.exclusive : s.reuseAddr)) {
+                        return fail(errno, WsaError.WSAEINVAL);
+                    }
+                    if (name == Wsa.SO_REUSEADDR) {
+                        // Between processes the backend's own rules decide (the host kernel's).
+                        int e = s.net.setOption(level, name, on ? 1 : 0);
+                        if (e != 0) {
+                            return fail(errno, e);
+                        }
+                        s.reuseAddr = on;
+                    } else {
+                        s.exclusive = on;
+                    }
                     return 0;
                 }
                 default -> { }
             }
+        }
+        if (TcpOptions.handles(level, name)) {
+            int e = s.tcp.set(s.net, level, name, v);
+            return e == 0 ? 0 : fail(errno, e);
         }
         if (isBackendOption(s, level, name)) {
             int e = s.net.setOption(level, name, isBoolean(level, name) ? (v != 0 ? 1 : 0) : v);
@@ -1675,6 +1877,17 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
         int v;
         IntRef v6 = new IntRef();
+        if (Multicast.handles(level, name)) {
+            if (!(s.net instanceof NetDatagramSocket)) {
+                return fail(errno, WsaError.WSAENOPROTOOPT);
+            }
+            int e = s.multicast.get(s.info.addressFamily(), level, name, v6);
+            if (e != 0) {
+                return fail(errno, e);
+            }
+            writeOut(optval, optlen, v6.value);
+            return 0;
+        }
         int e6 = level == Wsa.IPPROTO_IPV6 ? Ipv6Options.get(s.info.addressFamily(), name, v6)
                 : Ipv6Options.TO_BACKEND;
         if (e6 != Ipv6Options.TO_BACKEND) {
@@ -1706,11 +1919,20 @@ public abstract class BaseTransportProvider implements TransportProvider {
             v = s.sndTimeout;
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_EXCLUSIVEADDRUSE) {
             v = s.exclusive ? 1 : 0;
+        } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_REUSEADDR) {
+            v = s.reuseAddr ? 1 : 0;
         } else if (level == Wsa.SOL_SOCKET && (name == Wsa.SO_LINGER || name == Wsa.SO_DONTLINGER)) {
             if (!s.isStream()) {
                 return fail(errno, WsaError.WSAENOPROTOOPT);
             }
             v = name == Wsa.SO_LINGER ? (s.lingerOn ? 1 : 0) | s.lingerSeconds << 16 : (s.lingerOn ? 0 : 1);
+        } else if (TcpOptions.handles(level, name)) {
+            IntRef out = new IntRef();
+            int e = s.tcp.get(s.net, level, name, out);
+            if (e != 0) {
+                return fail(errno, e);
+            }
+            v = out.value;
         } else if (isBackendOption(s, level, name)) {
             IntRef out = new IntRef();
             int e = s.net.getOption(level, name, out);
@@ -1728,6 +1950,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
         } else {
             return fail(errno, WsaError.WSAENOPROTOOPT);
         }
+        writeOut(optval, optlen, v);
+        return 0;
+    }
+
+    private static void writeOut(byte[] optval, IntRef optlen, int v) {
         if (optlen.value >= 4) {
             writeInt(optval, v);
             optlen.value = 4;
@@ -1735,7 +1962,6 @@ public abstract class BaseTransportProvider implements TransportProvider {
             optval[0] = (byte) v;
             optlen.value = 1;
         }
-        return 0;
     }
 
     // ================================================================== ioctl
@@ -1747,8 +1973,57 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s == null) {
             return Wsa.SOCKET_ERROR;
         }
+        if (code == Wsa.SIO_ADDRESS_LIST_CHANGE) {
+            return addressListChange(h, s, bytesReturned, ov, cr, thread, errno);
+        }
         Op op = () -> control(s, h, code, in, out);
         return run(h, s, op, bytesReturned, null, ov, cr, thread, 0, 0, errno);
+    }
+
+    /**
+     * SIO_ADDRESS_LIST_CHANGE: completes at the next change of the local address list. Blocking,
+     * the call waits; overlapped, it completes then; non-blocking, it answers WSAEWOULDBLOCK and
+     * arms FD_ADDRESS_LIST_CHANGE for WSAEventSelect / WSAAsyncSelect. The stack backend reports
+     * every address its stack assigns; the host backend polls the JDK's interface list
+     * ({@link NetBackend#watchAddresses}).
+     */
+    private int addressListChange(long h, Sock s, IntRef bytesReturned, Overlapped ov, CompletionRoutine cr,
+                                  Thread thread, IntRef errno) {
+        synchronized (addressVersion) {
+            if (!watchingAddresses) {
+                if (!backend.watchAddresses(this::addressesChanged)) {
+                    return fail(errno, WsaError.WSAEOPNOTSUPP);
+                }
+                watchingAddresses = true;
+            }
+        }
+        long asked = addressVersion.get();
+        lock.lock();
+        try {
+            s.addressChangeArmed = true;
+        } finally {
+            lock.unlock();
+        }
+        Op op = () -> addressVersion.get() != asked ? new Attempt(0, 0, 0) : Attempt.WOULD_BLOCK;
+        return run(h, s, op, bytesReturned, null, ov, cr, thread, 0, 0, errno);
+    }
+
+    /** The backend's address list changed (any thread): waiters re-check, armed events fire. */
+    private void addressesChanged() {
+        addressVersion.incrementAndGet();
+        lock.lock();
+        try {
+            for (Sock s : new java.util.HashSet<>(handles.values())) {
+                if (s.addressChangeArmed && (s.selectedEvents & Wsa.FD_ADDRESS_LIST_CHANGE) != 0) {
+                    s.addressChangeArmed = false;
+                    signal(s, Wsa.FD_ADDRESS_LIST_CHANGE_BIT, 0);
+                }
+            }
+            generation++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Attempt control(Sock s, long h, int code, byte[] in, byte[] out) {
@@ -1798,8 +2073,24 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 }
                 return new Attempt(0, 8, 0);
             }
+            case Wsa.SIO_GET_INTERFACE_LIST -> {
+                InterfaceControl.Result r = InterfaceControl.interfaceList(backend, s.info.addressFamily(), out);
+                return new Attempt(r.error(), r.bytes(), 0);
+            }
+            case Wsa.SIO_ADDRESS_LIST_QUERY -> {
+                InterfaceControl.Result r = InterfaceControl.addressList(backend, s.info.addressFamily(), out);
+                return new Attempt(r.error(), r.bytes(), 0);
+            }
+            case Wsa.SIO_ROUTING_INTERFACE_QUERY -> {
+                InterfaceControl.Result r = InterfaceControl.routingInterface(backend, s.info.addressFamily(), in, out);
+                return new Attempt(r.error(), r.bytes(), 0);
+            }
+            case Wsa.SIO_KEEPALIVE_VALS -> {
+                int e = s.tcp.keepAliveVals(s.net, in);
+                return new Attempt(e, 0, 0);
+            }
             case Wsa.SIO_GET_QOS, Wsa.SIO_SET_QOS, Wsa.SIO_GET_GROUP_QOS, Wsa.SIO_SET_GROUP_QOS,
-                 Wsa.SIO_KEEPALIVE_VALS, Wsa.SIO_MULTIPOINT_LOOPBACK, Wsa.SIO_MULTICAST_SCOPE, Wsa.SIO_RCVALL -> {
+                 Wsa.SIO_MULTIPOINT_LOOPBACK, Wsa.SIO_MULTICAST_SCOPE, Wsa.SIO_RCVALL -> {
                 return new Attempt(WsaError.WSAEOPNOTSUPP, 0, 0);
             }
             default -> {

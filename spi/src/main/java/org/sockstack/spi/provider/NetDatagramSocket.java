@@ -22,4 +22,22 @@ public interface NetDatagramSocket extends NetSocket {
      * first, as WSAECONNRESET (ICMP port unreachable) or another code, and is consumed.
      */
     int receive(Datagram out, boolean peek);
+    /**
+     * Multicast reception, RFC 3678 section 4.2 "full-state" form: the socket's filter for
+     * {@code group} on an interface becomes INCLUDE {@code sources} ({@code include}) or EXCLUDE
+     * {@code sources}. EXCLUDE with no source is an any-source join; INCLUDE with none leaves the
+     * group. The interface is an IPv4 address ({@code iface}, null or the wildcard: the
+     * backend's choice) or, for IPv6, an interface index ({@code ifIndex}, 0: the backend's
+     * choice). The provider keeps the delta calls (join, leave, add/drop/block/unblock a source)
+     * and their errors; the backend only applies states. Returns 0 or a WSA code.
+     */
+    default int setSourceFilter(java.net.InetAddress group, java.net.InetAddress iface, int ifIndex, boolean include,
+                                java.util.Set<java.net.InetAddress> sources) {
+        return org.sockstack.spi.wsa.WsaError.WSAENOPROTOOPT;
+    }
+
+    /** IP_MULTICAST_IF / IPV6_MULTICAST_IF: the interface multicast sends leave by (null and 0: the default). */
+    default int setMulticastInterface(java.net.InetAddress iface, int ifIndex) {
+        return org.sockstack.spi.wsa.WsaError.WSAENOPROTOOPT;
+    }
 }

@@ -38,6 +38,24 @@ public interface NetStreamSocket extends NetSocket {
     /** SD_RECEIVE, SD_SEND (sends FIN) or SD_BOTH. */
     int shutdown(int how);
 
+    /**
+     * After {@link #shutdown} with SD_SEND: every octet sent and the FIN acknowledged by the peer
+     * (or the connection is gone), which a lingering closesocket waits for. A backend that cannot
+     * tell answers true, and the close does not wait.
+     */
+    default boolean sendDrained() {
+        return true;
+    }
+
+    /**
+     * QoS: paces sends by the token bucket of {@code sending} (TokenRate, TokenBucketSize,
+     * PeakBandwidth, MaxSduSize; {@link QosPolicy#paces} holds); null removes the pacing.
+     * WSAEOPNOTSUPP if the backend has no QoS (the default).
+     */
+    default int setSendPacing(Qos.Flowspec sending) {
+        return org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
+    }
+
     /** Graceful close (queued data, then FIN) or abortive (RST: SO_LINGER on with time 0). */
     void close(boolean abortive);
 }

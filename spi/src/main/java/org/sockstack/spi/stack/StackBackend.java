@@ -112,4 +112,62 @@ public final class StackBackend implements NetBackend {
     public void shutdown() {
         // The stack belongs to whoever built it; the provider only stops using it.
     }
+    // ------------------------------------------------------------------ interfaces and addresses
+
+    /** The stack's interface addresses (its interfaces are Ethernet: broadcast and multicast capable). */
+    @Override
+    public java.util.List<IfAddress> interfaceAddresses(int af) {
+        return onLoop(() -> {
+            java.util.List<IfAddress> list = new java.util.ArrayList<>();
+            int flags = IFF_UP | IFF_BROADCAST | IFF_MULTICAST;
+            for (org.sockstack.stack.iface.NetworkInterface ni : stack.interfaces()) {
+                if (af == org.sockstack.spi.wsa.Wsa.AF_INET) {
+                    for (org.sockstack.stack.iface.Ipv4InterfaceAddress a : ni.ipv4Addresses()) {
+                        list.add(new IfAddress(inet(a.address().octets()), a.prefixLength(),
+                                inet(intOctets(a.broadcast())), flags));
+                    }
+                } else {
+                    for (org.sockstack.stack.iface.Ipv6InterfaceAddress a : ni.ipv6Addresses()) {
+                        list.add(new IfAddress(inet(a.address().octets()), a.prefixLength(), null, flags & ~IFF_BROADCAST));
+                    }
+                }
+            }
+            return list;
+        });
+    }
+
+    /** RFC 1122 3.3.4.3 / the stack's route lookup: the source the IPv4 layer would pick for {@code dst}. */
+    @Override
+    public java.net.InetAddress routeSource(java.net.InetAddress dst) {
+        if (!(dst instanceof java.net.Inet4Address)) {
+            return null;
+        }
+        int bits = java.nio.ByteBuffer.wrap(dst.getAddress()).getInt();
+        return onLoop(() -> {
+            org.sockstack.stack.ipv4.Ipv4Path p = stack.ipv4().path(bits, 0, null);
+            return p == null ? null : inet(intOctets(p.src()));
+        });
+    }
+
+    private static byte[] intOctets(int v) {
+        return java.nio.ByteBuffer.allocate(4).putInt(v).array();
+    }
+
+    private static java.net.InetAddress inet(byte[] octets) {
+        try {
+            return java.net.InetAddress.getByAddress(octets);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The stack tells of every address added or removed ({@link Stack#addAddressListener}). */
+    @Override
+    public boolean watchAddresses(Runnable listener) {
+        onLoop(() -> {
+            stack.addAddressListener(listener);
+            return null;
+        });
+        return true;
+    }
 }

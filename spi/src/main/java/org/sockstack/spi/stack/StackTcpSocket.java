@@ -26,7 +26,8 @@ import java.util.Arrays;
  *       application asked to peek at).</li>
  *   <li>IP_TTL, IPV6_UNICAST_HOPS and IP_TOS are remembered for getsockopt but not applied: the stack's TCP has no
  *       per-socket TTL or TOS (its segments carry {@code TcpConfig.ttl()}).</li>
- *   <li>SO_KEEPALIVE answers WSAENOPROTOOPT: the stack's TCP has no keep-alive yet.</li>
+ *   <li>SO_KEEPALIVE and the keep-alive times go to the stack's RFC 1122 4.2.3.6 keep-alive
+ *       timer; TCP_MAXRT to its retransmission give-up time ({@link TcpSocket#setMaxRetransmitTime}).</li>
  * </ul>
  */
 final class StackTcpSocket implements NetStreamSocket {
@@ -45,6 +46,14 @@ final class StackTcpSocket implements NetStreamSocket {
     private boolean established;
     private int ttl = -1;
     private int tos;
+    /**
+     * An error (a reset) met after some octets were read: those octets are the answer of that
+     * call, the error the answer of the next (the stack hands it out only once).
+     */
+    private int deferredError;
+    /** QoS send pacing (WSAConnect's sending flow spec), or null. */
+    private TokenBucket pacing;
+    private org.sockstack.stack.loop.Timer pacingTimer;
 
     // The snapshot, written on the loop after every call and event.
     private volatile int readiness;
@@ -181,10 +190,37 @@ final class StackTcpSocket implements NetStreamSocket {
 
     // ------------------------------------------------------------------ data
 
+    /**
+     * QoS: a token bucket in front of the stack's send buffer (RFC 2215 2). The bucket runs on the
+     * stack's clock; when it is empty a timer on the loop says "writable" again once tokens return.
+     */
+    @Override
+    public int setSendPacing(org.sockstack.spi.provider.Qos.Flowspec f) {
+        return call(() -> {
+            if (f == null) {
+                pacing = null;
+                return 0;
+            }
+            long peak = f.peakBandwidth() > 0 ? f.peakBandwidth() : 0;
+            long sdu = f.maxSduSize() > 0 ? f.maxSduSize() : Math.min(f.tokenBucketSize(), 1500);
+            pacing = new TokenBucket(f.tokenRate(), f.tokenBucketSize(), peak, sdu, now());
+            if (pacingTimer == null) {
+                pacingTimer = backend.stack().loop().timers().newTimer("qos-pacing", t -> {
+                    refresh();
+                    listener.run();
+                });
+            }
+            return 0;
+        });
+    }
+
     @Override
     public int send(ByteBuffer[] data, IntRef written) {
         return call(() -> {
             long now = now();
+            if (pacing != null) {
+                return sendPaced(data, written, now);
+            }
             int total = 0;
             for (ByteBuffer b : data) {
                 while (b.hasRemaining()) {
@@ -203,6 +239,37 @@ final class StackTcpSocket implements NetStreamSocket {
             written.value = total;
             return 0;
         });
+    }
+
+    /** A send under QoS: no more than the bucket allows now (WSAEWOULDBLOCK while it is empty). */
+    private int sendPaced(ByteBuffer[] data, IntRef written, long now) {
+        long allowed = pacing.available(now);
+        int total = 0;
+        for (ByteBuffer b : data) {
+            while (b.hasRemaining() && total < allowed) {
+                int take = (int) Math.min(b.remaining(), allowed - total);
+                ByteBuffer part = b.slice(b.position(), take);
+                int n = sendOne(part, now);
+                if (n < 0) {
+                    break;
+                }
+                b.position(b.position() + n);
+                total += n;
+                if (n < take) {
+                    break;
+                }
+            }
+        }
+        pacing.consume(total);
+        written.value = total;
+        if (total == 0) {
+            if (allowed == 0) {
+                pacingTimer.schedule(pacing.nextAvailable(now));
+                return WsaError.WSAEWOULDBLOCK;
+            }
+            return sendError(socket.lastError());
+        }
+        return 0;
     }
 
     /** Queues what fits of {@code b}, advancing its position: the count, or -1. */
@@ -236,6 +303,11 @@ final class StackTcpSocket implements NetStreamSocket {
 
     /** Reads what is there: the push-back octets first, then straight from the stack. */
     private int take(ByteBuffer[] into, IntRef read) {
+        if (deferredError != 0 && pushback.length == 0) {
+            int e = deferredError;
+            deferredError = 0;
+            return e;
+        }
         int n = copyPushback(into, true);
         long now = now();
         for (ByteBuffer b : into) {
@@ -248,7 +320,11 @@ final class StackTcpSocket implements NetStreamSocket {
                 }
                 if (k < 0) {
                     read.value = n;
-                    return n > 0 ? 0 : StackErrors.toWsa(socket.lastError());
+                    int e = StackErrors.toWsa(socket.lastError());
+                    if (n > 0 && e != WsaError.WSAEWOULDBLOCK) {
+                        deferredError = e;
+                    }
+                    return n > 0 ? 0 : e;
                 }
                 n += k;
             }
@@ -355,6 +431,15 @@ final class StackTcpSocket implements NetStreamSocket {
         close(false);
     }
 
+    /** RFC 9293 3.6: our FIN is acknowledged once past FIN-WAIT-1 / CLOSING / LAST-ACK. */
+    @Override
+    public boolean sendDrained() {
+        return call(() -> {
+            TcpState st = socket.state();
+            return st == TcpState.FIN_WAIT_2 || st == TcpState.TIME_WAIT || st == TcpState.CLOSED;
+        });
+    }
+
     // ------------------------------------------------------------------ state and options
 
     @Override
@@ -389,8 +474,8 @@ final class StackTcpSocket implements NetStreamSocket {
                     case Wsa.SO_SNDBUF -> {
                         return StackErrors.toWsa(socket.setSendBufferSize(clampBuffer(value)));
                     }
+                    case Wsa.SO_KEEPALIVE -> socket.setKeepAlive(value != 0, now());
                     default -> {
-                        // SO_KEEPALIVE included: the stack's TCP has no keep-alive timer.
                         return WsaError.WSAENOPROTOOPT;
                     }
                 }
@@ -398,6 +483,19 @@ final class StackTcpSocket implements NetStreamSocket {
             }
             if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY) {
                 socket.setNoDelay(value != 0);
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_TCP && (name == Wsa.TCP_KEEPIDLE || name == Wsa.TCP_KEEPINTVL
+                    || name == Wsa.TCP_KEEPCNT)) {
+                // Times arrive in milliseconds (the provider's TcpOptions convention).
+                long idle = name == Wsa.TCP_KEEPIDLE ? value * 1_000_000L : socket.keepAliveIdle();
+                long interval = name == Wsa.TCP_KEEPINTVL ? value * 1_000_000L : socket.keepAliveInterval();
+                int count = name == Wsa.TCP_KEEPCNT ? value : socket.keepAliveCount();
+                return StackErrors.toWsa(socket.setKeepAliveParameters(idle, interval, count, now()));
+            }
+            if (level == Wsa.IPPROTO_TCP && name == Wsa.TCP_MAXRT) {
+                // Milliseconds; -1: never give up on time; 0: the configured retry counts.
+                socket.setMaxRetransmitTime(value < 0 ? Long.MAX_VALUE : value * 1_000_000L);
                 return 0;
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
@@ -445,6 +543,7 @@ final class StackTcpSocket implements NetStreamSocket {
                     case Wsa.SO_REUSEADDR -> value.value = socket.reuseAddress() ? 1 : 0;
                     case Wsa.SO_RCVBUF -> value.value = socket.receiveBufferSize();
                     case Wsa.SO_SNDBUF -> value.value = socket.sendBufferSize();
+                    case Wsa.SO_KEEPALIVE -> value.value = socket.keepAlive() ? 1 : 0;
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }

@@ -297,4 +297,60 @@ final class StackUdpSocket implements NetDatagramSocket {
             return null;
         });
     }
+    // ------------------------------------------------------------------ multicast
+
+    /**
+     * The state goes straight to the stack's RFC 3678 setsourcefilter ({@link UdpSocket#setSourceFilter}),
+     * which drives IGMPv3 / MLDv2 through the group-membership machine.
+     */
+    @Override
+    public int setSourceFilter(InetAddress group, InetAddress iface, int ifIndex, boolean include,
+                               java.util.Set<InetAddress> sources) {
+        IpAddress g = ip(group);
+        java.util.List<IpAddress> src = sources.stream().map(StackUdpSocket::ip).toList();
+        return backend.onLoop(() -> {
+            int index = stackInterface(iface, ifIndex);
+            if (index == -2) {
+                return WsaError.WSAEADDRNOTAVAIL;
+            }
+            return StackErrors.toWsa(socket.setSourceFilter(g, index,
+                    include ? org.sockstack.stack.mcast.FilterMode.INCLUDE : org.sockstack.stack.mcast.FilterMode.EXCLUDE,
+                    src));
+        });
+    }
+
+    @Override
+    public int setMulticastInterface(InetAddress iface, int ifIndex) {
+        return backend.onLoop(() -> {
+            int index = stackInterface(iface, ifIndex);
+            if (index == -2) {
+                return WsaError.WSAEADDRNOTAVAIL;
+            }
+            socket.setMulticastInterface(index);
+            return 0;
+        });
+    }
+
+    /** Loop thread: the stack's index of the interface with address {@code iface} or Winsock index {@code ifIndex}; -1 for the default, -2 if there is none. */
+    private int stackInterface(InetAddress iface, int ifIndex) {
+        if (iface != null) {
+            IpAddress a = ip(iface);
+            for (org.sockstack.stack.iface.NetworkInterface ni : backend.stack().interfaces()) {
+                if (a instanceof Ipv4Address v4 ? ni.hasIpv4(v4.bits()) : ni.hasIpv6((Ipv6Address) a)) {
+                    return ni.index();
+                }
+            }
+            return -2;
+        }
+        if (ifIndex != 0) {
+            int index = StackBackend.interfaceIndex(ifIndex);
+            return backend.stack().interfaceAt(index) == null ? -2 : index;
+        }
+        return -1;
+    }
+
+    static IpAddress ip(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 4 ? Ipv4Address.of(b) : Ipv6Address.of(b);
+    }
 }

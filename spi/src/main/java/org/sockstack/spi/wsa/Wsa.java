@@ -94,6 +94,22 @@ public final class Wsa {
     public static final int IPV6_CHECKSUM = 26;
     public static final int IPV6_V6ONLY = 27;
     public static final int TCP_NODELAY = 0x0001;
+    // options, ioctls, multipoint (ws2ipdef.h / mstcpip.h values)
+    public static final int IP_ADD_SOURCE_MEMBERSHIP = 15;
+    public static final int IP_DROP_SOURCE_MEMBERSHIP = 16;
+    public static final int IP_BLOCK_SOURCE = 17;
+    public static final int IP_UNBLOCK_SOURCE = 18;
+    public static final int IPV6_MULTICAST_IF = 9;
+    public static final int IPV6_ADD_MEMBERSHIP = 12;
+    public static final int IPV6_JOIN_GROUP = IPV6_ADD_MEMBERSHIP;
+    public static final int IPV6_DROP_MEMBERSHIP = 13;
+    public static final int IPV6_LEAVE_GROUP = IPV6_DROP_MEMBERSHIP;
+    public static final int IPV6_PKTINFO = 19;
+    public static final int TCP_KEEPALIVE = 3;
+    public static final int TCP_KEEPIDLE = TCP_KEEPALIVE;
+    public static final int TCP_MAXRT = 5;
+    public static final int TCP_KEEPCNT = 16;
+    public static final int TCP_KEEPINTVL = 17;
 
     // ---- message flags
     public static final int MSG_OOB = 0x1;

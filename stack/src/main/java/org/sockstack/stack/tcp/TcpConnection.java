@@ -135,6 +135,8 @@ final class TcpConnection {
     private long rttStart;
     private boolean synRetransmitted;
     int retransmits;
+    /** When the first retransmission of the current run happened (for R2 as a time). */
+    private long firstRetransmitAt;
     long totalRetransmits;
     int dupAcks;
     boolean inRecovery;
@@ -1596,12 +1598,27 @@ final class TcpConnection {
 
     // =================================================================== timers
 
+    /**
+     * RFC 1122 4.2.3.5: give up after {@code limit} retransmissions, or, when the socket sets R2
+     * as a time ({@link TcpSocket#maxRetransmitTime}), once that long has passed since the first.
+     */
+    private boolean giveUp(int count, int limit, long now) {
+        long r2 = socket == null ? 0 : socket.maxRetransmitTime();
+        if (r2 > 0) {
+            return r2 != Long.MAX_VALUE && now - firstRetransmitAt >= r2;
+        }
+        return count > limit;
+    }
+
     /** RFC 6298 5.4-5.7: retransmit the earliest unacknowledged segment, back off, give up at the limit. */
     private void onRetransmitTimeout(long now) {
         tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " rexmit rto=" + rtt.rto() / MILLI + "ms");
         tcp.timeouts.increment();
+        if (retransmits == 0) {
+            firstRetransmitAt = now;
+        }
         if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
-            if (++retransmits > cfg.synRetries()) {
+            if (giveUp(++retransmits, cfg.synRetries(), now)) {
                 if (!passive) {
                     tcp.attemptFails.increment();
                 }
@@ -1624,7 +1641,7 @@ final class TcpConnection {
             persistTimer.scheduleAfter(now, persistInterval());
             return;
         }
-        if (++retransmits > cfg.dataRetries()) {
+        if (giveUp(++retransmits, cfg.dataRetries(), now)) {
             destroy(timeoutError(), now);
             return;
         }

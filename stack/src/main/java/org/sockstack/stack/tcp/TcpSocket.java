@@ -47,6 +47,8 @@ public final class TcpSocket {
     private long keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
     private long keepAliveInterval = DEFAULT_KEEPALIVE_INTERVAL;
     private int keepAliveCount = DEFAULT_KEEPALIVE_COUNT;
+    /** RFC 1122 4.2.3.5 R2 as a time, in nanoseconds; 0: the configured retry counts decide. */
+    private long maxRetransmitTime;
     private boolean closed;
     /** A send found the buffer full: WRITABLE is signalled when room appears. */
     boolean writeBlocked;
@@ -73,6 +75,7 @@ public final class TcpSocket {
         child.keepAliveIdle = keepAliveIdle;
         child.keepAliveInterval = keepAliveInterval;
         child.keepAliveCount = keepAliveCount;
+        child.maxRetransmitTime = maxRetransmitTime;
         return child;
     }
 
@@ -595,6 +598,19 @@ public final class TcpSocket {
 
     public boolean keepAlive() {
         return keepAlive;
+    }
+
+    /**
+     * RFC 1122 4.2.3.5: R2, the time after which retransmission gives up and the connection
+     * times out (Winsock's TCP_MAXRT), counted from the first retransmission of the segment
+     * (or SYN). 0 (the default): the configured retry counts decide instead; Long.MAX_VALUE: never.
+     */
+    public void setMaxRetransmitTime(long nanos) {
+        maxRetransmitTime = Math.max(0, nanos);
+    }
+
+    public long maxRetransmitTime() {
+        return maxRetransmitTime;
     }
 
     public long keepAliveIdle() {
