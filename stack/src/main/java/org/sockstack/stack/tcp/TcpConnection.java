@@ -126,6 +126,9 @@ final class TcpConnection {
     private boolean tsRecentValid;
     private int lastAckSent;
     private int tsOffset;
+    /** The last TSval sent (see #tsVal), valid once one was. */
+    private int lastTsSent;
+    private boolean tsSentValid;
 
     // ---- retransmission and congestion control
     final RttEstimator rtt;
@@ -386,10 +389,10 @@ final class TcpConnection {
         TcpOptions opts;
         if (synAck) {
             opts = TcpOptions.syn(ourMss, wscaleOk ? rcvWscale : -1, sackOk,
-                    tsOk ? new Timestamps(tsNow(now), tsRecent) : null);
+                    tsOk ? new Timestamps(tsVal(now), tsRecent) : null);
         } else {
             opts = TcpOptions.syn(ourMss, cfg.windowScaling() ? rcvWscaleOffer : -1, cfg.sack(),
-                    cfg.timestamps() ? new Timestamps(tsNow(now), 0) : null);
+                    cfg.timestamps() ? new Timestamps(tsVal(now), 0) : null);
         }
         int flags = TcpSegment.SYN | (synAck ? TcpSegment.ACK : 0);
         if (!synRetransmitted && !rttTiming) {
@@ -1394,7 +1397,7 @@ final class TcpConnection {
     private TcpOptions dataOptions(long now) {
         TcpOptions opts = tcp.txOptions.clear();
         if (tsOk) {
-            opts.setTimestamps(tsNow(now), tsRecent);
+            opts.setTimestamps(tsVal(now), tsRecent);
         }
         if (sackOk && (dsackPending || !ooo.isEmpty())) {
             int space = TcpSegment.MAX_OPTIONS_LENGTH - (tsOk ? TS_OPTION_SPACE : 0) - 4;
@@ -1495,6 +1498,23 @@ final class TcpConnection {
     /** The TSval clock: milliseconds from {@code now} plus a per-connection offset (RFC 7323 5.4). */
     private int tsNow(long now) {
         return (int) (now / MILLI) + tsOffset;
+    }
+
+    /**
+     * The TSval to send: the timestamp clock, but never below the last TSval sent. RFC 7323
+     * section 5.4 needs TSvals that do not decrease; callers pass the {@code now} of their own
+     * moment (an event-loop iteration, an application call), and a later segment built with an
+     * earlier {@code now} would otherwise carry a smaller TSval, which the peer's PAWS test
+     * (section 5.3) drops as an old duplicate.
+     */
+    private int tsVal(long now) {
+        int v = tsNow(now);
+        if (tsSentValid && Seq.lt(v, lastTsSent)) {
+            v = lastTsSent;
+        }
+        lastTsSent = v;
+        tsSentValid = true;
+        return v;
     }
 
     /** Resends the segment at SND.UNA (fast retransmit, partial ACK) without moving SND.NXT back. */

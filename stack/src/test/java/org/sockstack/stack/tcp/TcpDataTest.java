@@ -195,6 +195,25 @@ class TcpDataTest {
         assertTrue(cwnd <= 2 * 8192 + 2 * 1460, "cwnd " + cwnd + " stays within twice the flight the window allowed");
     }
 
+    /**
+     * RFC 7323 section 5.4: TSvals must not decrease, or the peer's PAWS test (5.3) drops the
+     * later segment as an old duplicate. Callers pass the {@code now} of their own moment, so a
+     * segment may be built with an earlier {@code now} than the one before it (an application
+     * call on one side of a millisecond, the loop's iteration on the other): seen as PAWS drops
+     * and retransmissions between two stacks on real clocks.
+     */
+    @Test
+    void rfc7323_5_4_tsvalNeverDecreases() {
+        Established e = new Established(h, 65535, 1460, true);
+        e.socket.setNoDelay(true);
+        h.advance(10);
+        e.socket.send(bytes(10, 1), 0, 10, h.now());
+        int first = h.one().h().options().tsVal();
+        e.socket.send(bytes(10, 2), 0, 10, h.now() - 5_000_000);   // built with a now 5 ms older
+        int second = h.one().h().options().tsVal();
+        assertTrue(second - first >= 0, "TSval went back from " + first + " to " + second);
+    }
+
     /** An ACK of new data restarts the timer and resets the backoff (RFC 6298 5.3). */
     @Test
     void rfc6298_5_3_ackRestartsTimer() {
