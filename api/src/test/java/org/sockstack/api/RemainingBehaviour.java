@@ -360,6 +360,18 @@ abstract class RemainingBehaviour extends TwoProcessBehaviour {
     }
 
     @Test
+    void asyncHostLookupOfANumericNameGivesTheAddress() {
+        startBoth();
+        MessageQueue window = new MessageQueue();
+        Ref<HostEnt> host = new Ref<>();
+        long h = a.WSAAsyncGetHostByName(window, WM_LOOKUP, "192.0.2.77", host, Winsock.MAXGETHOSTSTRUCT);
+        assertNotEquals(0, h);
+        assertEquals(0, Winsock.WSAGETASYNCERROR(awaitReply(window, h).lParam()));
+        assertEquals(AF_INET, host.value.addrtype());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {(byte) 192, 0, 2, 77}, host.value.addrList().get(0));
+    }
+
+    @Test
     void asyncLookupErrorsArriveInTheReply() {
         startBoth();
         MessageQueue window = new MessageQueue();
