@@ -259,6 +259,9 @@ public final class Winsock {
 
     /** recv into a buffer's remaining space: the position advances by the count. */
     public int recv(long s, ByteBuffer buf, int flags) {
+        if ((flags & Wsa.MSG_WAITALL) != 0) {
+            return recvWaitAll(s, buf, flags);
+        }
         IntRef errno = new IntRef();
         TransportProvider p = provider(s, errno);
         if (p == null) {
@@ -1199,5 +1202,246 @@ public final class Winsock {
             WSASetLastError(errno.value);
         }
         return r;
+    }
+
+    // ---- remaining functions ----
+
+    /** recv with MSG_WAITALL: the WSARecv path (until the buffer is full, the peer closed or an error). */
+    private int recvWaitAll(long s, ByteBuffer buf, int flags) {
+        IntRef got = new IntRef();
+        if (overlappedIo.recv(s, new ByteBuffer[] {buf.duplicate()}, got, new IntRef(flags), null, null, null)
+                == Wsa.SOCKET_ERROR) {
+            return Wsa.SOCKET_ERROR;
+        }
+        buf.position(buf.position() + got.value);
+        return got.value;
+    }
+
+    /** INADDR_NONE: what inet_addr returns for text that is not an address. */
+    public static final int INADDR_NONE = Inaddr.INADDR_NONE;
+
+    /**
+     * inet_addr: an IPv4 address in network byte order (first octet in the low byte) from the BSD
+     * forms a.b.c.d, a.b.c, a.b and a (parts decimal, 0-octal or 0x-hex); INADDR_NONE otherwise
+     * (null, empty, a part too big). Needs no WSAStartup.
+     */
+    public static int inet_addr(String cp) {
+        return Inaddr.inetAddr(cp);
+    }
+
+    /** inet_ntoa: the dotted-decimal text of an in_addr in network byte order. */
+    public static String inet_ntoa(int in) {
+        return Inaddr.inetNtoa(in);
+    }
+
+    /** WSAHtons: {@code hostshort} in network order into {@code lpnetshort}; the socket must be valid. */
+    public int WSAHtons(long s, short hostshort, Ref<Short> lpnetshort) {
+        return byteOrder(s, lpnetshort, () -> htons(hostshort));
+    }
+
+    public int WSANtohs(long s, short netshort, Ref<Short> lphostshort) {
+        return byteOrder(s, lphostshort, () -> ntohs(netshort));
+    }
+
+    /** WSAHtonl: {@code hostlong} in network order into {@code lpnetlong}; the socket must be valid. */
+    public int WSAHtonl(long s, int hostlong, IntRef lpnetlong) {
+        if (checkSocketFor(s, lpnetlong) != 0) {
+            return Wsa.SOCKET_ERROR;
+        }
+        lpnetlong.value = htonl(hostlong);
+        return 0;
+    }
+
+    public int WSANtohl(long s, int netlong, IntRef lphostlong) {
+        if (checkSocketFor(s, lphostlong) != 0) {
+            return Wsa.SOCKET_ERROR;
+        }
+        lphostlong.value = ntohl(netlong);
+        return 0;
+    }
+
+    private int byteOrder(long s, Ref<Short> out, java.util.function.Supplier<Short> value) {
+        if (checkSocketFor(s, out) != 0) {
+            return Wsa.SOCKET_ERROR;
+        }
+        out.value = value.get();
+        return 0;
+    }
+
+    /** WSANOTINITIALISED, WSAENOTSOCK, then WSAEFAULT for a null out-pointer (as documented). */
+    private int checkSocketFor(long s, Object out) {
+        if (provider(s, new IntRef()) == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        return out == null ? fail(WsaError.WSAEFAULT) : 0;
+    }
+
+    /**
+     * WSASendDisconnect: no more sends (shutdown SD_SEND). Disconnect data ({@code
+     * lpOutboundDisconnectData} not null) needs XP1_DISCONNECT_DATA, which no provider has:
+     * WSAENOPROTOOPT.
+     */
+    public int WSASendDisconnect(long s, ByteBuffer lpOutboundDisconnectData) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        byte[] data = null;
+        if (lpOutboundDisconnectData != null) {
+            data = new byte[lpOutboundDisconnectData.remaining()];
+            lpOutboundDisconnectData.duplicate().get(data);
+        }
+        return result(p.sendDisconnect(s, data, errno), errno);
+    }
+
+    /**
+     * WSARecvDisconnect: no more receives (shutdown SD_RECEIVE). The disconnect data the peer
+     * sent (none: TCP has no such thing) is put in {@code lpInboundDisconnectData} (may be null).
+     */
+    public int WSARecvDisconnect(long s, ByteBuffer lpInboundDisconnectData) {
+        IntRef errno = new IntRef();
+        TransportProvider p = provider(s, errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        Ref<byte[]> data = new Ref<>();
+        if (p.recvDisconnect(s, data, errno) == Wsa.SOCKET_ERROR) {
+            return fail(errno.value);
+        }
+        if (lpInboundDisconnectData != null && data.value != null) {
+            int n = Math.min(data.value.length, lpInboundDisconnectData.remaining());
+            lpInboundDisconnectData.put(data.value, 0, n);
+        }
+        return 0;
+    }
+
+    /**
+     * WSAConnectByName: resolves {@code nodename} and {@code servicename} (getaddrinfo, stream
+     * sockets) and connects {@code s} to the first address that accepts, within {@code timeout}
+     * for all attempts (null: no limit; WSAETIMEDOUT when it runs out). True with the connection's
+     * addresses in {@code LocalAddress} and {@code RemoteAddress} (each may be null); false with
+     * the error. {@code Reserved} must be null (WSAEINVAL).
+     */
+    public boolean WSAConnectByName(long s, String nodename, String servicename, Ref<SockAddr> LocalAddress,
+                                    Ref<SockAddr> RemoteAddress, TimeVal timeout,
+                                    org.sockstack.spi.provider.Overlapped Reserved) {
+        if (provider(s, new IntRef()) == null) {
+            return false;
+        }
+        if (Reserved != null || nodename == null || servicename == null) {
+            fail(WsaError.WSAEINVAL);
+            return false;
+        }
+        ConnectBy c = new ConnectBy(this);
+        List<SockAddr> addresses = c.resolve(nodename, servicename);
+        return addresses != null && c.connectFirst(s, addresses, LocalAddress, RemoteAddress, timeout);
+    }
+
+    /**
+     * WSAConnectByList: connects {@code s} to the first address of {@code SocketAddress} (the
+     * SOCKET_ADDRESS_LIST) that accepts, as WSAConnectByName does. An empty or null list: WSAEINVAL.
+     */
+    public boolean WSAConnectByList(long s, List<SockAddr> SocketAddress, Ref<SockAddr> LocalAddress,
+                                    Ref<SockAddr> RemoteAddress, TimeVal timeout,
+                                    org.sockstack.spi.provider.Overlapped Reserved) {
+        if (provider(s, new IntRef()) == null) {
+            return false;
+        }
+        if (Reserved != null || SocketAddress == null || SocketAddress.isEmpty()) {
+            fail(WsaError.WSAEINVAL);
+            return false;
+        }
+        return new ConnectBy(this).connectFirst(s, SocketAddress, LocalAddress, RemoteAddress, timeout);
+    }
+
+    /**
+     * GetQueuedCompletionStatusEx: waits up to {@code dwMilliseconds} (INFINITE: forever) for a
+     * packet, then removes up to {@code ulCount} packets into {@code lpCompletionPortEntries}
+     * (null slots are filled with new entries) and their number into {@code ulNumEntriesRemoved}.
+     * A failed operation's packet is an entry like any other (its status in {@code internal}).
+     * False with WAIT_TIMEOUT; alertable: false with WAIT_IO_COMPLETION once the completion routines
+     * queued to this thread ran; ERROR_ABANDONED_WAIT_0 when the port is closed; WSA_INVALID_HANDLE,
+     * WSA_INVALID_PARAMETER.
+     */
+    public boolean GetQueuedCompletionStatusEx(IoCompletionPort CompletionPort,
+                                               OverlappedEntry[] lpCompletionPortEntries, int ulCount,
+                                               IntRef ulNumEntriesRemoved, int dwMilliseconds, boolean fAlertable) {
+        return CompletionEntries.getQueuedCompletionStatusEx(this, CompletionPort, lpCompletionPortEntries, ulCount,
+                ulNumEntriesRemoved, dwMilliseconds, fAlertable);
+    }
+
+    private AsyncLookups asyncLookups;
+
+    private synchronized AsyncLookups asyncLookups() {
+        if (asyncLookups == null) {
+            asyncLookups = new AsyncLookups(this);
+        }
+        return asyncLookups;
+    }
+
+    /** MAXGETHOSTSTRUCT: the buffer size for WSAAsyncGetHostByName / ByAddr. */
+    public static final int MAXGETHOSTSTRUCT = AsyncLookups.MAXGETHOSTSTRUCT;
+
+    /**
+     * WSAAsyncGetHostByName: gethostbyname in the background. Returns the task handle (0 with the
+     * last error: WSANOTINITIALISED, WSAEFAULT); later posts {@code (wMsg, handle,
+     * WSAMAKEASYNCREPLY(0, error))} with the entry in {@code buf}, or WSAENOBUFS and the size
+     * needed when the entry's C structure does not fit in {@code buflen} bytes.
+     */
+    public long WSAAsyncGetHostByName(AsyncWindow hWnd, int wMsg, String name, Ref<HostEnt> buf, int buflen) {
+        return asyncLookups().start(hWnd, wMsg, buf, buflen, () -> gethostbyname(name), AsyncLookups::hostentSize);
+    }
+
+    public long WSAAsyncGetHostByAddr(AsyncWindow hWnd, int wMsg, byte[] addr, int len, int type, Ref<HostEnt> buf,
+                                      int buflen) {
+        byte[] a = addr == null ? null : addr.clone();
+        return asyncLookups().start(hWnd, wMsg, buf, buflen, () -> gethostbyaddr(a, len, type),
+                AsyncLookups::hostentSize);
+    }
+
+    public long WSAAsyncGetServByName(AsyncWindow hWnd, int wMsg, String name, String proto, Ref<ServEnt> buf,
+                                      int buflen) {
+        return asyncLookups().start(hWnd, wMsg, buf, buflen, () -> getservbyname(name, proto),
+                AsyncLookups::serventSize);
+    }
+
+    /** WSAAsyncGetServByPort: {@code port} in host byte order, as getservbyport here. */
+    public long WSAAsyncGetServByPort(AsyncWindow hWnd, int wMsg, int port, String proto, Ref<ServEnt> buf,
+                                      int buflen) {
+        return asyncLookups().start(hWnd, wMsg, buf, buflen, () -> getservbyport(port, proto),
+                AsyncLookups::serventSize);
+    }
+
+    public long WSAAsyncGetProtoByName(AsyncWindow hWnd, int wMsg, String name, Ref<ProtoEnt> buf, int buflen) {
+        return asyncLookups().start(hWnd, wMsg, buf, buflen, () -> getprotobyname(name), AsyncLookups::protoentSize);
+    }
+
+    public long WSAAsyncGetProtoByNumber(AsyncWindow hWnd, int wMsg, int number, Ref<ProtoEnt> buf, int buflen) {
+        return asyncLookups().start(hWnd, wMsg, buf, buflen, () -> getprotobynumber(number),
+                AsyncLookups::protoentSize);
+    }
+
+    /**
+     * WSACancelAsyncRequest: 0 if the task had not completed (its message will not be posted);
+     * SOCKET_ERROR with WSAEALREADY once it completed, WSAEINVAL for an unknown handle.
+     */
+    public int WSACancelAsyncRequest(long hAsyncTaskHandle) {
+        return asyncLookups().cancel(hAsyncTaskHandle);
+    }
+
+    /** WSAMAKEASYNCREPLY(buflen, error): an asynchronous lookup message's lParam. */
+    public static long WSAMAKEASYNCREPLY(int buflen, int error) {
+        return AsyncLookups.makeAsyncReply(buflen, error);
+    }
+
+    /** WSAGETASYNCBUFLEN(lParam). */
+    public static int WSAGETASYNCBUFLEN(long lParam) {
+        return AsyncLookups.asyncBuflen(lParam);
+    }
+
+    /** WSAGETASYNCERROR(lParam). */
+    public static int WSAGETASYNCERROR(long lParam) {
+        return AsyncLookups.asyncError(lParam);
     }
 }

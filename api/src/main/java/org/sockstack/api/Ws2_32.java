@@ -420,4 +420,107 @@ public final class Ws2_32 {
                                    int dwFlags) {
         return ws().WSAJoinLeaf(s, name, lpCallerData, lpCalleeData, lpSQOS, lpGQOS, dwFlags);
     }
+
+    // ---- remaining functions ----
+
+    public static final int INADDR_NONE = Winsock.INADDR_NONE;
+    public static final int MAXGETHOSTSTRUCT = Winsock.MAXGETHOSTSTRUCT;
+
+    public static int inet_addr(String cp) {
+        return Winsock.inet_addr(cp);
+    }
+
+    public static String inet_ntoa(int in) {
+        return Winsock.inet_ntoa(in);
+    }
+
+    public static int WSAHtons(long s, short hostshort, Ref<Short> lpnetshort) {
+        return ws().WSAHtons(s, hostshort, lpnetshort);
+    }
+
+    public static int WSANtohs(long s, short netshort, Ref<Short> lphostshort) {
+        return ws().WSANtohs(s, netshort, lphostshort);
+    }
+
+    public static int WSAHtonl(long s, int hostlong, IntRef lpnetlong) {
+        return ws().WSAHtonl(s, hostlong, lpnetlong);
+    }
+
+    public static int WSANtohl(long s, int netlong, IntRef lphostlong) {
+        return ws().WSANtohl(s, netlong, lphostlong);
+    }
+
+    public static int WSASendDisconnect(long s, ByteBuffer lpOutboundDisconnectData) {
+        return ws().WSASendDisconnect(s, lpOutboundDisconnectData);
+    }
+
+    public static int WSARecvDisconnect(long s, ByteBuffer lpInboundDisconnectData) {
+        return ws().WSARecvDisconnect(s, lpInboundDisconnectData);
+    }
+
+    public static boolean WSAConnectByName(long s, String nodename, String servicename, Ref<SockAddr> LocalAddress,
+                                           Ref<SockAddr> RemoteAddress, TimeVal timeout,
+                                           org.sockstack.spi.provider.Overlapped Reserved) {
+        return ws().WSAConnectByName(s, nodename, servicename, LocalAddress, RemoteAddress, timeout, Reserved);
+    }
+
+    public static boolean WSAConnectByList(long s, java.util.List<SockAddr> SocketAddress,
+                                           Ref<SockAddr> LocalAddress, Ref<SockAddr> RemoteAddress, TimeVal timeout,
+                                           org.sockstack.spi.provider.Overlapped Reserved) {
+        return ws().WSAConnectByList(s, SocketAddress, LocalAddress, RemoteAddress, timeout, Reserved);
+    }
+
+    public static boolean GetQueuedCompletionStatusEx(IoCompletionPort CompletionPort,
+                                                      OverlappedEntry[] lpCompletionPortEntries, int ulCount,
+                                                      IntRef ulNumEntriesRemoved, int dwMilliseconds,
+                                                      boolean fAlertable) {
+        return ws().GetQueuedCompletionStatusEx(CompletionPort, lpCompletionPortEntries, ulCount,
+                ulNumEntriesRemoved, dwMilliseconds, fAlertable);
+    }
+
+    public static long WSAAsyncGetHostByName(AsyncWindow hWnd, int wMsg, String name, Ref<HostEnt> buf,
+                                             int buflen) {
+        return ws().WSAAsyncGetHostByName(hWnd, wMsg, name, buf, buflen);
+    }
+
+    public static long WSAAsyncGetHostByAddr(AsyncWindow hWnd, int wMsg, byte[] addr, int len, int type,
+                                             Ref<HostEnt> buf, int buflen) {
+        return ws().WSAAsyncGetHostByAddr(hWnd, wMsg, addr, len, type, buf, buflen);
+    }
+
+    public static long WSAAsyncGetServByName(AsyncWindow hWnd, int wMsg, String name, String proto,
+                                             Ref<ServEnt> buf, int buflen) {
+        return ws().WSAAsyncGetServByName(hWnd, wMsg, name, proto, buf, buflen);
+    }
+
+    public static long WSAAsyncGetServByPort(AsyncWindow hWnd, int wMsg, int port, String proto,
+                                             Ref<ServEnt> buf, int buflen) {
+        return ws().WSAAsyncGetServByPort(hWnd, wMsg, port, proto, buf, buflen);
+    }
+
+    public static long WSAAsyncGetProtoByName(AsyncWindow hWnd, int wMsg, String name, Ref<ProtoEnt> buf,
+                                              int buflen) {
+        return ws().WSAAsyncGetProtoByName(hWnd, wMsg, name, buf, buflen);
+    }
+
+    public static long WSAAsyncGetProtoByNumber(AsyncWindow hWnd, int wMsg, int number, Ref<ProtoEnt> buf,
+                                                int buflen) {
+        return ws().WSAAsyncGetProtoByNumber(hWnd, wMsg, number, buf, buflen);
+    }
+
+    public static int WSACancelAsyncRequest(long hAsyncTaskHandle) {
+        return ws().WSACancelAsyncRequest(hAsyncTaskHandle);
+    }
+
+    public static long WSAMAKEASYNCREPLY(int buflen, int error) {
+        return Winsock.WSAMAKEASYNCREPLY(buflen, error);
+    }
+
+    public static int WSAGETASYNCBUFLEN(long lParam) {
+        return Winsock.WSAGETASYNCBUFLEN(lParam);
+    }
+
+    public static int WSAGETASYNCERROR(long lParam) {
+        return Winsock.WSAGETASYNCERROR(lParam);
+    }
 }
