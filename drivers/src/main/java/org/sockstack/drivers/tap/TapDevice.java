@@ -65,7 +65,11 @@ public final class TapDevice implements Device {
     private static final int IFNAMSIZ = 16;
     private static final int IFREQ_SIZE = 40;
     /** Largest frame read: a 64 KiB IP packet plus Ethernet and VLAN headers. */
-    private static final int MAX_FRAME = 65_535 + 18;
+    /**
+     * The largest frame: Ethernet header with an 802.1Q tag (18) plus the largest IP packet, an
+     * IPv6 header (40) with a 65,535-octet payload (a TSO super-frame may be that large).
+     */
+    private static final int MAX_FRAME = 18 + 40 + 65_535;
     /** The vnet header size used in offload mode. */
     static final int VNET_HDR_LEN = VirtioNetHeader.LENGTH_V1;
     private static final DeviceCapabilities OFFLOAD_CAPABILITIES = new DeviceCapabilities(false, false, 64, true);

@@ -148,9 +148,11 @@ public final class RawSockets {
             }
             if (s.matches(src, dst)) {
                 int at = s.checksumOffset();
-                if (at >= 0 && !checksumVerifies(ip, nextHeader, offset, length, at)) {
+                if (at >= 0 && !iface.rxChecksumUnnecessary()
+                        && !checksumVerifies(ip, nextHeader, offset, length, at)) {
                     // RFC 3542 section 3.1: with IPV6_CHECKSUM the kernel verifies received
-                    // packets and discards those in error.
+                    // packets and discards those in error (unless the device vouched for the
+                    // checksum: with offload it may not even be filled in yet).
                     dropBadChecksum.increment();
                     continue;
                 }

@@ -88,7 +88,7 @@ public final class Tcp {
     final Counter pmtuUpdates;
     final Counter dsacksReceived;
     final Counter dsacksSent;
-    final Counter spuriousRetransmits;
+    final Counter spuriousRecoveries;
     /**
      * The header and options of the segment being sent, refilled per segment by whichever
      * connection sends (event loop only; never kept past {@link #transmit}): DESIGN rule 5.
@@ -131,7 +131,7 @@ public final class Tcp {
         pmtuUpdates = counters.counter("tcp.pmtu_updates");
         dsacksReceived = counters.counter("tcp.dsacks_received");
         dsacksSent = counters.counter("tcp.dsacks_sent");
-        spuriousRetransmits = counters.counter("tcp.spurious_retransmits");
+        spuriousRecoveries = counters.counter("tcp.spurious_recoveries");
     }
 
     /** Makes {@code network} carry TCP for its address family. */

@@ -159,6 +159,9 @@ final class TcpConnection {
     private boolean rxtSpanValid;
     private int rxtSpanLeft;
     private int rxtSpanRight;
+    /** Segments retransmitted in this episode, and how many of them came back D-SACKed. */
+    private int episodeRetransmits;
+    private int episodeDsacked;
     /** This episode already raised DupThresh: one spurious episode counts once. */
     private boolean reorderingCounted;
     /** Largest DupThresh reordering may raise it to. */
@@ -787,19 +790,22 @@ final class TcpConnection {
     }
 
     /**
-     * A D-SACK for octets this fast-recovery episode retransmitted: the original arrived after
-     * all, so the retransmission was spurious and what looked like loss was reordering (RFC 3708
-     * section 3). The response of RFC 4653 section 3.1 in its simplest form: raise DupThresh, so
-     * that reordering of that extent no longer triggers fast retransmit; doubled once per
-     * episode, up to {@link #MAX_DUP_THRESH}. (cwnd is not restored: no undo, RFC 4015.)
+     * A D-SACK for octets this fast-recovery episode retransmitted: that original arrived after
+     * all. RFC 3708 section 3: when every retransmission of the episode has come back D-SACKed,
+     * the episode was spurious and what looked like loss was reordering. The response of RFC 4653
+     * section 3.1 in its simplest form: raise DupThresh, so that reordering of that extent no
+     * longer triggers fast retransmit; doubled once per episode, up to {@link #MAX_DUP_THRESH}.
+     * (cwnd is not restored: no undo, RFC 4015.) An episode with real losses keeps some
+     * retransmission un-D-SACKed and leaves DupThresh alone.
      */
     private void onDsack(int l, int r) {
         if (!rxtSpanValid || !Seq.le(rxtSpanLeft, l) || !Seq.le(r, rxtSpanRight)) {
             return;
         }
-        tcp.spuriousRetransmits.increment();
-        if (!reorderingCounted) {
+        episodeDsacked++;
+        if (!reorderingCounted && episodeDsacked >= episodeRetransmits) {
             reorderingCounted = true;
+            tcp.spuriousRecoveries.increment();
             dupThresh = Math.min(2 * dupThresh, MAX_DUP_THRESH);
         }
     }
@@ -853,6 +859,8 @@ final class TcpConnection {
         inRecovery = true;
         rxtSpanValid = false;
         reorderingCounted = false;
+        episodeRetransmits = 0;
+        episodeDsacked = 0;
         recover = sndMax;
         sndNxt = sndMax;
         highRxt = sndUna;
@@ -1545,6 +1553,7 @@ final class TcpConnection {
             highRxt = seq + n;
         }
         if (inRecovery) {
+            episodeRetransmits++;
             rxtSpanLeft = rxtSpanValid ? Seq.min(rxtSpanLeft, seq) : seq;
             rxtSpanRight = rxtSpanValid ? Seq.max(rxtSpanRight, seq + n) : seq + n;
             rxtSpanValid = true;

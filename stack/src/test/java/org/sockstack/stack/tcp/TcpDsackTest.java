@@ -81,10 +81,35 @@ class TcpDsackTest {
         // The original segment 0 was only late: everything is acknowledged, and the
         // retransmission comes back as a D-SACK below the cumulative ACK.
         e.sack(S0 + 10 * SMSS, new SackBlock(S0, S0 + SMSS));
-        assertEquals(1, h.counter("tcp.spurious_retransmits"));
+        assertEquals(1, h.counter("tcp.spurious_recoveries"));
         assertEquals(6, e.socket.info(h.now()).reordering(), "DupThresh doubled: " + e.socket.info(h.now()));
         // A second D-SACK of the same episode does not double it again.
         e.sack(S0 + 10 * SMSS, new SackBlock(S0, S0 + SMSS));
         assertEquals(6, e.socket.info(h.now()).reordering());
+    }
+
+    /**
+     * RFC 3708 section 3: only an episode whose every retransmission comes back D-SACKed was
+     * spurious. Here two segments were retransmitted and one of them D-SACKed: the other was a
+     * real loss, so DupThresh stays at 3.
+     */
+    @Test
+    void rfc3708_episodeWithARealLossKeepsDupThresh() {
+        Established e = new Established(h, 65535, 1460, true);
+        e.socket.setNoDelay(true);
+        e.socket.send(bytes(10 * SMSS, 5), 0, 10 * SMSS, h.now());
+        assertEquals(10, h.sent().size());
+        int s1 = S0 + SMSS;
+        int s2 = S0 + 2 * SMSS;
+        int s3 = S0 + 3 * SMSS;
+        e.sack(S0, new SackBlock(s3, S0 + 10 * SMSS), new SackBlock(s1, s2));   // 0 and 2 missing
+        List<Sent> out = h.sent();
+        assertTrue(out.stream().anyMatch(x -> x.seq() == S0) && out.stream().anyMatch(x -> x.seq() == s2),
+                "both holes retransmitted: " + out);
+        // Segment 0's original was only late (D-SACKed below the ACK); segment 2 was really lost.
+        e.sack(s2, new SackBlock(S0, s1), new SackBlock(s3, S0 + 10 * SMSS));
+        assertEquals(1, h.counter("tcp.dsacks_received"));
+        assertEquals(0, h.counter("tcp.spurious_recoveries"));
+        assertEquals(3, e.socket.info(h.now()).reordering());
     }
 }
