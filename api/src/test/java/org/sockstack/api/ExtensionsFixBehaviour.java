@@ -1,0 +1,98 @@
+package org.sockstack.api;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sockstack.spi.provider.Overlapped;
+import org.sockstack.spi.provider.WsaEvent;
+import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.SockAddr;
+
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sockstack.api.OverlappedBehaviour.ADDR_BLOCK;
+import static org.sockstack.api.OverlappedBehaviour.WAIT_MS;
+import static org.sockstack.api.OverlappedBehaviour.port;
+import static org.sockstack.api.OverlappedBehaviour.sendText;
+import static org.sockstack.api.OverlappedBehaviour.socketOk;
+import static org.sockstack.spi.wsa.Wsa.INVALID_SOCKET;
+import static org.sockstack.spi.wsa.Wsa.IPPROTO_TCP;
+import static org.sockstack.spi.wsa.Wsa.SOCK_STREAM;
+import static org.sockstack.spi.wsa.WsaError.WSA_IO_PENDING;
+import static org.sockstack.spi.wsa.WsaError.WSA_OPERATION_ABORTED;
+
+/**
+ * Review fixes of the mswsock extensions ({@link Extensions}) and the overlapped bookkeeping:
+ * run over the host provider and over two user-space stacks.
+ */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+abstract class ExtensionsFixBehaviour extends TwoProcessBehaviour {
+
+    @BeforeEach
+    void startProcesses() {
+        startBoth();
+    }
+
+    long listenerOnB() {
+        long l = socketOk(b, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, b.bind(l, SockAddr.inet(world.addrB(), 0)));
+        assertEquals(0, b.listen(l, 5));
+        return l;
+    }
+
+    long connectToB(long l) {
+        long c = socketOk(a, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.connect(c, SockAddr.inet(world.addrB(), port(b, l))), () -> "connect " + a.WSAGetLastError());
+        return c;
+    }
+
+    static boolean pendingAcceptEx(Winsock ws, long l, long acceptor, Overlapped ov) {
+        boolean done = ws.AcceptEx(l, acceptor, ByteBuffer.allocate(2 * ADDR_BLOCK), 0, ADDR_BLOCK, ADDR_BLOCK,
+                new IntRef(), ov);
+        return !done && ws.WSAGetLastError() == WSA_IO_PENDING;
+    }
+
+    // ------------------------------------------------------------------ AcceptEx and its accept socket
+
+    /**
+     * Two AcceptEx, one connection: the loser stays pending; closing its accept socket completes
+     * it with WSA_OPERATION_ABORTED, and the next connection is not taken (and dropped) by it.
+     */
+    @Test
+    void closingTheAcceptSocketOfALosingAcceptExAbortsItAndSparesTheNextClient() throws Exception {
+        long l = listenerOnB();
+        long[] acceptors = {socketOk(b, SOCK_STREAM, IPPROTO_TCP), socketOk(b, SOCK_STREAM, IPPROTO_TCP)};
+        WsaEvent[] evs = {new WsaEvent(), new WsaEvent()};
+        Overlapped[] ovs = {new Overlapped(evs[0]), new Overlapped(evs[1])};
+        for (int i = 0; i < 2; i++) {
+            assertTrue(pendingAcceptEx(b, l, acceptors[i], ovs[i]), "AcceptEx " + i + " pending");
+        }
+        long c1 = connectToB(l);
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!evs[0].await(10) && !evs[1].isSet() && System.currentTimeMillis() < deadline) {
+            // waits on the first event in short steps, checking the second
+        }
+        int winner = evs[0].isSet() ? 0 : 1;
+        int loser = 1 - winner;
+        assertTrue(evs[winner].isSet(), "one AcceptEx took the connection");
+        assertEquals(0, ovs[winner].status());
+        assertFalse(evs[loser].await(200), "the other AcceptEx stays pending");
+
+        assertEquals(0, b.closesocket(acceptors[loser]));
+        assertTrue(evs[loser].await(WAIT_MS), "closing the accept socket completes the AcceptEx");
+        assertEquals(WSA_OPERATION_ABORTED, ovs[loser].status());
+
+        long c2 = connectToB(l);
+        long s2 = b.accept(l, null);
+        assertNotEquals(INVALID_SOCKET, s2, () -> "accept " + b.WSAGetLastError());
+        sendText(a, c2, "next");
+        byte[] buf = new byte[4];
+        assertEquals(4, b.recv(s2, buf, 4, 0), () -> "recv " + b.WSAGetLastError());
+        assertEquals("next", new String(buf));
+        a.closesocket(c1);
+    }
+}
