@@ -281,7 +281,12 @@ final class Extensions {
 
     /**
      * DisconnectEx: shuts the sending direction (the FIN goes out) and completes at once.
-     * TF_REUSE_SOCKET is accepted but the socket cannot be reused: close it and make a new one.
+     *
+     * <p>TF_REUSE_SOCKET is refused with WSAEOPNOTSUPP (checked before anything is sent).
+     * Windows would return the handle to a fresh state for another AcceptEx or ConnectEx; the SPI
+     * cannot do that (a provider socket, once connected, keeps its connection, bound address and
+     * state until closed, and AcceptEx wants a never-used socket), so reporting success would
+     * promise a reuse that then fails. A caller falls back to closesocket and a new socket.
      */
     boolean disconnectEx(long s, Overlapped ov, int flags, int reserved) {
         TransportProvider p = io.provider(s);
@@ -290,6 +295,9 @@ final class Extensions {
         }
         if (reserved != 0 || (flags & ~MsWsock.TF_REUSE_SOCKET) != 0) {
             return failed(WsaError.WSAEINVAL);
+        }
+        if ((flags & MsWsock.TF_REUSE_SOCKET) != 0) {
+            return failed(WsaError.WSAEOPNOTSUPP);
         }
         IntRef errno = new IntRef();
         if (p.shutdown(s, Wsa.SD_SEND, errno) != 0) {

@@ -22,6 +22,7 @@ import static org.sockstack.api.OverlappedBehaviour.socketOk;
 import static org.sockstack.spi.wsa.Wsa.INVALID_SOCKET;
 import static org.sockstack.spi.wsa.Wsa.IPPROTO_TCP;
 import static org.sockstack.spi.wsa.Wsa.SOCK_STREAM;
+import static org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
 import static org.sockstack.spi.wsa.WsaError.WSA_IO_PENDING;
 import static org.sockstack.spi.wsa.WsaError.WSA_OPERATION_ABORTED;
 
@@ -94,5 +95,40 @@ abstract class ExtensionsFixBehaviour extends TwoProcessBehaviour {
         assertEquals(4, b.recv(s2, buf, 4, 0), () -> "recv " + b.WSAGetLastError());
         assertEquals("next", new String(buf));
         a.closesocket(c1);
+    }
+
+    // ------------------------------------------------------------------ DisconnectEx(TF_REUSE_SOCKET)
+
+    /** A connected pair: {client on A, server on B}. */
+    long[] connectedPair() {
+        long l = listenerOnB();
+        long c = connectToB(l);
+        long s = b.accept(l, null);
+        assertNotEquals(INVALID_SOCKET, s);
+        b.closesocket(l);
+        return new long[] {c, s};
+    }
+
+    /**
+     * TF_REUSE_SOCKET is refused (WSAEOPNOTSUPP, nothing sent, no completion): the socket could
+     * not be reused; without the flag DisconnectEx still works.
+     */
+    @Test
+    void disconnectExRefusesReuseAndLeavesTheConnectionAlone() throws Exception {
+        long[] p = connectedPair();
+        MsWsock.LPFN_DISCONNECTEX disconnectEx = OverlappedBehaviour.extension(a, p[0], MsWsock.WSAID_DISCONNECTEX);
+        WsaEvent ev = new WsaEvent();
+        Overlapped ov = new Overlapped(ev);
+        assertFalse(disconnectEx.DisconnectEx(p[0], ov, MsWsock.TF_REUSE_SOCKET, 0));
+        assertEquals(WSAEOPNOTSUPP, a.WSAGetLastError());
+        assertFalse(ev.isSet(), "a refused call completes nothing");
+        sendText(a, p[0], "open");
+        byte[] buf = new byte[4];
+        assertEquals(4, b.recv(p[1], buf, 4, 0), "the connection still sends");
+        assertEquals("open", new String(buf));
+
+        assertTrue(disconnectEx.DisconnectEx(p[0], ov, 0, 0));
+        assertTrue(ev.await(WAIT_MS));
+        assertEquals(0, b.recv(p[1], buf, 4, 0), "the FIN of the plain DisconnectEx");
     }
 }
