@@ -386,7 +386,9 @@ final class Extensions {
     static final int IN_PKTINFO_SIZE = 8;
 
     /**
-     * WSARecvMsg: datagram sockets only (WSAEINVAL otherwise). With IP_PKTINFO on, the control
+     * WSARecvMsg: datagram and raw sockets only, as Microsoft documents (WSAEINVAL otherwise; raw
+ * sockets exist on the stack provider only, and an IPv4 raw socket's data starts with the IP
+ * header as on Windows). With IP_PKTINFO on, the control
      * buffer gets an IN_PKTINFO record: the destination address is the socket's bound address
      * (the providers do not report a datagram's own destination, so a socket bound to the
      * wildcard gets no record) and the interface index 0 (unknown). MSG_TRUNC and MSG_CTRUNC are
@@ -400,7 +402,8 @@ final class Extensions {
         if (msg == null || msg.lpBuffers == null) {
             return io.fail(WsaError.WSAEFAULT);
         }
-        if (OverlappedIo.socketType(p, s) != Wsa.SOCK_DGRAM) {
+        int type = OverlappedIo.socketType(p, s);
+        if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_RAW) {
             return io.fail(WsaError.WSAEINVAL);
         }
         int outFlags = writeControl(p, s, msg);

@@ -19,9 +19,13 @@ import static org.sockstack.api.OverlappedBehaviour.WAIT_MS;
 import static org.sockstack.api.OverlappedBehaviour.port;
 import static org.sockstack.api.OverlappedBehaviour.sendText;
 import static org.sockstack.api.OverlappedBehaviour.socketOk;
+import static org.sockstack.spi.wsa.Wsa.AF_INET;
 import static org.sockstack.spi.wsa.Wsa.INVALID_SOCKET;
+import static org.sockstack.spi.wsa.Wsa.IPPROTO_ICMP;
 import static org.sockstack.spi.wsa.Wsa.IPPROTO_TCP;
+import static org.sockstack.spi.wsa.Wsa.SOCK_RAW;
 import static org.sockstack.spi.wsa.Wsa.SOCK_STREAM;
+import static org.sockstack.spi.wsa.WsaError.WSAEACCES;
 import static org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
 import static org.sockstack.spi.wsa.WsaError.WSA_IO_PENDING;
 import static org.sockstack.spi.wsa.WsaError.WSA_OPERATION_ABORTED;
@@ -130,5 +134,64 @@ abstract class ExtensionsFixBehaviour extends TwoProcessBehaviour {
         assertTrue(disconnectEx.DisconnectEx(p[0], ov, 0, 0));
         assertTrue(ev.await(WAIT_MS));
         assertEquals(0, b.recv(p[1], buf, 4, 0), "the FIN of the plain DisconnectEx");
+    }
+
+    // ------------------------------------------------------------------ WSARecvMsg on SOCK_RAW
+
+    /** The world has raw sockets (the stack provider); the host provider refuses them with WSAEACCES. */
+    abstract boolean rawSockets();
+
+    /** An ICMP echo request (RFC 792): type 8, code 0, checksum, identifier, sequence, data. */
+    static byte[] echoRequest(int id, int seq, byte[] data) {
+        byte[] m = new byte[8 + data.length];
+        m[0] = 8;
+        m[4] = (byte) (id >>> 8);
+        m[5] = (byte) id;
+        m[6] = (byte) (seq >>> 8);
+        m[7] = (byte) seq;
+        System.arraycopy(data, 0, m, 8, data.length);
+        long sum = 0;
+        for (int i = 0; i < m.length; i += 2) {
+            sum += (m[i] & 0xFF) << 8 | (i + 1 < m.length ? m[i + 1] & 0xFF : 0);
+        }
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        m[2] = (byte) (~sum >>> 8);
+        m[3] = (byte) ~sum;
+        return m;
+    }
+
+    /**
+     * WSARecvMsg takes SOCK_RAW as well as SOCK_DGRAM (Microsoft's WSARecvMsg page): a ping by
+     * hand over a raw ICMP socket comes back with its IPv4 header and the sender's address.
+     */
+    @Test
+    void recvMsgReceivesOnARawSocket() {
+        long r = a.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+        if (!rawSockets()) {
+            assertEquals(INVALID_SOCKET, r);
+            assertEquals(WSAEACCES, a.WSAGetLastError(), "the host provider refuses raw sockets");
+            return;
+        }
+        assertNotEquals(INVALID_SOCKET, r, () -> "raw socket: " + a.WSAGetLastError());
+        byte[] req = echoRequest(0x5eed, 3, "by WSARecvMsg".getBytes());
+        assertEquals(req.length, a.sendto(r, req, req.length, 0, SockAddr.inet(world.addrB(), 0)),
+                () -> "sendto " + a.WSAGetLastError());
+        MsWsock.LPFN_WSARECVMSG recvMsg = OverlappedBehaviour.extension(a, r, MsWsock.WSAID_WSARECVMSG);
+        ByteBuffer data = ByteBuffer.allocate(256);
+        MsWsock.WsaMsg in = new MsWsock.WsaMsg(new ByteBuffer[] {data}, null);
+        IntRef got = new IntRef();
+        assertEquals(0, recvMsg.WSARecvMsg(r, in, got, null, null), () -> "WSARecvMsg " + a.WSAGetLastError());
+        byte[] d = data.array();
+        int ihl = (d[0] & 0x0F) * 4;
+        assertEquals(4, (d[0] & 0xFF) >>> 4, "IPv4 header first");
+        assertEquals(IPPROTO_ICMP, d[9]);
+        assertEquals(ihl + req.length, got.value);
+        assertEquals(0, d[ihl], "echo reply");
+        assertEquals(0x5eed, (d[ihl + 4] & 0xFF) << 8 | (d[ihl + 5] & 0xFF));
+        assertEquals("by WSARecvMsg", new String(d, ihl + 8, req.length - 8));
+        assertEquals(world.addrB(), in.name.value.toInet().getAddress());
+        assertEquals(0, in.dwFlags);
     }
 }

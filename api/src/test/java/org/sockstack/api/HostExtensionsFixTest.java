@@ -6,4 +6,9 @@ class HostExtensionsFixTest extends ExtensionsFixBehaviour {
     Worlds.World newWorld() {
         return Worlds.host();
     }
+
+    @Override
+    boolean rawSockets() {
+        return false;
+    }
 }

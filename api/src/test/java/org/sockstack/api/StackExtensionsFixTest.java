@@ -6,4 +6,9 @@ class StackExtensionsFixTest extends ExtensionsFixBehaviour {
     Worlds.World newWorld() {
         return Worlds.stacks();
     }
+
+    @Override
+    boolean rawSockets() {
+        return true;
+    }
 }
