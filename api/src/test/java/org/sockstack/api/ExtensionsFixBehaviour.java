@@ -23,6 +23,7 @@ import static org.sockstack.spi.wsa.Wsa.AF_INET;
 import static org.sockstack.spi.wsa.Wsa.INVALID_SOCKET;
 import static org.sockstack.spi.wsa.Wsa.IPPROTO_ICMP;
 import static org.sockstack.spi.wsa.Wsa.IPPROTO_TCP;
+import static org.sockstack.spi.wsa.Wsa.SOCKET_ERROR;
 import static org.sockstack.spi.wsa.Wsa.SOCK_RAW;
 import static org.sockstack.spi.wsa.Wsa.SOCK_STREAM;
 import static org.sockstack.spi.wsa.WsaError.WSAEACCES;
@@ -193,5 +194,24 @@ abstract class ExtensionsFixBehaviour extends TwoProcessBehaviour {
         assertEquals("by WSARecvMsg", new String(d, ihl + 8, req.length - 8));
         assertEquals(world.addrB(), in.name.value.toInet().getAddress());
         assertEquals(0, in.dwFlags);
+    }
+
+    // ------------------------------------------------------------------ completion-port associations
+
+    /** closesocket ends a socket's completion-port association (the bookkeeping does not grow). */
+    @Test
+    void closesocketForgetsTheCompletionPortAssociation() {
+        IoCompletionPort port = b.CreateIoCompletionPort(INVALID_SOCKET, null, 0, 0);
+        for (int i = 0; i < 3; i++) {
+            long s = socketOk(b, SOCK_STREAM, IPPROTO_TCP);
+            assertEquals(port, b.CreateIoCompletionPort(s, port, i, 0), () -> "associate " + b.WSAGetLastError());
+            assertEquals(1, b.completionAssociations());
+            assertEquals(0, b.closesocket(s));
+            assertEquals(0, b.completionAssociations(), "closed handle " + i + " forgotten");
+        }
+        long kept = socketOk(b, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(port, b.CreateIoCompletionPort(kept, port, 9, 0));
+        assertEquals(SOCKET_ERROR, b.closesocket(kept + 1000), "an unknown handle");
+        assertEquals(1, b.completionAssociations(), "a failed closesocket forgets nothing");
     }
 }
