@@ -5,6 +5,7 @@ import org.sockstack.api.MsWsock.WsaMsg;
 import org.sockstack.api.OverlappedIo.Outcome;
 import org.sockstack.spi.provider.BaseTransportProvider;
 import org.sockstack.spi.provider.CompletionRoutine;
+import org.sockstack.spi.provider.FdSet;
 import org.sockstack.spi.provider.Overlapped;
 import org.sockstack.spi.provider.TransportProvider;
 import org.sockstack.spi.wsa.IntRef;
@@ -19,16 +20,19 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Microsoft extension functions (mswsock) over the SPI: AcceptEx, GetAcceptExSockaddrs,
  * ConnectEx, DisconnectEx, TransmitFile, WSARecvMsg and WSASendMsg, handed out by
  * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER). The SPI has no overlapped accept or connect, so
- * AcceptEx and ConnectEx run on a virtual thread over the blocking calls (whatever the socket's
- * mode) and complete through {@link OverlappedIo}.
+ * AcceptEx and ConnectEx run on a virtual thread (waiting for readiness with select, whatever the
+ * socket's mode) and complete through {@link OverlappedIo}.
  *
  * <p>Argument checks follow what Wine's ws2_32 tests record of Windows: AcceptEx needs an
  * overlapped (ERROR_INVALID_PARAMETER), a listening socket (WSAEINVAL), a fresh accept socket
@@ -112,24 +116,20 @@ final class Extensions {
         return false;
     }
 
-    /** The background half: wait for a connection (or a close), adopt it, then wait for the first data. */
+    /**
+     * The background half: wait for a connection (or a close), adopt it, then wait for the first
+     * data. The wait is never inside the provider's accept (a blocking listener would block there
+     * and ignore the accept socket's closing, then take and drop the next client): it is a
+     * select-style readiness wait on the listener and the accept socket, bounded by {@link #POLL}
+     * so the AcceptEx checks regularly that it is still wanted (accept socket and listener open);
+     * once not, it completes with WSA_OPERATION_ABORTED as Windows does for a closed handle.
+     */
     private Outcome acceptInto(BaseTransportProvider p, long listen, long accept, ByteBuffer out, int at,
                                int receiveLength, int localLength, int remoteLength) {
-        long child;
         Ref<SockAddr> peer = new Ref<>();
-        while (true) {
-            int w = OverlappedIo.awaitReady(p, new long[] {listen, accept}, new long[0]);
-            if (w != 0 || io.ws().process().provider(accept, new IntRef()) == null) {
-                return Outcome.failed(OverlappedIo.aborted(w != 0 ? w : WsaError.WSAENOTSOCK));
-            }
-            IntRef errno = new IntRef();
-            child = p.accept(listen, peer, null, errno);
-            if (child != Wsa.INVALID_SOCKET) {
-                break;
-            }
-            if (errno.value != WsaError.WSAEWOULDBLOCK) {
-                return Outcome.failed(OverlappedIo.aborted(errno.value));
-            }
+        long child = takeConnection(p, listen, accept, peer);
+        if (child == Wsa.INVALID_SOCKET) {
+            return Outcome.failed(WsaError.WSA_OPERATION_ABORTED);
         }
         IntRef errno = new IntRef();
         if (p.adoptAccepted(accept, child, errno) != 0) {
@@ -143,6 +143,83 @@ final class Extensions {
         }
         ByteBuffer data = out.duplicate().position(at).limit(at + receiveLength).slice();
         return OverlappedIo.recvOnce(p, accept, new ByteBuffer[] {data}, 0);
+    }
+
+    /** How long one readiness wait of a pending AcceptEx lasts before it checks it is still wanted. */
+    private static final Duration POLL = Duration.ofMillis(50);
+    /** One AcceptEx at a time takes a connection, so that none enters accept on an emptied backlog. */
+    private final ReentrantLock taking = new ReentrantLock();
+    /** Listeners holding a connection an AcceptEx deferred (select does not show it): the next takes it. */
+    private final Set<Long> deferredOn = ConcurrentHashMap.newKeySet();
+
+    /** AcceptEx is still wanted: its accept socket exists and the listener still listens. */
+    private boolean wanted(TransportProvider p, long listen, long accept) {
+        return io.ws().process().provider(accept, new IntRef()) != null
+                && OverlappedIo.intOption(p, listen, Wsa.SOL_SOCKET, Wsa.SO_ACCEPTCONN) != 0;
+    }
+
+    /**
+     * Takes the next connection of {@code listen} for the AcceptEx filling {@code accept}: its
+     * handle, or INVALID_SOCKET once the AcceptEx is no longer wanted (or the listener failed).
+     * A connection only enters accept when select showed it (under {@link #taking}), so accept
+     * returns at once; should another thread's accept() have taken it meanwhile, the condition
+     * function defers (keeps) a connection that arrives after this AcceptEx stopped being wanted.
+     */
+    private long takeConnection(BaseTransportProvider p, long listen, long accept, Ref<SockAddr> peer) {
+        while (true) {
+            FdSet ready = FdSet.of(listen, accept);
+            IntRef errno = new IntRef();
+            boolean failed = p.select(ready, null, null, POLL, errno) == Wsa.SOCKET_ERROR;
+            if (!wanted(p, listen, accept) || failed) {
+                if (OverlappedIo.intOption(p, listen, Wsa.SOL_SOCKET, Wsa.SO_ACCEPTCONN) == 0) {
+                    deferredOn.remove(listen);
+                }
+                return Wsa.INVALID_SOCKET;
+            }
+            boolean acceptable = ready.isSet(listen) || deferredOn.contains(listen);
+            if (!acceptable || !lockTaking()) {
+                continue;
+            }
+            try {
+                if (!wanted(p, listen, accept)) {
+                    return Wsa.INVALID_SOCKET;
+                }
+                boolean deferred = deferredOn.remove(listen);
+                if (!deferred && !acceptableNow(p, listen)) {
+                    continue;
+                }
+                long child = p.accept(listen, peer,
+                        (caller, data, sqos, gqos, callee, calleeData, group) ->
+                                wanted(p, listen, accept) ? Wsa.CF_ACCEPT : Wsa.CF_DEFER, errno);
+                if (child != Wsa.INVALID_SOCKET) {
+                    return child;
+                }
+                if (errno.value == WsaError.WSATRY_AGAIN) {
+                    deferredOn.add(listen);
+                    return Wsa.INVALID_SOCKET;
+                }
+                if (errno.value != WsaError.WSAEWOULDBLOCK) {
+                    return Wsa.INVALID_SOCKET;
+                }
+            } finally {
+                taking.unlock();
+            }
+        }
+    }
+
+    private boolean lockTaking() {
+        try {
+            return taking.tryLock(POLL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The listener has a connection waiting now (select with a zero timeout). */
+    private static boolean acceptableNow(TransportProvider p, long listen) {
+        FdSet ready = FdSet.of(listen);
+        return p.select(ready, null, null, Duration.ZERO, new IntRef()) > 0 && ready.isSet(listen);
     }
 
     // ------------------------------------------------------------------ ConnectEx, DisconnectEx
@@ -204,7 +281,12 @@ final class Extensions {
 
     /**
      * DisconnectEx: shuts the sending direction (the FIN goes out) and completes at once.
-     * TF_REUSE_SOCKET is accepted but the socket cannot be reused: close it and make a new one.
+     *
+     * <p>TF_REUSE_SOCKET is refused with WSAEOPNOTSUPP (checked before anything is sent).
+     * Windows would return the handle to a fresh state for another AcceptEx or ConnectEx; the SPI
+     * cannot do that (a provider socket, once connected, keeps its connection, bound address and
+     * state until closed, and AcceptEx wants a never-used socket), so reporting success would
+     * promise a reuse that then fails. A caller falls back to closesocket and a new socket.
      */
     boolean disconnectEx(long s, Overlapped ov, int flags, int reserved) {
         TransportProvider p = io.provider(s);
@@ -213,6 +295,9 @@ final class Extensions {
         }
         if (reserved != 0 || (flags & ~MsWsock.TF_REUSE_SOCKET) != 0) {
             return failed(WsaError.WSAEINVAL);
+        }
+        if ((flags & MsWsock.TF_REUSE_SOCKET) != 0) {
+            return failed(WsaError.WSAEOPNOTSUPP);
         }
         IntRef errno = new IntRef();
         if (p.shutdown(s, Wsa.SD_SEND, errno) != 0) {
@@ -301,7 +386,9 @@ final class Extensions {
     static final int IN_PKTINFO_SIZE = 8;
 
     /**
-     * WSARecvMsg: datagram sockets only (WSAEINVAL otherwise). With IP_PKTINFO on, the control
+     * WSARecvMsg: datagram and raw sockets only, as Microsoft documents (WSAEINVAL otherwise; raw
+ * sockets exist on the stack provider only, and an IPv4 raw socket's data starts with the IP
+ * header as on Windows). With IP_PKTINFO on, the control
      * buffer gets an IN_PKTINFO record: the destination address is the socket's bound address
      * (the providers do not report a datagram's own destination, so a socket bound to the
      * wildcard gets no record) and the interface index 0 (unknown). MSG_TRUNC and MSG_CTRUNC are
@@ -315,7 +402,8 @@ final class Extensions {
         if (msg == null || msg.lpBuffers == null) {
             return io.fail(WsaError.WSAEFAULT);
         }
-        if (OverlappedIo.socketType(p, s) != Wsa.SOCK_DGRAM) {
+        int type = OverlappedIo.socketType(p, s);
+        if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_RAW) {
             return io.fail(WsaError.WSAEINVAL);
         }
         int outFlags = writeControl(p, s, msg);

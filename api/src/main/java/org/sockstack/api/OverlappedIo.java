@@ -367,8 +367,26 @@ final class OverlappedIo {
             fail(WsaError.WSA_INVALID_HANDLE);
             return null;
         }
+        forgetClosed();
         associations.put(fileHandle, new Association(port, key));
         return port;
+    }
+
+    /** closesocket: the handle's completion-port association ends with it (handles are not reused). */
+    void forget(long s) {
+        associations.remove(s);
+    }
+
+    /**
+     * Drops the associations of handles that are gone without closesocket (WSACleanup, the
+     * handle AcceptEx releases): called when a new association is made, so the map stays small.
+     */
+    private void forgetClosed() {
+        associations.keySet().removeIf(h -> ws.process().provider(h, new IntRef()) == null);
+    }
+
+    int associationCount() {
+        return associations.size();
     }
 
     /**

@@ -149,7 +149,14 @@ public final class Winsock {
     public int closesocket(long s) {
         IntRef errno = new IntRef();
         TransportProvider p = provider(s, errno);
-        return p == null ? Wsa.SOCKET_ERROR : result(p.closeSocket(s, errno), errno);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        int r = result(p.closeSocket(s, errno), errno);
+        if (r == 0) {
+            overlappedIo.forget(s);
+        }
+        return r;
     }
 
     public int bind(long s, SockAddr name) {
@@ -1443,5 +1450,12 @@ public final class Winsock {
     /** WSAGETASYNCERROR(lParam). */
     public static int WSAGETASYNCERROR(long lParam) {
         return AsyncLookups.asyncError(lParam);
+    }
+
+    // ---- fix-api-ext: review fixes ----
+
+    /** Test hook: how many socket handles are associated with a completion port. */
+    int completionAssociations() {
+        return overlappedIo.associationCount();
     }
 }
