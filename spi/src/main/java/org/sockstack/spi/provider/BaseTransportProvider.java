@@ -118,8 +118,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
         boolean leafReceiveOnly;
         /** A SIO_ADDRESS_LIST_CHANGE was asked for: FD_ADDRESS_LIST_CHANGE fires at the next change. */
         boolean addressChangeArmed;
-        // overlapped operations waiting for readiness, in posting order
-        final ArrayDeque<PendingOp> pending = new ArrayDeque<>();
+        // Overlapped operations waiting for readiness. Windows keeps posting order per direction
+        // only: sends among sends, receives among receives, ioctls among ioctls; a waiting
+        // receive never holds back a send.
+        final ArrayDeque<PendingOp> pendingSends = new ArrayDeque<>();
+        final ArrayDeque<PendingOp> pendingRecvs = new ArrayDeque<>();
+        final ArrayDeque<PendingOp> pendingIoctls = new ArrayDeque<>();
         boolean workerRunning;
 
         Sock(NetSocket net, ProtocolInfo info, boolean overlappedCapable) {
@@ -151,6 +155,26 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
         boolean bound() {
             return net.localAddress() != null;
+        }
+
+        /** The queue of an operation that re-enables {@code reEnable} (FD_WRITE send, FD_READ receive). */
+        ArrayDeque<PendingOp> queueFor(int reEnable) {
+            return reEnable == Wsa.FD_WRITE ? pendingSends : reEnable == Wsa.FD_READ ? pendingRecvs : pendingIoctls;
+        }
+
+        boolean nothingPending() {
+            return pendingSends.isEmpty() && pendingRecvs.isEmpty() && pendingIoctls.isEmpty();
+        }
+
+        /** Empties every queue (close): the operations to complete with WSA_OPERATION_ABORTED. */
+        List<PendingOp> takeAllPending() {
+            List<PendingOp> all = new ArrayList<>(pendingSends);
+            all.addAll(pendingRecvs);
+            all.addAll(pendingIoctls);
+            pendingSends.clear();
+            pendingRecvs.clear();
+            pendingIoctls.clear();
+            return all;
         }
     }
 
@@ -358,8 +382,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
             s.handleSet.remove(h);
             if (s.handleSet.isEmpty()) {
                 s.closed = true;
-                aborted.addAll(s.pending);
-                s.pending.clear();
+                aborted.addAll(s.takeAllPending());
                 generation++;
                 changed.signalAll();
             }
@@ -425,7 +448,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 return fail(errno, WsaError.WSAENOTSOCK);
             }
             if (fresh == child || fresh.bound() || fresh.connected || fresh.connecting || fresh.listening
-                    || fresh.handleSet.size() != 1 || !fresh.pending.isEmpty()) {
+                    || fresh.handleSet.size() != 1 || !fresh.nothingPending()) {
                 return fail(errno, WsaError.WSAEINVAL);
             }
             up = upcalls;
@@ -1248,11 +1271,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
                               CompletionRoutine cr, Thread thread, int reEnable, IntRef errno) {
         ov.reset();
         PendingOp p = new PendingOp(h, op, ov, cr, thread != null ? thread : Thread.currentThread(), reEnable);
+        ArrayDeque<PendingOp> queue = s.queueFor(reEnable);
         lock.lock();
         try {
-            if (!s.pending.isEmpty()) {
-                // Keep posting order: queue behind the operations already waiting.
-                s.pending.addLast(p);
+            if (!queue.isEmpty()) {
+                // Keep posting order in this direction: queue behind the ones already waiting.
+                queue.addLast(p);
                 startWorker(s);
                 return fail(errno, WsaError.WSA_IO_PENDING);
             }
@@ -1264,7 +1288,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (a.error == WsaError.WSAEWOULDBLOCK) {
             lock.lock();
             try {
-                s.pending.addLast(p);
+                queue.addLast(p);
                 startWorker(s);
             } finally {
                 lock.unlock();
@@ -1275,7 +1299,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return finish(a, bytes, flags, errno);
     }
 
-    /** One virtual thread per socket with waiting operations completes them in order. */
+    /**
+     * One virtual thread per socket with waiting operations completes them: it tries the oldest
+     * of each queue (send, receive, ioctl) and sleeps until readiness changes when none can go on.
+     */
     private void startWorker(Sock s) {
         if (s.workerRunning) {
             return;
@@ -1286,12 +1313,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     private void drainPending(Sock s) {
         while (true) {
-            PendingOp p;
             long g;
             lock.lock();
             try {
-                p = s.pending.peekFirst();
-                if (p == null || s.closed) {
+                if (s.closed || s.nothingPending()) {
                     s.workerRunning = false;
                     return;
                 }
@@ -1299,23 +1324,43 @@ public abstract class BaseTransportProvider implements TransportProvider {
             } finally {
                 lock.unlock();
             }
-            Attempt a = p.op.attempt();
-            reEnable(s, p.reEnable);
-            if (a.error == WsaError.WSAEWOULDBLOCK) {
+            boolean progress = tryHead(s, s.pendingSends);
+            progress |= tryHead(s, s.pendingRecvs);
+            progress |= tryHead(s, s.pendingIoctls);
+            if (!progress) {
                 awaitChange(s, g, 0);
-                continue;
             }
-            lock.lock();
-            try {
-                if (s.pending.peekFirst() != p) {
-                    continue; // aborted by close meanwhile
-                }
-                s.pending.pollFirst();
-            } finally {
-                lock.unlock();
-            }
-            deliver(p, a);
         }
+    }
+
+    /** Tries the oldest operation of one queue; true if it completed (or the queue changed). */
+    private boolean tryHead(Sock s, ArrayDeque<PendingOp> queue) {
+        PendingOp p;
+        lock.lock();
+        try {
+            p = s.closed ? null : queue.peekFirst();
+        } finally {
+            lock.unlock();
+        }
+        if (p == null) {
+            return false;
+        }
+        Attempt a = p.op.attempt();
+        reEnable(s, p.reEnable);
+        if (a.error == WsaError.WSAEWOULDBLOCK) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (queue.peekFirst() != p) {
+                return true; // aborted by close meanwhile
+            }
+            queue.pollFirst();
+        } finally {
+            lock.unlock();
+        }
+        deliver(p, a);
+        return true;
     }
 
     /** Completion: the routine as an APC on the issuing thread, else event and completion port. */
