@@ -115,4 +115,34 @@ abstract class OverlappedQueueScenarios {
         }
         assertEquals(expected.toString(), new String(TcpScenarios.readFully(p[1], expected.length())));
     }
+
+    /**
+     * A receive posted while another thread closes the socket: whatever order the two take, an
+     * operation that answered WSA_IO_PENDING completes (WSA_OPERATION_ABORTED), never hangs.
+     */
+    @Test
+    void anOperationPostedDuringCloseStillCompletes() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            Net s = Net.udp(env.a());
+            assertEquals(0, s.bind(env.addrA(), 0));
+            Overlapped ov = new Overlapped();
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.atomic.AtomicInteger posted = new java.util.concurrent.atomic.AtomicInteger();
+            Thread poster = Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                posted.set(postRecv(s, ByteBuffer.allocate(16), ov));
+            });
+            start.await();
+            s.close();
+            poster.join();
+            if (posted.get() == WsaError.WSA_IO_PENDING) {
+                assertTrue(ov.await(2000), "round " + round + ": the posted receive never completed");
+                assertEquals(WsaError.WSA_OPERATION_ABORTED, ov.status());
+            }
+        }
+    }
 }

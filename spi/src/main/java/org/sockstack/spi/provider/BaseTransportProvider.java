@@ -392,7 +392,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         // Aborted operations complete while the handle still exists, so that their packets reach
         // the completion port it is associated with (Windows queues them there).
         for (PendingOp op : aborted) {
-            deliver(op, new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0));
+            deliver(op, ABORTED);
         }
         up.closeSocketHandle(h, new IntRef());
         if (s.closed) {
@@ -1274,7 +1274,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         ArrayDeque<PendingOp> queue = s.queueFor(reEnable);
         lock.lock();
         try {
-            if (!queue.isEmpty()) {
+            if (!queue.isEmpty() && !s.closed) {
                 // Keep posting order in this direction: queue behind the ones already waiting.
                 queue.addLast(p);
                 startWorker(s);
@@ -1286,17 +1286,33 @@ public abstract class BaseTransportProvider implements TransportProvider {
         Attempt a = op.attempt();
         reEnable(s, reEnable);
         if (a.error == WsaError.WSAEWOULDBLOCK) {
-            lock.lock();
-            try {
-                queue.addLast(p);
-                startWorker(s);
-            } finally {
-                lock.unlock();
+            if (enqueue(s, queue, p)) {
+                return fail(errno, WsaError.WSA_IO_PENDING);
             }
-            return fail(errno, WsaError.WSA_IO_PENDING);
+            a = ABORTED; // closesocket ran meanwhile and aborted the waiting ones: so is this one
         }
         deliver(p, a);
         return finish(a, bytes, flags, errno);
+    }
+
+    private static final Attempt ABORTED = new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0);
+
+    /**
+     * Queues a waiting operation, unless the socket was closed (closesocket has already collected
+     * and aborted its queues, so one queued now would never complete): false then.
+     */
+    private boolean enqueue(Sock s, ArrayDeque<PendingOp> queue, PendingOp p) {
+        lock.lock();
+        try {
+            if (s.closed) {
+                return false;
+            }
+            queue.addLast(p);
+            startWorker(s);
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
