@@ -250,7 +250,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 closeSocket(h, new IntRef());
             }
         }
-        backend.shutdown();
+        synchronized (addressVersion) {
+            // The shutdown stops the backend's address watcher: the next startup needs a new one.
+            backend.shutdown();
+            watchingAddresses = false;
+        }
         return 0;
     }
 
