@@ -125,6 +125,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         final ArrayDeque<PendingOp> pendingRecvs = new ArrayDeque<>();
         final ArrayDeque<PendingOp> pendingIoctls = new ArrayDeque<>();
         boolean workerRunning;
+        /** Completions the worker has taken from a queue and is delivering: closesocket waits for them. */
+        int delivering;
 
         Sock(NetSocket net, ProtocolInfo info, boolean overlappedCapable) {
             this.net = net;
@@ -389,6 +391,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 aborted.addAll(s.takeAllPending());
                 generation++;
                 changed.signalAll();
+            }
+            // A completion the worker is delivering finds the handle (and its completion port)
+            // only while the handle exists: release it after that delivery. Delivery runs no
+            // application code (routines go to the APC queue), so this wait is short.
+            while (s.delivering > 0) {
+                changed.awaitUninterruptibly();
             }
         } finally {
             lock.unlock();
@@ -1376,10 +1384,21 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 return true; // aborted by close meanwhile
             }
             queue.pollFirst();
+            s.delivering++;
         } finally {
             lock.unlock();
         }
-        deliver(p, a);
+        try {
+            deliver(p, a);
+        } finally {
+            lock.lock();
+            try {
+                s.delivering--;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
         return true;
     }
 
