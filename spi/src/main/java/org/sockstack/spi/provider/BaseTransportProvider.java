@@ -118,9 +118,15 @@ public abstract class BaseTransportProvider implements TransportProvider {
         boolean leafReceiveOnly;
         /** A SIO_ADDRESS_LIST_CHANGE was asked for: FD_ADDRESS_LIST_CHANGE fires at the next change. */
         boolean addressChangeArmed;
-        // overlapped operations waiting for readiness, in posting order
-        final ArrayDeque<PendingOp> pending = new ArrayDeque<>();
+        // Overlapped operations waiting for readiness. Windows keeps posting order per direction
+        // only: sends among sends, receives among receives, ioctls among ioctls; a waiting
+        // receive never holds back a send.
+        final ArrayDeque<PendingOp> pendingSends = new ArrayDeque<>();
+        final ArrayDeque<PendingOp> pendingRecvs = new ArrayDeque<>();
+        final ArrayDeque<PendingOp> pendingIoctls = new ArrayDeque<>();
         boolean workerRunning;
+        /** Completions the worker has taken from a queue and is delivering: closesocket waits for them. */
+        int delivering;
 
         Sock(NetSocket net, ProtocolInfo info, boolean overlappedCapable) {
             this.net = net;
@@ -151,6 +157,26 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
         boolean bound() {
             return net.localAddress() != null;
+        }
+
+        /** The queue of an operation that re-enables {@code reEnable} (FD_WRITE send, FD_READ receive). */
+        ArrayDeque<PendingOp> queueFor(int reEnable) {
+            return reEnable == Wsa.FD_WRITE ? pendingSends : reEnable == Wsa.FD_READ ? pendingRecvs : pendingIoctls;
+        }
+
+        boolean nothingPending() {
+            return pendingSends.isEmpty() && pendingRecvs.isEmpty() && pendingIoctls.isEmpty();
+        }
+
+        /** Empties every queue (close): the operations to complete with WSA_OPERATION_ABORTED. */
+        List<PendingOp> takeAllPending() {
+            List<PendingOp> all = new ArrayList<>(pendingSends);
+            all.addAll(pendingRecvs);
+            all.addAll(pendingIoctls);
+            pendingSends.clear();
+            pendingRecvs.clear();
+            pendingIoctls.clear();
+            return all;
         }
     }
 
@@ -226,7 +252,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 closeSocket(h, new IntRef());
             }
         }
-        backend.shutdown();
+        synchronized (addressVersion) {
+            // The shutdown stops the backend's address watcher: the next startup needs a new one.
+            backend.shutdown();
+            watchingAddresses = false;
+        }
         return 0;
     }
 
@@ -358,10 +388,15 @@ public abstract class BaseTransportProvider implements TransportProvider {
             s.handleSet.remove(h);
             if (s.handleSet.isEmpty()) {
                 s.closed = true;
-                aborted.addAll(s.pending);
-                s.pending.clear();
+                aborted.addAll(s.takeAllPending());
                 generation++;
                 changed.signalAll();
+            }
+            // A completion the worker is delivering finds the handle (and its completion port)
+            // only while the handle exists: release it after that delivery. Delivery runs no
+            // application code (routines go to the APC queue), so this wait is short.
+            while (s.delivering > 0) {
+                changed.awaitUninterruptibly();
             }
         } finally {
             lock.unlock();
@@ -369,7 +404,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         // Aborted operations complete while the handle still exists, so that their packets reach
         // the completion port it is associated with (Windows queues them there).
         for (PendingOp op : aborted) {
-            deliver(op, new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0));
+            deliver(op, ABORTED);
         }
         up.closeSocketHandle(h, new IntRef());
         if (s.closed) {
@@ -425,7 +460,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 return fail(errno, WsaError.WSAENOTSOCK);
             }
             if (fresh == child || fresh.bound() || fresh.connected || fresh.connecting || fresh.listening
-                    || fresh.handleSet.size() != 1 || !fresh.pending.isEmpty()) {
+                    || fresh.handleSet.size() != 1 || !fresh.nothingPending()) {
                 return fail(errno, WsaError.WSAEINVAL);
             }
             up = upcalls;
@@ -1248,11 +1283,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
                               CompletionRoutine cr, Thread thread, int reEnable, IntRef errno) {
         ov.reset();
         PendingOp p = new PendingOp(h, op, ov, cr, thread != null ? thread : Thread.currentThread(), reEnable);
+        ArrayDeque<PendingOp> queue = s.queueFor(reEnable);
         lock.lock();
         try {
-            if (!s.pending.isEmpty()) {
-                // Keep posting order: queue behind the operations already waiting.
-                s.pending.addLast(p);
+            if (!queue.isEmpty() && !s.closed) {
+                // Keep posting order in this direction: queue behind the ones already waiting.
+                queue.addLast(p);
                 startWorker(s);
                 return fail(errno, WsaError.WSA_IO_PENDING);
             }
@@ -1262,20 +1298,39 @@ public abstract class BaseTransportProvider implements TransportProvider {
         Attempt a = op.attempt();
         reEnable(s, reEnable);
         if (a.error == WsaError.WSAEWOULDBLOCK) {
-            lock.lock();
-            try {
-                s.pending.addLast(p);
-                startWorker(s);
-            } finally {
-                lock.unlock();
+            if (enqueue(s, queue, p)) {
+                return fail(errno, WsaError.WSA_IO_PENDING);
             }
-            return fail(errno, WsaError.WSA_IO_PENDING);
+            a = ABORTED; // closesocket ran meanwhile and aborted the waiting ones: so is this one
         }
         deliver(p, a);
         return finish(a, bytes, flags, errno);
     }
 
-    /** One virtual thread per socket with waiting operations completes them in order. */
+    private static final Attempt ABORTED = new Attempt(WsaError.WSA_OPERATION_ABORTED, 0, 0);
+
+    /**
+     * Queues a waiting operation, unless the socket was closed (closesocket has already collected
+     * and aborted its queues, so one queued now would never complete): false then.
+     */
+    private boolean enqueue(Sock s, ArrayDeque<PendingOp> queue, PendingOp p) {
+        lock.lock();
+        try {
+            if (s.closed) {
+                return false;
+            }
+            queue.addLast(p);
+            startWorker(s);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One virtual thread per socket with waiting operations completes them: it tries the oldest
+     * of each queue (send, receive, ioctl) and sleeps until readiness changes when none can go on.
+     */
     private void startWorker(Sock s) {
         if (s.workerRunning) {
             return;
@@ -1286,12 +1341,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     private void drainPending(Sock s) {
         while (true) {
-            PendingOp p;
             long g;
             lock.lock();
             try {
-                p = s.pending.peekFirst();
-                if (p == null || s.closed) {
+                if (s.closed || s.nothingPending()) {
                     s.workerRunning = false;
                     return;
                 }
@@ -1299,23 +1352,54 @@ public abstract class BaseTransportProvider implements TransportProvider {
             } finally {
                 lock.unlock();
             }
-            Attempt a = p.op.attempt();
-            reEnable(s, p.reEnable);
-            if (a.error == WsaError.WSAEWOULDBLOCK) {
+            boolean progress = tryHead(s, s.pendingSends);
+            progress |= tryHead(s, s.pendingRecvs);
+            progress |= tryHead(s, s.pendingIoctls);
+            if (!progress) {
                 awaitChange(s, g, 0);
-                continue;
             }
+        }
+    }
+
+    /** Tries the oldest operation of one queue; true if it completed (or the queue changed). */
+    private boolean tryHead(Sock s, ArrayDeque<PendingOp> queue) {
+        PendingOp p;
+        lock.lock();
+        try {
+            p = s.closed ? null : queue.peekFirst();
+        } finally {
+            lock.unlock();
+        }
+        if (p == null) {
+            return false;
+        }
+        Attempt a = p.op.attempt();
+        reEnable(s, p.reEnable);
+        if (a.error == WsaError.WSAEWOULDBLOCK) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (queue.peekFirst() != p) {
+                return true; // aborted by close meanwhile
+            }
+            queue.pollFirst();
+            s.delivering++;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            deliver(p, a);
+        } finally {
             lock.lock();
             try {
-                if (s.pending.peekFirst() != p) {
-                    continue; // aborted by close meanwhile
-                }
-                s.pending.pollFirst();
+                s.delivering--;
+                changed.signalAll();
             } finally {
                 lock.unlock();
             }
-            deliver(p, a);
         }
+        return true;
     }
 
     /** Completion: the routine as an APC on the issuing thread, else event and completion port. */
