@@ -352,6 +352,7 @@ public final class Stack implements Pollable {
                 busy = true;
             }
         }
+        tcp.flushDeferredAcks(now);
         for (int i = 0; i < interfaces.size(); i++) {
             interfaces.get(i).device().flush();
         }

@@ -16,6 +16,7 @@ import org.sockstack.stack.wire.TcpOptions;
 import org.sockstack.stack.wire.TcpRepr;
 import org.sockstack.stack.wire.TcpSegment;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -132,6 +133,28 @@ public final class Tcp {
         dsacksReceived = counters.counter("tcp.dsacks_received");
         dsacksSent = counters.counter("tcp.dsacks_sent");
         spuriousRecoveries = counters.counter("tcp.spurious_recoveries");
+    }
+
+    /**
+     * Connections with a window update waiting for the end of the batch (see
+     * {@link TcpConnection#afterRead}); a connection may appear twice, its second turn finds
+     * nothing to send. Emptied by {@link #flushDeferredAcks} once per loop iteration.
+     */
+    private final ArrayDeque<TcpConnection> deferredAcks = new ArrayDeque<>();
+
+    void deferAck(TcpConnection c) {
+        deferredAcks.add(c);
+    }
+
+    /**
+     * Sends the window updates deferred during this batch that no data segment carried. The
+     * stack calls it after receiving and before flushing its devices, once per iteration.
+     */
+    public void flushDeferredAcks(long now) {
+        TcpConnection c;
+        while ((c = deferredAcks.poll()) != null) {
+            c.sendDeferredAck(now);
+        }
     }
 
     /** Makes {@code network} carry TCP for its address family. */

@@ -1849,7 +1849,18 @@ final class TcpConnection {
         }
         int cur = Math.max(0, rcvAdv - rcvNxt);
         int free = rcvBuf.free();
-        if (free - cur >= Math.min(rcvBuf.capacity() / 2, ourMss) && free >= 2 * cur) {
+        if (free - cur >= Math.min(rcvBuf.capacity() / 2, ourMss) && free >= 2 * cur && !ackNow) {
+            // Not sent here: an application that reads and then answers within the same batch
+            // (an echo, a request handler) puts the update on its answer. Tcp sends what is
+            // left at the end of the batch.
+            ackNow = true;
+            tcp.deferAck(this);
+        }
+    }
+
+    /** The end of a batch: the window update {@link #afterRead} deferred, unless data carried it. */
+    void sendDeferredAck(long now) {
+        if (ackNow && state.synchronizedState() && state != TcpState.CLOSED) {
             sendAck(now);
         }
     }

@@ -332,4 +332,28 @@ class TcpDataTest {
         Sent update = h.one();
         assertEquals(8192, update.h().window());
     }
+
+    /**
+     * The window update after a read waits for the end of the batch, so an answer the application
+     * sends in the same batch carries it: one segment, not a pure ACK followed by the data.
+     */
+    @Test
+    void windowUpdateRidesOnTheAnswerSentInTheSameBatch() {
+        h.close();
+        h = new TcpTestHost(TcpConfig.DEFAULT.withBuffers(64 * 1024, 8192).withOptions(false, false, false));
+        Established e = new Established(h);
+        for (int i = 0; i < 8; i++) {
+            e.send(ACK, bytes(1024, i));
+        }
+        h.advance(40);
+        List<Sent> acks = h.sent();
+        assertEquals(0, acks.get(acks.size() - 1).h().window(), "buffer full: zero window");
+        byte[] got = new byte[8192];
+        assertEquals(8192, e.socket.receive(got, 0, got.length, h.now()));
+        assertEquals(10, e.socket.send(bytes(10, 9), 0, 10, h.now()));
+        Sent answer = h.one();
+        assertEquals(10, answer.data().length);
+        assertEquals(8192, answer.h().window(), "the answer carries the reopened window");
+        assertEquals(e.peerSeq, answer.ack());
+    }
 }
