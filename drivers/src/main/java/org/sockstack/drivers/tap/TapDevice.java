@@ -72,6 +72,8 @@ public final class TapDevice implements Device {
     private static final int MAX_FRAME = 18 + 40 + 65_535;
     /** The vnet header size used in offload mode. */
     static final int VNET_HDR_LEN = VirtioNetHeader.LENGTH_V1;
+    /** Transmit-thread mode: frames of one batch the loop writes itself before handing over. */
+    private static final int INLINE_WRITES_PER_BATCH = 3;
     private static final DeviceCapabilities OFFLOAD_CAPABILITIES = new DeviceCapabilities(false, false, 64, true);
 
     private final LibC libc = LibC.get();
@@ -93,6 +95,10 @@ public final class TapDevice implements Device {
     private final NativeBuffer txHeaderBuffer = new NativeBuffer(VNET_HDR_LEN);
     private final ByteBuf txHeaderView;
     private final long[] rxDrops = new long[VirtioNetHeader.Error.values().length];
+    /** Writes frames on its own thread, or null: the loop writes every frame itself. */
+    private TransmitThread transmitThread;
+    /** Frames the loop has written itself since the last flush (transmit-thread mode). */
+    private int writtenSinceFlush;
     private volatile boolean closed;
     private long rxFrames;
     private long rxSuperFrames;
@@ -286,79 +292,110 @@ public final class TapDevice implements Device {
 
     @Override
     public boolean transmit(ByteBuf frame, int segmentSize) {
-        if (vnetHdrLen == 0) {
-            return transmitPlain(frame);
+        if (closed) {
+            frame.release();
+            return false;
         }
+        TransmitThread t = transmitThread;
+        if (t == null) {
+            return write(frame, segmentSize);
+        }
+        if (writtenSinceFlush < INLINE_WRITES_PER_BATCH && t.idle()) {
+            // The first frames of a batch go out at once: an exchange of one or two frames per
+            // wake-up (request-response, a handshake) waits for no other thread.
+            writtenSinceFlush++;
+            return write(frame, segmentSize);
+        }
+        return t.submit(frame, segmentSize);
+    }
+
+    @Override
+    public void flush() {
+        writtenSinceFlush = 0;
+        TransmitThread t = transmitThread;
+        if (t != null) {
+            t.wake();
+        }
+    }
+
+    /**
+     * Moves frame writes to a thread of their own (see {@link TransmitThread}): the loop then
+     * spends its time on the protocols while the kernel takes in the frames. Call before the
+     * loop starts. Worth it when the stack sends much more than one frame per wake-up (bulk
+     * sends); it costs a second busy thread.
+     */
+    public void startTransmitThread() {
+        if (transmitThread == null && !closed) {
+            transmitThread = new TransmitThread("tx-" + name, 4096, this::write);
+        }
+    }
+
+    /** Writes one frame and releases it; true if the kernel took it whole. */
+    private boolean write(ByteBuf frame, int segmentSize) {
         try {
-            if (closed) {
-                return false;
-            }
-            int len = frame.readableBytes();
-            if (len > MAX_FRAME || !txHeader.describeTransmit(frame, segmentSize, mtu)) {
-                txOversize++;
-                return false;
-            }
-            txHeader.encode(txHeaderView, 0, vnetHdrLen);
-            long wrote;
-            if (frame.hasMemoryAddress()) {
-                // One writev: the header from our buffer, the frame in place (no copy).
-                ByteBuffer v = iov.buffer();
-                v.putLong(16, frame.memoryAddress() + frame.readerIndex());
-                v.putLong(24, len);
-                wrote = libc.writev(fd, iov.address(), 2);
-            } else {
-                ByteBuffer tx = txBuffer.buffer();
-                tx.clear();
-                txHeaderView.getBytes(0, tx.limit(vnetHdrLen));
-                tx.limit(vnetHdrLen + len).position(vnetHdrLen);
-                frame.getBytes(frame.readerIndex(), tx);
-                wrote = libc.write(fd, txBuffer.address(), vnetHdrLen + len);
-            }
-            if (wrote != vnetHdrLen + len) {
-                txErrors++;
-                return false;
-            }
-            txFrames++;
-            if (txHeader.gsoType() != VirtioNetHeader.GSO_NONE) {
-                txSuperFrames++;
-            }
-            return true;
+            return vnetHdrLen == 0 ? writePlain(frame) : writeWithVnetHeader(frame, segmentSize);
         } finally {
             frame.release();
         }
     }
 
-    private boolean transmitPlain(ByteBuf frame) {
-        try {
-            if (closed) {
-                return false;
-            }
-            int len = frame.readableBytes();
-            if (len > MAX_FRAME) {
-                txErrors++;
-                return false;
-            }
-            long address;
-            if (frame.hasMemoryAddress()) {
-                address = frame.memoryAddress() + frame.readerIndex();
-            } else {
-                ByteBuffer tx = txBuffer.buffer();
-                tx.clear();
-                frame.getBytes(frame.readerIndex(), tx.limit(len));
-                address = txBuffer.address();
-            }
-            long wrote = libc.write(fd, address, len);
-            if (wrote != len) {
-                // A TAP write never blocks for long; EAGAIN/ENOBUFS mean the kernel queue is full,
-                // and a full queue drops, as a NIC would.
-                txErrors++;
-                return false;
-            }
-            txFrames++;
-            return true;
-        } finally {
-            frame.release();
+    private boolean writeWithVnetHeader(ByteBuf frame, int segmentSize) {
+        int len = frame.readableBytes();
+        if (len > MAX_FRAME || !txHeader.describeTransmit(frame, segmentSize, mtu)) {
+            txOversize++;
+            return false;
         }
+        txHeader.encode(txHeaderView, 0, vnetHdrLen);
+        long wrote;
+        if (frame.hasMemoryAddress()) {
+            // One writev: the header from our buffer, the frame in place (no copy).
+            ByteBuffer v = iov.buffer();
+            v.putLong(16, frame.memoryAddress() + frame.readerIndex());
+            v.putLong(24, len);
+            wrote = libc.writev(fd, iov.address(), 2);
+        } else {
+            ByteBuffer tx = txBuffer.buffer();
+            tx.clear();
+            txHeaderView.getBytes(0, tx.limit(vnetHdrLen));
+            tx.limit(vnetHdrLen + len).position(vnetHdrLen);
+            frame.getBytes(frame.readerIndex(), tx);
+            wrote = libc.write(fd, txBuffer.address(), vnetHdrLen + len);
+        }
+        if (wrote != vnetHdrLen + len) {
+            txErrors++;
+            return false;
+        }
+        txFrames++;
+        if (txHeader.gsoType() != VirtioNetHeader.GSO_NONE) {
+            txSuperFrames++;
+        }
+        return true;
+    }
+
+    private boolean writePlain(ByteBuf frame) {
+        int len = frame.readableBytes();
+        if (len > MAX_FRAME) {
+            txErrors++;
+            return false;
+        }
+        long address;
+        if (frame.hasMemoryAddress()) {
+            address = frame.memoryAddress() + frame.readerIndex();
+        } else {
+            ByteBuffer tx = txBuffer.buffer();
+            tx.clear();
+            frame.getBytes(frame.readerIndex(), tx.limit(len));
+            address = txBuffer.address();
+        }
+        long wrote = libc.write(fd, address, len);
+        if (wrote != len) {
+            // A TAP write never blocks for long; EAGAIN/ENOBUFS mean the kernel queue is full,
+            // and a full queue drops, as a NIC would.
+            txErrors++;
+            return false;
+        }
+        txFrames++;
+        return true;
     }
 
     @Override
@@ -376,6 +413,18 @@ public final class TapDevice implements Device {
 
     public long txErrors() {
         return txErrors;
+    }
+
+    /** Frames the transmit thread wrote (0 without that thread); the loop wrote the rest. */
+    public long txByThread() {
+        TransmitThread t = transmitThread;
+        return t == null ? 0 : t.written();
+    }
+
+    /** Frames dropped because the transmit thread's ring was full (0 without that thread). */
+    public long txRingDrops() {
+        TransmitThread t = transmitThread;
+        return t == null ? 0 : t.dropped();
     }
 
     /** Offload mode: TCP super-frames received (GSO from the kernel). */
@@ -402,6 +451,9 @@ public final class TapDevice implements Device {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            if (transmitThread != null) {
+                transmitThread.stop();
+            }
             libc.close(fd);
         }
     }

@@ -54,6 +54,10 @@ public final class StackOptions {
             + "segmentation offload both ways (64 KiB super-frames; the kernel segments them)")
     boolean offload;
 
+    @Option(names = "--tx-thread", description = "TAP only: write frames on a thread of their own, so the "
+            + "kernel's receive work (done inside each write) runs beside the stack; helps bulk sends")
+    boolean txThread;
+
     @Option(names = "--trace", description = "print the event trace (drops with reasons, state changes)")
     boolean trace;
 
@@ -90,6 +94,9 @@ public final class StackOptions {
             if (netns != null && device.tap != null) {
                 Lab.run(Duration.ofSeconds(10), "ip", "link", "set", "dev", ifname, "netns", netns).orThrow();
                 Lab.run(Duration.ofSeconds(10), "ip", "-n", netns, "link", "set", "dev", ifname, "up").orThrow();
+            }
+            if (txThread && host.tap() != null) {
+                host.tap().startTransmitThread();
             }
             if (trace) {
                 host.stack().trace().setListener(e -> out.println("trace " + e));

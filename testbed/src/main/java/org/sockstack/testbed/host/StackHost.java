@@ -32,12 +32,15 @@ import java.util.function.Supplier;
  */
 public final class StackHost implements AutoCloseable {
     private final Device device;
+    /** The driver under any capture or fault-injection wrapper. */
+    private final Device driver;
     private final EventLoop loop;
     private final Stack stack;
     private final NetworkInterface iface;
 
-    private StackHost(Device device, EventLoop loop, Stack stack, NetworkInterface iface) {
+    private StackHost(Device device, Device driver, EventLoop loop, Stack stack, NetworkInterface iface) {
         this.device = device;
+        this.driver = driver;
         this.loop = loop;
         this.stack = stack;
         this.iface = iface;
@@ -119,7 +122,7 @@ public final class StackHost implements AutoCloseable {
         }
         Stack stack = new Stack(loop, config);
         NetworkInterface iface = stack.addInterface(device);
-        return new StackHost(device, loop, stack, iface);
+        return new StackHost(device, raw, loop, stack, iface);
     }
 
     /** A locally administered MAC derived from a name, stable across runs. */
@@ -134,6 +137,11 @@ public final class StackHost implements AutoCloseable {
 
     public Device device() {
         return device;
+    }
+
+    /** The TAP device underneath, or null on pcap. */
+    public TapDevice tap() {
+        return driver instanceof TapDevice t ? t : null;
     }
 
     public EventLoop loop() {
