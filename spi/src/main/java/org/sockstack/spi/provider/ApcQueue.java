@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Asynchronous procedure calls queued to a thread (WPUQueueApc): completion routines run on the
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApcQueue {
     private static final Map<Thread, ApcQueue> QUEUES = new ConcurrentHashMap<>();
+    /** The map's size after the last pruning: the next pruning waits until it has doubled. */
+    private static final AtomicInteger PRUNED_SIZE = new AtomicInteger(16);
     private final LinkedBlockingQueue<Runnable> calls = new LinkedBlockingQueue<>();
     /** Run after every queued call: an alertable wait on events watches its thread's queue too. */
     private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
@@ -21,7 +24,31 @@ public final class ApcQueue {
     }
 
     public static ApcQueue of(Thread thread) {
-        return QUEUES.computeIfAbsent(thread, t -> new ApcQueue());
+        ApcQueue q = QUEUES.get(thread);
+        if (q == null) {
+            q = QUEUES.computeIfAbsent(thread, t -> new ApcQueue());
+            pruneEndedThreads();
+        }
+        return q;
+    }
+
+    /**
+     * Forgets the queues of threads that have ended: their calls can never run (Windows discards
+     * a thread's APCs when it exits). Runs when the map has doubled since the last pruning, so
+     * threads that never call {@link #release} cost amortised constant time and bounded memory.
+     */
+    private static void pruneEndedThreads() {
+        int size = QUEUES.size();
+        int last = PRUNED_SIZE.get();
+        if (size >= 2 * last && PRUNED_SIZE.compareAndSet(last, Math.max(16, size))) {
+            QUEUES.keySet().removeIf(t -> !t.isAlive());
+            PRUNED_SIZE.set(Math.max(16, QUEUES.size()));
+        }
+    }
+
+    /** Threads with a queue (for tests). */
+    static int threadsWithQueues() {
+        return QUEUES.size();
     }
 
     public void queue(Runnable apc) {
