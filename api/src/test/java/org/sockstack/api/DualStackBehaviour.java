@@ -3,6 +3,8 @@ package org.sockstack.api;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.sockstack.spi.provider.FdSet;
+import org.sockstack.spi.provider.NetworkEvents;
+import org.sockstack.spi.provider.WsaEvent;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Ref;
 import org.sockstack.spi.wsa.SockAddr;
@@ -26,6 +28,9 @@ import static org.sockstack.api.WinsockBehaviour.setInt;
 import static org.sockstack.api.WinsockBehaviour.socketOk;
 import static org.sockstack.spi.wsa.Wsa.AF_INET;
 import static org.sockstack.spi.wsa.Wsa.AF_INET6;
+import static org.sockstack.spi.wsa.Wsa.FD_CONNECT;
+import static org.sockstack.spi.wsa.Wsa.FD_CONNECT_BIT;
+import static org.sockstack.spi.wsa.Wsa.FD_WRITE;
 import static org.sockstack.spi.wsa.Wsa.FIONBIO;
 import static org.sockstack.spi.wsa.Wsa.INVALID_SOCKET;
 import static org.sockstack.spi.wsa.Wsa.IPPROTO_IPV6;
@@ -169,6 +174,31 @@ abstract class DualStackBehaviour extends TwoProcessBehaviour {
         Ref<SockAddr> peer = new Ref<>();
         assertEquals(0, a.getpeername(c, peer));
         assertEquals(port(b, l), peer.value.toInet().getPort());
+    }
+
+    @Test
+    void underEventSelectASecondConnectGivesASecondFdConnect() {
+        startBoth();
+        int closed = closedPortOnB();
+        long c = socketOk(a, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        assertEquals(0, a.bind(c, sin(world.addrA(), 0)));
+        WsaEvent e = a.WSACreateEvent();
+        assertEquals(0, a.WSAEventSelect(c, e, FD_CONNECT | FD_WRITE));
+        assertEquals(SOCKET_ERROR, a.connect(c, sin(world.addrB(), closed)));
+        assertEquals(WSAEWOULDBLOCK, a.WSAGetLastError());
+        NetworkEvents first = EventsBehaviour.collect(a, c, e, FD_CONNECT);
+        assertEquals(FD_CONNECT, first.networkEvents & FD_CONNECT);
+        assertEquals(WSAECONNREFUSED, first.errorCode[FD_CONNECT_BIT]);
+        Ref<SockAddr> name = new Ref<>();
+        assertEquals(0, a.getsockname(c, name), "still bound after the failure");
+        assertEquals(world.addrA(), name.value.toInet().getAddress());
+        long l = listenerOnB(AF_INET, sin(world.addrB(), 0));
+        assertEquals(SOCKET_ERROR, a.connect(c, sin(world.addrB(), port(b, l))));
+        assertEquals(WSAEWOULDBLOCK, a.WSAGetLastError());
+        NetworkEvents second = EventsBehaviour.collect(a, c, e, FD_CONNECT | FD_WRITE);
+        assertEquals(FD_CONNECT | FD_WRITE, second.networkEvents & (FD_CONNECT | FD_WRITE));
+        assertEquals(0, second.errorCode[FD_CONNECT_BIT], "connected this time");
+        assertNotEquals(INVALID_SOCKET, b.accept(l, null));
     }
 
     @Test

@@ -457,6 +457,10 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             synchronized (this) {
                 ssc = server;
             }
+            if (ssc == null && !channel.isOpen()) {
+                // A failed connect closed the channel: the socket keeps its explicit bind.
+                return forFamily(explicitBind);
+            }
             return forFamily((InetSocketAddress) (ssc != null ? ssc.getLocalAddress() : channel.getLocalAddress()));
         } catch (IOException e) {
             return null;
