@@ -28,8 +28,13 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
 
     private final HostBackend backend;
     private final ProtocolFamily family;
-    private SocketChannel channel;
+    /** Replaced by a fresh channel when the socket connects again after a failed connect. */
+    private volatile SocketChannel channel;
     private ServerSocketChannel server;
+    /** The address an explicit bind gave (kept for a new channel after a failed connect), or null. */
+    private InetSocketAddress explicitBind;
+    /** Every option applied to the channel, in order, to set again on a new channel: (level, name) -> value. */
+    private final java.util.Map<Long, Integer> applied = new java.util.LinkedHashMap<>();
     private final ByteBuffer received = ByteBuffer.allocate(RECEIVE_BUFFER);
     private boolean connected;
     private boolean connecting;
@@ -41,6 +46,11 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
     private int ttl = 64;
     /** IPV6_UNICAST_HOPS, remembered like IP_TTL (the JDK has no such option). */
     private int hops = -1;
+    /**
+     * IPV6_V6ONLY of an AF_INET6 socket (Windows' default: on). The JDK's IPv6 channels are
+     * dual-stack on Linux and have no such option: with it on, IPv4 peers are turned away here.
+     */
+    private volatile boolean v6only = true;
     private volatile boolean registered;
     private volatile int readiness;
     private volatile Runnable listener = () -> { };
@@ -190,6 +200,7 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
             channel.bind(local);
+            explicitBind = (InetSocketAddress) channel.getLocalAddress(); // the port, if 0 asked for one
             return 0;
         } catch (IOException | RuntimeException e) {
             return HostErrors.of(e);
@@ -231,10 +242,10 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                 errno.value = WsaError.WSAEWOULDBLOCK;
                 return null;
             }
-            if (family == java.net.StandardProtocolFamily.INET6
+            if (family == java.net.StandardProtocolFamily.INET6 && v6only
                     && ((InetSocketAddress) child.getRemoteAddress()).getAddress() instanceof java.net.Inet4Address) {
-                // IPV6_V6ONLY stays on (see HostUdpSocket): an IPv4 peer of the dual-stack JDK
-                // socket is turned away as Windows would never have let it in.
+                // IPV6_V6ONLY is on: an IPv4 peer of the dual-stack JDK socket is turned away
+                // (reset), as Windows would never have let it in.
                 child.setOption(StandardSocketOptions.SO_LINGER, 0);
                 child.close();
                 errno.value = WsaError.WSAEWOULDBLOCK;
@@ -242,6 +253,7 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             }
             child.configureBlocking(false);
             HostTcpSocket s = new HostTcpSocket(backend, family, child, true);
+            s.v6only = v6only;
             s.register(child, SelectionKey.OP_READ);
             return s;
         } catch (IOException | RuntimeException e) {
@@ -252,6 +264,12 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
 
     @Override
     public int connect(InetSocketAddress peer) {
+        if (!channel.isOpen() && server == null) {
+            int e = reopen();
+            if (e != 0) {
+                return e;
+            }
+        }
         try {
             boolean now = channel.connect(peer);
             synchronized (this) {
@@ -264,6 +282,43 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
         } catch (IOException e) {
             return e instanceof ConnectException ? connectError(e) : HostErrors.of(e);
         } catch (RuntimeException e) {
+            return HostErrors.of(e);
+        }
+    }
+
+    /**
+     * Windows lets a stream socket whose connect failed (refused, unreachable, timed out) connect
+     * again; the JDK closes a channel whose connect failed. So a new channel takes its place, with
+     * the options set so far and, after an explicit bind, the same local address.
+     */
+    private int reopen() {
+        SocketChannel old = channel;
+        if (registered) {
+            // Waits until the poller let go of the old socket, so its port is free again.
+            backend.closeRegistered(old);
+            registered = false;
+        }
+        try {
+            SocketChannel ch = SocketChannel.open(family);
+            ch.configureBlocking(false);
+            synchronized (this) {
+                channel = ch;
+                connected = false;
+                connecting = false;
+                eof = false;
+                writeBlocked = false;
+                received.clear();
+            }
+            for (java.util.Map.Entry<Long, Integer> o : new java.util.ArrayList<>(applied.entrySet())) {
+                setOption((int) (o.getKey() >>> 32), (int) (long) o.getKey(), o.getValue());
+            }
+            if (explicitBind != null) {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, reuseAddress);
+                ch.bind(explicitBind);
+            }
+            refresh();
+            return 0;
+        } catch (IOException | RuntimeException e) {
             return HostErrors.of(e);
         }
     }
@@ -402,16 +457,25 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             synchronized (this) {
                 ssc = server;
             }
-            return (InetSocketAddress) (ssc != null ? ssc.getLocalAddress() : channel.getLocalAddress());
+            if (ssc == null && !channel.isOpen()) {
+                // A failed connect closed the channel: the socket keeps its explicit bind.
+                return forFamily(explicitBind);
+            }
+            return forFamily((InetSocketAddress) (ssc != null ? ssc.getLocalAddress() : channel.getLocalAddress()));
         } catch (IOException e) {
             return null;
         }
     }
 
+    /** An IPv4 address of the (dual-stack) AF_INET6 socket reads as ::ffff:a.b.c.d. */
+    private InetSocketAddress forFamily(InetSocketAddress a) {
+        return family == java.net.StandardProtocolFamily.INET6 ? org.sockstack.spi.provider.DualStack.mapped(a) : a;
+    }
+
     @Override
     public InetSocketAddress remoteAddress() {
         try {
-            return connected ? (InetSocketAddress) channel.getRemoteAddress() : null;
+            return connected ? forFamily((InetSocketAddress) channel.getRemoteAddress()) : null;
         } catch (IOException e) {
             return null;
         }
@@ -419,6 +483,14 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
 
     @Override
     public int setOption(int level, int name, int value) {
+        int e = applyOption(level, name, value);
+        if (e == 0) {
+            applied.put((long) level << 32 | (name & 0xFFFFFFFFL), value);
+        }
+        return e;
+    }
+
+    private int applyOption(int level, int name, int value) {
         try {
             if (level == Wsa.SOL_SOCKET) {
                 switch (name) {
@@ -471,6 +543,11 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             }
             if (level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_UNICAST_HOPS) {
                 hops = value;
+                return 0;
+            }
+            if (level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_V6ONLY
+                    && family == java.net.StandardProtocolFamily.INET6) {
+                v6only = value != 0;
                 return 0;
             }
         } catch (IOException | RuntimeException e) {

@@ -22,10 +22,12 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
     private final DatagramChannel channel;
     /**
      * An AF_INET6 socket. The JDK's IPv6 channels are dual-stack on Linux and have no
-     * IPV6_V6ONLY option; the provider keeps IPV6_V6ONLY on (Windows' default), so IPv4 datagrams
-     * (which the JDK shows from an Inet4Address) are dropped here.
+     * IPV6_V6ONLY option; while IPV6_V6ONLY is on (Windows' default), IPv4 datagrams (which the
+     * JDK shows from an Inet4Address) are dropped here. With it off (a dual-stack socket) they are
+     * kept, their source shown as ::ffff:a.b.c.d.
      */
     private final boolean ipv6;
+    private volatile boolean v6only = true;
     /** IPV6_UNICAST_HOPS: the JDK has no unicast hop-limit option, so it is only remembered. */
     private int hops = -1;
     private final ArrayDeque<Datagram> queue = new ArrayDeque<>();
@@ -103,14 +105,14 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
             if (from == null) {
                 break;
             }
-            if (ipv6 && ((InetSocketAddress) from).getAddress() instanceof java.net.Inet4Address) {
+            if (ipv6 && v6only && ((InetSocketAddress) from).getAddress() instanceof java.net.Inet4Address) {
                 continue; // IPV6_V6ONLY
             }
             buf.flip();
             Datagram d = new Datagram();
             d.data = new byte[buf.remaining()];
             buf.get(d.data);
-            d.from = (InetSocketAddress) from;
+            d.from = forFamily((InetSocketAddress) from);
             synchronized (this) {
                 // Like a kernel: a datagram that does not fit the receive buffer is dropped.
                 if (queuedBytes + d.data.length > queueLimit && !queue.isEmpty()) {
@@ -215,10 +217,15 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
         return queuedBytes;
     }
 
+    /** An IPv4 address of the (dual-stack) AF_INET6 socket reads as ::ffff:a.b.c.d. */
+    private InetSocketAddress forFamily(InetSocketAddress a) {
+        return ipv6 ? org.sockstack.spi.provider.DualStack.mapped(a) : a;
+    }
+
     @Override
     public InetSocketAddress localAddress() {
         try {
-            return (InetSocketAddress) channel.getLocalAddress();
+            return forFamily((InetSocketAddress) channel.getLocalAddress());
         } catch (IOException e) {
             return null;
         }
@@ -227,7 +234,7 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
     @Override
     public InetSocketAddress remoteAddress() {
         try {
-            return (InetSocketAddress) channel.getRemoteAddress();
+            return forFamily((InetSocketAddress) channel.getRemoteAddress());
         } catch (IOException e) {
             return null;
         }
@@ -284,6 +291,7 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
                 // The JDK's multicast options set the IPv6 ones on an IPv6 channel.
                 switch (name) {
                     case Wsa.IPV6_UNICAST_HOPS -> hops = value;
+                    case Wsa.IPV6_V6ONLY -> v6only = value != 0;
                     case Wsa.IPV6_MULTICAST_HOPS -> channel.setOption(StandardSocketOptions.IP_MULTICAST_TTL,
                             value < 0 ? 1 : value);
                     case Wsa.IPV6_MULTICAST_LOOP -> channel.setOption(StandardSocketOptions.IP_MULTICAST_LOOP,

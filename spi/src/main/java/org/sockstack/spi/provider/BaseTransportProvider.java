@@ -86,6 +86,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         /** SO_REUSEADDR as the application set it (the backend's flag follows {@link AddressSharing}). */
         boolean reuseAddr;
         boolean udpConnReset = true;
+        /** IPV6_V6ONLY off: an AF_INET6 socket that also talks IPv4 through ::ffff:a.b.c.d ({@link DualStack}). */
+        boolean dualStack;
         int soError;
         int rcvTimeout;
         int sndTimeout;
@@ -507,9 +509,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (a == null) {
             return Wsa.SOCKET_ERROR;
         }
-        if (Ipv6Options.isV4Mapped(a)) {
-            // IPV6_V6ONLY is always on: an IPv4-mapped address names no IPv6 interface.
-            return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+        if (DualStack.isV4Mapped(a)) {
+            if (!s.dualStack) {
+                // IPV6_V6ONLY is on: an IPv4-mapped address names no IPv6 interface.
+                return fail(errno, WsaError.WSAEADDRNOTAVAIL);
+            }
+            a = DualStack.unmap(a);
         }
         if (s.bound()) {
             return fail(errno, WsaError.WSAEINVAL);
@@ -690,6 +695,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         reEnable(s, Wsa.FD_ACCEPT);
         Sock c = new Sock(child, s.info, s.overlappedCapable);
         c.connected = true;
+        c.dualStack = s.dualStack;
         c.tcp.inherit(child, s.tcp);
         child.setListener(() -> onReadiness(c));
         lock.lock();
@@ -732,9 +738,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (a == null) {
             return Wsa.SOCKET_ERROR;
         }
-        if (Ipv6Options.isV4Mapped(a)) {
-            // IPV6_V6ONLY is always on: no IPv6 route leads to an IPv4-mapped address.
-            return fail(errno, WsaError.WSAENETUNREACH);
+        if (DualStack.isV4Mapped(a)) {
+            if (!s.dualStack) {
+                // IPV6_V6ONLY is on: no IPv6 route leads to an IPv4-mapped address.
+                return fail(errno, WsaError.WSAENETUNREACH);
+            }
+            a = DualStack.unmap(a);
         }
         if (calleeData != null) {
             calleeData.value = new byte[0];
@@ -804,6 +813,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
         lock.lock();
         try {
             s.connecting = true;
+            if (s.connectFailed) {
+                // Connecting again after a failed connect (Windows allows it): a new attempt, a new FD_CONNECT.
+                s.enabledEvents |= Wsa.FD_CONNECT;
+            }
             s.connectFailed = false;
             s.soErrorSticky = false;
             s.soError = 0;
@@ -1020,7 +1033,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
             if (dst.getAddress().isAnyLocalAddress() || (dst.getPort() == 0 && !s.isRaw())) {
                 return fail(errno, WsaError.WSAEADDRNOTAVAIL);
             }
-            if (Ipv6Options.isV4Mapped(dst)) {
+            if (DualStack.isV4Mapped(dst) && !s.dualStack) {
                 return fail(errno, WsaError.WSAENETUNREACH);
             }
         }
@@ -1028,7 +1041,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (s.info.messageSize() > 1 && data.length > s.info.messageSize()) {
             return fail(errno, WsaError.WSAEMSGSIZE);
         }
-        InetSocketAddress target = dst;
+        InetSocketAddress target = s.dualStack ? DualStack.unmap(dst) : dst;
         Op op = () -> {
             int e = s.dgram().sendTo(data, target);
             if (e == WsaError.WSAEWOULDBLOCK) {
@@ -1793,6 +1806,25 @@ public abstract class BaseTransportProvider implements TransportProvider {
         v[3] = (byte) (x >>> 24);
     }
 
+    /**
+     * IPV6_V6ONLY (RFC 3493 5.3): off makes a dual-stack socket, only before bind or connect
+     * (WSAEINVAL after, as Windows); the backend is told when the value changes.
+     */
+    private int setV6Only(Sock s, boolean on) {
+        if (on != s.dualStack) {
+            return 0;
+        }
+        if (s.bound() || s.connected || s.connecting || s.listening) {
+            return WsaError.WSAEINVAL;
+        }
+        int e = s.net.setOption(Wsa.IPPROTO_IPV6, Wsa.IPV6_V6ONLY, on ? 1 : 0);
+        if (e != 0) {
+            return e == WsaError.WSAENOPROTOOPT ? WsaError.WSAEINVAL : e;
+        }
+        s.dualStack = !on;
+        return 0;
+    }
+
     private static boolean isBoolean(int level, int name) {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_BROADCAST || name == Wsa.SO_REUSEADDR
                 || name == Wsa.SO_EXCLUSIVEADDRUSE || name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
@@ -1856,6 +1888,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAEFAULT);
         }
         int v = readInt(optval, Math.min(optlen, 4) == 4 ? 4 : 1);
+        if (level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_V6ONLY && s.info.addressFamily() == Wsa.AF_INET6) {
+            int e = setV6Only(s, v != 0);
+            return e == 0 ? 0 : fail(errno, e);
+        }
         if (level == Wsa.IPPROTO_IPV6) {
             int e = Ipv6Options.set(s.info.addressFamily(), name, v);
             if (e != Ipv6Options.TO_BACKEND) {
@@ -1978,7 +2014,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
             if (e6 != 0) {
                 return fail(errno, e6);
             }
-            v = v6.value;
+            v = name == Wsa.IPV6_V6ONLY ? (s.dualStack ? 0 : 1) : v6.value;
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_TYPE) {
             v = s.info.socketType();
         } else if (level == Wsa.SOL_SOCKET && name == Wsa.SO_ERROR) {

@@ -4,17 +4,15 @@ import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
-import java.net.InetSocketAddress;
 
 /**
  * Level IPPROTO_IPV6, the part both base providers share (so the two give the same answers).
  *
  * <p>IPV6_V6ONLY is on by default, as on Windows (RFC 3493 section 5.3 leaves the default to the
- * system; Windows chose 1). Dual-stack sockets are not offered: neither the user-space stack's
- * UDP and TCP (separate IPv4 and IPv6 port spaces) nor the JDK (no IPV6_V6ONLY option) can give
- * them the same way, so setting 0 answers WSAEINVAL ("the value is not valid for this provider"),
- * and an IPv4-mapped address (::ffff:a.b.c.d, RFC 4291 2.5.5.2) is refused where a socket would
- * use it: bind WSAEADDRNOTAVAIL, connect and sendto WSAENETUNREACH.
+ * system; Windows chose 1). The provider itself keeps it (a socket's {@code dualStack} flag, set
+ * only before bind or connect) and tells the backend; see {@link DualStack}. While it is on, an
+ * IPv4-mapped address (::ffff:a.b.c.d, RFC 4291 2.5.5.2) is refused where a socket would use it:
+ * bind WSAEADDRNOTAVAIL, connect and sendto WSAENETUNREACH.
  *
  * <p>IPPROTO_IPV6 options on an AF_INET socket answer WSAEINVAL (the level is not valid for the
  * socket's family). The hop-limit options and IPV6_CHECKSUM are the backend's.
@@ -40,7 +38,7 @@ final class Ipv6Options {
             return WsaError.WSAEINVAL;
         }
         if (name == Wsa.IPV6_V6ONLY) {
-            return value != 0 ? 0 : WsaError.WSAEINVAL;
+            return 0; // validated only: BaseTransportProvider.setV6Only keeps it
         }
         if ((name == Wsa.IPV6_UNICAST_HOPS || name == Wsa.IPV6_MULTICAST_HOPS) && (value < -1 || value > 255)) {
             // RFC 3493 5.1 / RFC 3542 6.3: -1 means "the default", 0..255 a hop limit.
@@ -55,23 +53,9 @@ final class Ipv6Options {
             return WsaError.WSAEINVAL;
         }
         if (name == Wsa.IPV6_V6ONLY) {
-            out.value = 1;
+            out.value = 1; // the default; BaseTransportProvider answers the socket's own value
             return 0;
         }
         return TO_BACKEND;
-    }
-
-    /** An IPv4-mapped IPv6 address (::ffff:0:0/96). */
-    static boolean isV4Mapped(InetSocketAddress a) {
-        byte[] b = a.getAddress().getAddress();
-        if (b.length != 16) {
-            return false;
-        }
-        for (int i = 0; i < 10; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return b[10] == (byte) 0xFF && b[11] == (byte) 0xFF;
     }
 }

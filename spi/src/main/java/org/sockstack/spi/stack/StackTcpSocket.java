@@ -5,6 +5,7 @@ import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.socket.SocketEvents;
 import org.sockstack.stack.tcp.TcpSocket;
 import org.sockstack.stack.tcp.TcpState;
+import org.sockstack.spi.provider.DualStack;
 import org.sockstack.spi.provider.NetStreamSocket;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Wsa;
@@ -118,10 +119,15 @@ final class StackTcpSocket implements NetStreamSocket {
         }
         Endpoint l = socket.localEndpoint();
         Endpoint p = socket.remoteEndpoint();
-        local = l == null ? null : StackUdpSocket.inet(l);
-        remote = p == null || !established ? null : StackUdpSocket.inet(p);
+        local = l == null ? null : forFamily(StackUdpSocket.inet(l));
+        remote = p == null || !established ? null : forFamily(StackUdpSocket.inet(p));
         queued = bytes;
         readiness = n;
+    }
+
+    /** An IPv4 address of a dual-stack AF_INET6 socket reads as ::ffff:a.b.c.d. */
+    private InetSocketAddress forFamily(InetSocketAddress a) {
+        return af == Wsa.AF_INET6 ? DualStack.mapped(a) : a;
     }
 
     /** Runs {@code call} on the loop, then refreshes the snapshot. */
@@ -512,6 +518,9 @@ final class StackTcpSocket implements NetStreamSocket {
             if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6 && name == Wsa.IPV6_UNICAST_HOPS) {
                 hops = value;
                 return 0;
+            }
+            if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6 && name == Wsa.IPV6_V6ONLY) {
+                return StackErrors.toWsa(socket.setDualStack(value == 0));
             }
             return WsaError.WSAENOPROTOOPT;
         });

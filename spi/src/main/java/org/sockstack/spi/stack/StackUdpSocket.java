@@ -12,6 +12,7 @@ import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.stack.wire.IpAddress;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.Ipv6Address;
+import org.sockstack.spi.provider.DualStack;
 import org.sockstack.spi.provider.NetDatagramSocket;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Wsa;
@@ -170,7 +171,7 @@ final class StackUdpSocket implements NetDatagramSocket {
                 ByteBuf data = d.data();
                 out.data = new byte[data.readableBytes()];
                 data.getBytes(data.readerIndex(), out.data);
-                out.from = inet(d.source(), d.interfaceIndex());
+                out.from = forFamily(inet(d.source(), d.interfaceIndex()));
                 if (!peek) {
                     data.release();
                 }
@@ -188,12 +189,17 @@ final class StackUdpSocket implements NetDatagramSocket {
 
     @Override
     public InetSocketAddress localAddress() {
-        return backend.onLoop(() -> socket.isBound() ? inet(socket.localEndpoint()) : null);
+        return backend.onLoop(() -> socket.isBound() ? forFamily(inet(socket.localEndpoint())) : null);
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return backend.onLoop(() -> socket.remoteEndpoint() == null ? null : inet(socket.remoteEndpoint()));
+        return backend.onLoop(() -> socket.remoteEndpoint() == null ? null : forFamily(inet(socket.remoteEndpoint())));
+    }
+
+    /** An IPv4 address of a dual-stack AF_INET6 socket reads as ::ffff:a.b.c.d. */
+    private InetSocketAddress forFamily(InetSocketAddress a) {
+        return af == Wsa.AF_INET6 ? DualStack.mapped(a) : a;
     }
 
     @Override
@@ -237,6 +243,9 @@ final class StackUdpSocket implements NetDatagramSocket {
                     case Wsa.IPV6_UNICAST_HOPS -> socket.setTtl(value);
                     case Wsa.IPV6_MULTICAST_HOPS -> socket.setMulticastTtl(value < 0 ? 1 : value);
                     case Wsa.IPV6_MULTICAST_LOOP -> socket.setMulticastLoop(value != 0);
+                    case Wsa.IPV6_V6ONLY -> {
+                        return StackErrors.toWsa(socket.setDualStack(value == 0));
+                    }
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }

@@ -365,7 +365,12 @@ public final class Tcp {
             return null;
         }
         TcpSocket wildcard = null;
+        TcpSocket dual = null;
         for (TcpSocket s : list) {
+            if (s.listener() != null && addr.version() == 4 && isDualWildcard(s)) {
+                dual = s;   // RFC 3493 3.7: an IPv6 wildcard listener also takes IPv4 connections
+                continue;
+            }
             if (s.listener() == null || s.localAddress().version() != addr.version()) {
                 continue;
             }
@@ -376,7 +381,12 @@ public final class Tcp {
                 wildcard = s;
             }
         }
-        return wildcard;
+        return wildcard != null ? wildcard : dual;
+    }
+
+    /** A dual-stack socket bound to the IPv6 wildcard (::): it covers the IPv4 addresses too. */
+    private static boolean isDualWildcard(TcpSocket s) {
+        return s.dualStack() && s.localAddress().version() == 6 && s.localAddress().isUnspecified();
     }
 
     /**
@@ -445,7 +455,7 @@ public final class Tcp {
             return false;
         }
         for (TcpSocket other : list) {
-            if (other == s || !overlaps(other.localAddress(), addr)) {
+            if (other == s || !overlaps(other.localAddress(), other.dualStack(), addr, s.dualStack())) {
                 continue;
             }
             if (s.reuseAddress() && other.reuseAddress() && other.listener() == null) {
@@ -458,6 +468,13 @@ public final class Tcp {
 
     private static boolean overlaps(IpAddress a, IpAddress b) {
         return a.version() == b.version() && (a.isUnspecified() || b.isUnspecified() || a.equals(b));
+    }
+
+    /** As {@link #overlaps(IpAddress, IpAddress)}, where a dual-stack IPv6 wildcard also covers every IPv4 address. */
+    private static boolean overlaps(IpAddress a, boolean aDual, IpAddress b, boolean bDual) {
+        return overlaps(a, b)
+                || aDual && a.version() == 6 && a.isUnspecified() && b.version() == 4
+                || bDual && b.version() == 6 && b.isUnspecified() && a.version() == 4;
     }
 
     /**
@@ -536,7 +553,7 @@ public final class Tcp {
         for (TcpSocket s : list) {
             TcpConnection c = s.connection();
             if (c == null || s.listener() != null) {
-                if (overlaps(s.localAddress(), local)) {
+                if (overlaps(s.localAddress(), s.dualStack(), local, false)) {
                     return false;
                 }
                 continue;

@@ -65,6 +65,8 @@ final class TcpConnection {
     private final boolean passive;
     TcpState state = TcpState.CLOSED;
     private boolean destroyed;
+    /** ESTABLISHED was reached once: a connection that ends without it was a failed open. */
+    boolean everEstablished;
 
     // ---- send sequence variables (RFC 9293 3.3.1)
     int iss;
@@ -1166,6 +1168,7 @@ final class TcpConnection {
 
     private void establish(long now) {
         setState(TcpState.ESTABLISHED, now);
+        everEstablished = true;
         lastHeard = now;
         keepAliveChanged(now);
         if (synRetransmitted) {

@@ -37,6 +37,11 @@ public final class TcpSocket {
     private SocketListener events = SocketListener.NONE;
     private boolean noDelay;
     private boolean reuseAddress;
+    /**
+     * A dual-stack socket (IPV6_V6ONLY off, RFC 3493 section 5.3): bound to the IPv6 wildcard it
+     * also takes IPv4 connections and may connect to IPv4 peers.
+     */
+    private boolean dualStack;
     private int sendBufferSize;
     private int receiveBufferSize;
     private int userMss;
@@ -147,6 +152,12 @@ public final class TcpSocket {
         if (listener != null) {
             return SocketError.INVALID_ARGUMENT;
         }
+        if (conn != null && conn.state == TcpState.CLOSED && !conn.everEstablished) {
+            // RFC 9293 3.10.7.3: a refused (or timed-out) active open returns to CLOSED, where a
+            // new OPEN may be issued; the socket keeps its local binding.
+            conn = null;
+            pendingError = SocketError.OK;
+        }
         if (conn != null) {
             return conn.state == TcpState.SYN_SENT ? SocketError.ALREADY : SocketError.ALREADY_CONNECTED;
         }
@@ -157,10 +168,13 @@ public final class TcpSocket {
         if (net == null) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
-        if (binding != null && binding.address().version() != remote.address().version()) {
+        boolean dualToIpv4 = binding != null && dualStack && binding.address().version() == 6
+                && binding.address().isUnspecified() && remote.address().version() == 4;
+        if (binding != null && binding.address().version() != remote.address().version() && !dualToIpv4) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
-        IpAddress localAddr = binding != null ? binding.address() : unspecified(remote.address().version());
+        IpAddress localAddr = binding != null && !dualToIpv4 ? binding.address()
+                : unspecified(remote.address().version());
         TcpPath path = net.route(localAddr, remote.address());
         if (path == null) {
             return SocketError.NO_ROUTE;
@@ -469,6 +483,22 @@ public final class TcpSocket {
     }
 
     /** SO_REUSEADDR: bind may share a port with sockets that are not listening (Linux semantics). */
+    /**
+     * Makes the socket dual-stack (or IPv6-only again): only before it is bound or connected
+     * (INVALID_ARGUMENT after), as IPV6_V6ONLY.
+     */
+    public SocketError setDualStack(boolean on) {
+        if (binding != null || conn != null || listener != null) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        dualStack = on;
+        return SocketError.OK;
+    }
+
+    public boolean dualStack() {
+        return dualStack;
+    }
+
     public void setReuseAddress(boolean on) {
         this.reuseAddress = on;
     }

@@ -192,15 +192,22 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             return false;
         }
         for (UdpSocket o : others) {
+            boolean overlap;
             if (o.local.address().version() != addr.version()) {
-                continue; // IPv4 and IPv6 sockets have separate port spaces until dual-stack exists
+                // Separate port spaces, except that a dual-stack IPv6 wildcard covers every IPv4 address.
+                overlap = isDualWildcard(o.local.address(), o.dualStack) || isDualWildcard(addr, s.dualStack);
+            } else {
+                overlap = addr.isUnspecified() || o.local.address().isUnspecified() || o.local.address().equals(addr);
             }
-            boolean overlap = addr.isUnspecified() || o.local.address().isUnspecified() || o.local.address().equals(addr);
             if (overlap && !(s.reuseAddress && o.reuseAddress)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isDualWildcard(IpAddress a, boolean dual) {
+        return dual && a instanceof Ipv6Address && a.isUnspecified();
     }
 
     /** RFC 6056 section 3.3.1 (Algorithm 1): a random starting point, then a linear search. */
@@ -387,7 +394,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         if (dst.address() instanceof Ipv6Address to6) {
             return sendIpv6(s, data, dst, to6, now);
         }
-        if (s.bound && !(s.local.address() instanceof Ipv4Address)) {
+        if (s.bound && !(s.local.address() instanceof Ipv4Address) && !s.dualToIpv4(dst)) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
         if (!(dst.address() instanceof Ipv4Address to)) {
@@ -401,7 +408,8 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             return SocketError.MESSAGE_TOO_BIG;
         }
         if (!s.bound) {
-            SocketError e = bind(s, Endpoint.ANY_IPV4);
+            // A dual-stack socket binds to the IPv6 wildcard, which serves IPv4 too.
+            SocketError e = bind(s, s.dualStack ? new Endpoint(Ipv6Address.UNSPECIFIED, 0) : Endpoint.ANY_IPV4);
             if (e != SocketError.OK) {
                 return e;
             }
@@ -409,7 +417,8 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         int dstBits = to.bits();
         NetworkInterface via = s.multicastInterface >= 0 && to.isMulticast()
                 ? interfaceByIndex.apply(s.multicastInterface) : null;
-        Ipv4Path path = ipv4.path(dstBits, ((Ipv4Address) s.local.address()).bits(), via);
+        int srcBits = s.local.address() instanceof Ipv4Address l ? l.bits() : 0;
+        Ipv4Path path = ipv4.path(dstBits, srcBits, via);
         if (path == null) {
             return SocketError.NO_ROUTE;
         }
@@ -504,18 +513,18 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     /** -1: does not match; otherwise higher is more specific (bound address, connected peer). */
     private static int score(UdpSocket s, int dst, int src, int srcPort) {
         int score = 0;
-        if (!(s.local.address() instanceof Ipv4Address local)) {
-            return -1;
-        }
-        if (!local.isUnspecified()) {
-            if (local.bits() != dst) {
-                return -1;
+        if (s.local.address() instanceof Ipv4Address local) {
+            if (!local.isUnspecified()) {
+                if (local.bits() != dst) {
+                    return -1;
+                }
+                score += 1;
             }
-            score += 1;
+        } else if (!isDualWildcard(s.local.address(), s.dualStack)) {
+            return -1;   // an IPv6-only socket
         }
         if (s.remote != null) {
-            Ipv4Address peer = (Ipv4Address) s.remote.address();
-            if (peer.bits() != src || s.remote.port() != srcPort) {
+            if (!(s.remote.address() instanceof Ipv4Address peer) || peer.bits() != src || s.remote.port() != srcPort) {
                 return -1;
             }
             score += 2;

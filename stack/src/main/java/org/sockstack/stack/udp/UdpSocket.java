@@ -32,6 +32,11 @@ public final class UdpSocket {
     boolean closed;
     boolean broadcast;
     boolean reuseAddress;
+    /**
+     * Dual-stack (IPV6_V6ONLY off, RFC 3493 section 5.3): bound to the IPv6 wildcard, the socket
+     * also receives IPv4 datagrams and may send to IPv4 destinations.
+     */
+    boolean dualStack;
     int ttl = -1;
     int tos;
     int multicastTtl = 1;
@@ -82,11 +87,11 @@ public final class UdpSocket {
             remote = null;
             return SocketError.OK;
         }
-        if (bound && local.address().version() != peer.address().version()) {
+        if (bound && local.address().version() != peer.address().version() && !dualToIpv4(peer)) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
         if (!bound) {
-            SocketError e = udp.bind(this, peer.address() instanceof Ipv4Address ? Endpoint.ANY_IPV4
+            SocketError e = udp.bind(this, peer.address() instanceof Ipv4Address && !dualStack ? Endpoint.ANY_IPV4
                     : new Endpoint(org.sockstack.stack.wire.Ipv6Address.UNSPECIFIED, 0));
             if (e != SocketError.OK) {
                 return e;
@@ -214,6 +219,25 @@ public final class UdpSocket {
 
     public boolean broadcast() {
         return broadcast;
+    }
+
+    /** Makes the socket dual-stack (or IPv6-only again); only before it is bound (INVALID_ARGUMENT after). */
+    public SocketError setDualStack(boolean on) {
+        if (bound || closed) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        dualStack = on;
+        return SocketError.OK;
+    }
+
+    public boolean dualStack() {
+        return dualStack;
+    }
+
+    /** A dual-stack socket bound to the IPv6 wildcard: it also serves {@code peer}'s IPv4. */
+    boolean dualToIpv4(Endpoint peer) {
+        return dualStack && local.address() instanceof org.sockstack.stack.wire.Ipv6Address a && a.isUnspecified()
+                && peer.address() instanceof Ipv4Address;
     }
 
     public void setReuseAddress(boolean on) {
