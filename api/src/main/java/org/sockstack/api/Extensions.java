@@ -7,6 +7,7 @@ import org.sockstack.spi.provider.BaseTransportProvider;
 import org.sockstack.spi.provider.CompletionRoutine;
 import org.sockstack.spi.provider.FdSet;
 import org.sockstack.spi.provider.Overlapped;
+import org.sockstack.spi.provider.PacketInfo;
 import org.sockstack.spi.provider.TransportProvider;
 import org.sockstack.spi.wsa.IntRef;
 import org.sockstack.spi.wsa.Ref;
@@ -15,10 +16,7 @@ import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.Set;
@@ -381,18 +379,17 @@ final class Extensions {
 
     // ------------------------------------------------------------------ WSARecvMsg, WSASendMsg
 
-    /** WSACMSGHDR on 64-bit Windows: cmsg_len (8), cmsg_level (4), cmsg_type (4); IN_PKTINFO: addr (4), ifindex (4). */
-    static final int CMSGHDR_SIZE = 16;
-    static final int IN_PKTINFO_SIZE = 8;
-
     /**
      * WSARecvMsg: datagram and raw sockets only, as Microsoft documents (WSAEINVAL otherwise; raw
- * sockets exist on the stack provider only, and an IPv4 raw socket's data starts with the IP
- * header as on Windows). With IP_PKTINFO on, the control
-     * buffer gets an IN_PKTINFO record: the destination address is the socket's bound address
-     * (the providers do not report a datagram's own destination, so a socket bound to the
-     * wildcard gets no record) and the interface index 0 (unknown). MSG_TRUNC and MSG_CTRUNC are
-     * set in {@code dwFlags} when the call completes at once.
+     * sockets exist on the stack provider only, and an IPv4 raw socket's data starts with the IP
+     * header as on Windows). With IP_PKTINFO (AF_INET) or IPV6_PKTINFO (AF_INET6) on, the control
+     * buffer gets an IN_PKTINFO or IN6_PKTINFO record ({@link PacketInfoControl}) with the
+     * datagram's own destination address and the interface it arrived on, as the provider reports
+     * them ({@link TransportProvider#recvMsg}): the stack provider knows both; the host provider
+     * (JDK NIO) knows neither, so it reports the bound address with interface 0, and no record for
+     * a socket bound to the wildcard. The record is written when the datagram is taken, also for
+     * an overlapped call. MSG_TRUNC is set in {@code dwFlags} when the call completes at once;
+     * MSG_CTRUNC whenever the record did not fit.
      */
     int recvMsg(long s, WsaMsg msg, IntRef bytes, Overlapped ov, CompletionRoutine routine) {
         TransportProvider p = io.provider(s);
@@ -406,50 +403,52 @@ final class Extensions {
         if (type != Wsa.SOCK_DGRAM && type != Wsa.SOCK_RAW) {
             return io.fail(WsaError.WSAEINVAL);
         }
-        int outFlags = writeControl(p, s, msg);
         IntRef flags = new IntRef(msg.dwFlags & Wsa.MSG_PEEK);
+        msg.dwFlags = 0;
+        msg.controlLength = 0;
+        int version = msg.control == null ? 0 : PacketInfoControl.wanted(p, s);
+        PacketInfo.Sink sink = version == 0 ? null
+                : info -> msg.dwFlags |= PacketInfoControl.write(msg, info, version == 6);
         IntRef got = bytes != null ? bytes : new IntRef();
         IntRef errno = new IntRef();
-        int r = p.recvFrom(s, msg.lpBuffers, got, flags, msg.name, ov, routine, Thread.currentThread(), errno);
+        int r = p.recvMsg(s, msg.lpBuffers, got, flags, msg.name, sink, ov, routine, Thread.currentThread(), errno);
         if (r == Wsa.SOCKET_ERROR && errno.value == WsaError.WSAEMSGSIZE) {
-            outFlags |= Wsa.MSG_TRUNC;
+            msg.dwFlags |= Wsa.MSG_TRUNC;
         }
-        msg.dwFlags = outFlags;
         return r == Wsa.SOCKET_ERROR ? io.fail(errno.value) : 0;
     }
 
-    private static int writeControl(TransportProvider p, long s, WsaMsg msg) {
-        msg.controlLength = 0;
-        if (msg.control == null
-                || OverlappedIo.intOption(p, s, Wsa.IPPROTO_IP, Wsa.IP_PKTINFO) == 0) {
-            return 0;
-        }
-        SockAddr local = OverlappedIo.localName(p, s);
-        InetSocketAddress a = local == null ? null : local.toInet();
-        if (a == null || !(a.getAddress() instanceof Inet4Address) || a.getAddress().isAnyLocalAddress()) {
-            return 0;
-        }
-        int need = CMSGHDR_SIZE + IN_PKTINFO_SIZE;
-        if (msg.control.remaining() < need) {
-            return MsWsock.MSG_CTRUNC;
-        }
-        ByteBuffer c = msg.control.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        int at = c.position();
-        c.putLong(at, need);
-        c.putInt(at + 8, Wsa.IPPROTO_IP);
-        c.putInt(at + 12, Wsa.IP_PKTINFO);
-        c.put(at + 16, a.getAddress().getAddress());
-        c.putInt(at + 20, 0);
-        msg.controlLength = need;
-        return 0;
-    }
-
-    /** WSASendMsg: the buffers to {@code name} (or the connected peer); control data is not interpreted. */
+    /**
+     * WSASendMsg: the buffers to {@code name} (or the connected peer). The control data is the
+     * {@code control} buffer from its position to its limit: an IN_PKTINFO record (IN6_PKTINFO on
+     * an AF_INET6 socket) chooses the datagram's source address (0 / :: : the usual choice) and
+     * interface (0: the route's); the stack provider takes any of its own addresses
+     * (WSAEADDRNOTAVAIL otherwise), the host provider only the bound address (WSAEOPNOTSUPP
+     * otherwise: the JDK cannot choose a source). Any other record, or one cut short: WSAEINVAL.
+     */
     int sendMsg(long s, WsaMsg msg, int flags, IntRef bytes, Overlapped ov, CompletionRoutine routine) {
         if (msg == null) {
             io.fail(WsaError.WSAEFAULT);
             return Wsa.SOCKET_ERROR;
         }
-        return io.send(s, msg.lpBuffers, bytes, flags, msg.name.value, true, ov, routine);
+        if (msg.control == null || !msg.control.hasRemaining()) {
+            return io.send(s, msg.lpBuffers, bytes, flags, msg.name.value, true, ov, routine);
+        }
+        TransportProvider p = io.provider(s);
+        if (p == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (msg.lpBuffers == null) {
+            return io.fail(WsaError.WSAEFAULT);
+        }
+        IntRef errno = new IntRef();
+        PacketInfo source = PacketInfoControl.parse(msg.control, PacketInfoControl.isIpv6(p, s), errno);
+        if (errno.value != 0) {
+            return io.fail(errno.value);
+        }
+        IntRef sent = bytes != null ? bytes : new IntRef();
+        int r = p.sendMsg(s, msg.lpBuffers, sent, flags, msg.name.value, source, ov, routine, Thread.currentThread(),
+                errno);
+        return r == Wsa.SOCKET_ERROR ? io.fail(errno.value) : 0;
     }
 }

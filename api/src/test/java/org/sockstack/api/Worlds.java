@@ -38,6 +38,11 @@ final class Worlds {
 
         InetAddress addrB();
 
+        /** The user-space stacks behind A and B (for frame taps), or null in the host world. */
+        default Stack[] stacks() {
+            return null;
+        }
+
         @Override
         void close();
     }
@@ -151,6 +156,10 @@ final class Worlds {
 
             public InetAddress addrB() {
                 return ipB;
+            }
+
+            public Stack[] stacks() {
+                return new Stack[] {na.stack, nb.stack};
             }
 
             public void close() {

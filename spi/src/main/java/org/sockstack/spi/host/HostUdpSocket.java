@@ -208,6 +208,13 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
                 e = 0;
             }
         }
+        if (e == 0) {
+            // The JDK does not tell a datagram's own destination (no IP_PKTINFO): the best known
+            // answer is the bound address, and nothing for a socket bound to the wildcard.
+            InetSocketAddress local = localAddress();
+            out.to = local == null || local.getAddress().isAnyLocalAddress() ? null : local.getAddress();
+            out.ifIndex = 0;
+        }
         refresh();
         return e;
     }
@@ -273,6 +280,8 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
                         // The JDK has no unicast TTL option for datagram channels; keep the value.
                     }
                     case Wsa.IP_TOS -> channel.setOption(StandardSocketOptions.IP_TOS, value & 0xFF);
+                    case Wsa.IP_DONTFRAGMENT -> channel.setOption(jdk.net.ExtendedSocketOptions.IP_DONTFRAGMENT,
+                            value != 0);
                     case Wsa.IP_MULTICAST_TTL -> {
                         if (value < 0 || value > 255) {
                             return WsaError.WSAEINVAL;
@@ -329,6 +338,8 @@ final class HostUdpSocket implements NetDatagramSocket, PollerClient {
                 switch (name) {
                     case Wsa.IP_TTL -> value.value = ttl;
                     case Wsa.IP_TOS -> value.value = channel.getOption(StandardSocketOptions.IP_TOS);
+                    case Wsa.IP_DONTFRAGMENT -> value.value =
+                            channel.getOption(jdk.net.ExtendedSocketOptions.IP_DONTFRAGMENT) ? 1 : 0;
                     case Wsa.IP_MULTICAST_TTL -> value.value = channel.getOption(StandardSocketOptions.IP_MULTICAST_TTL);
                     case Wsa.IP_MULTICAST_LOOP -> value.value =
                             channel.getOption(StandardSocketOptions.IP_MULTICAST_LOOP) ? 1 : 0;

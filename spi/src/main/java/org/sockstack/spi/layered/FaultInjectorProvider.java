@@ -86,7 +86,8 @@ public final class FaultInjectorProvider extends LayeredProvider {
     }
 
     private static boolean isSend(Invocation call) {
-        return (call.name().equals("send") || call.name().equals("sendTo")) && call.args()[0] instanceof ByteBuffer[]
+        return (call.name().equals("send") || call.name().equals("sendTo") || call.name().equals("sendMsg"))
+                && call.args()[0] instanceof ByteBuffer[]
                 && call.args()[1] instanceof IntRef;
     }
 

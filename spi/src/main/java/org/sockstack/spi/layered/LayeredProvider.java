@@ -313,6 +313,27 @@ public abstract class LayeredProvider implements TransportProvider {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public int recvMsg(long s, ByteBuffer[] buffers, IntRef bytesRecvd, IntRef flags, Ref<SockAddr> from,
+                       org.sockstack.spi.provider.PacketInfo.Sink info, Overlapped ov, CompletionRoutine cr,
+                       Thread thread, IntRef errno) {
+        return (int) onSocket("recvMsg", s, errno, new Object[] {buffers, bytesRecvd, flags, from, info, ov, cr, thread},
+                (n, h, a) -> n.recvMsg(h, (ByteBuffer[]) a[0], (IntRef) a[1], (IntRef) a[2], (Ref<SockAddr>) a[3],
+                        (org.sockstack.spi.provider.PacketInfo.Sink) a[4], (Overlapped) a[5], (CompletionRoutine) a[6],
+                        (Thread) a[7], errno));
+    }
+
+    @Override
+    public int sendMsg(long s, ByteBuffer[] buffers, IntRef bytesSent, int flags, SockAddr to,
+                       org.sockstack.spi.provider.PacketInfo source, Overlapped ov, CompletionRoutine cr, Thread thread,
+                       IntRef errno) {
+        return (int) onSocket("sendMsg", s, errno, new Object[] {buffers, bytesSent, flags, to, source, ov, cr, thread},
+                (n, h, a) -> n.sendMsg(h, (ByteBuffer[]) a[0], (IntRef) a[1], (int) a[2], (SockAddr) a[3],
+                        (org.sockstack.spi.provider.PacketInfo) a[4], (Overlapped) a[5], (CompletionRoutine) a[6],
+                        (Thread) a[7], errno));
+    }
+
+    @Override
     public int sendDisconnect(long s, byte[] data, IntRef errno) {
         return (int) onSocket("sendDisconnect", s, errno, new Object[] {data},
                 (n, h, a) -> n.sendDisconnect(h, (byte[]) a[0], errno));

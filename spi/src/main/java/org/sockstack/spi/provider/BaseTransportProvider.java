@@ -1002,6 +1002,13 @@ public abstract class BaseTransportProvider implements TransportProvider {
     @Override
     public int sendTo(long h, ByteBuffer[] buffers, IntRef bytesSent, int flags, SockAddr to, Overlapped ov,
                       CompletionRoutine cr, Thread thread, IntRef errno) {
+        return sendMsg(h, buffers, bytesSent, flags, to, null, ov, cr, thread, errno);
+    }
+
+    /** WSASendMsg's send: {@link #sendTo}, a datagram leaving from {@code source} (see {@link NetDatagramSocket#sendFrom}). */
+    @Override
+    public int sendMsg(long h, ByteBuffer[] buffers, IntRef bytesSent, int flags, SockAddr to, PacketInfo source,
+                       Overlapped ov, CompletionRoutine cr, Thread thread, IntRef errno) {
         Sock s = sock(h, errno);
         if (s == null) {
             return Wsa.SOCKET_ERROR;
@@ -1043,7 +1050,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
         InetSocketAddress target = s.dualStack ? DualStack.unmap(dst) : dst;
         Op op = () -> {
-            int e = s.dgram().sendTo(data, target);
+            int e = source == null ? s.dgram().sendTo(data, target) : s.dgram().sendFrom(data, target, source);
             if (e == WsaError.WSAEWOULDBLOCK) {
                 return Attempt.WOULD_BLOCK;
             }
@@ -1125,6 +1132,13 @@ public abstract class BaseTransportProvider implements TransportProvider {
     @Override
     public int recvFrom(long h, ByteBuffer[] buffers, IntRef bytesRecvd, IntRef flags, Ref<SockAddr> from,
                         Overlapped ov, CompletionRoutine cr, Thread thread, IntRef errno) {
+        return recvMsg(h, buffers, bytesRecvd, flags, from, null, ov, cr, thread, errno);
+    }
+
+    /** WSARecvMsg's receive: {@link #recvFrom}, and a datagram's {@link PacketInfo} goes to {@code info}. */
+    @Override
+    public int recvMsg(long h, ByteBuffer[] buffers, IntRef bytesRecvd, IntRef flags, Ref<SockAddr> from,
+                       PacketInfo.Sink info, Overlapped ov, CompletionRoutine cr, Thread thread, IntRef errno) {
         Sock s = sock(h, errno);
         if (s == null) {
             return Wsa.SOCKET_ERROR;
@@ -1182,6 +1196,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
             int copied = scatter(d.data, buffers);
             if (from != null) {
                 from.value = SockAddr.inet(d.from);
+            }
+            if (info != null) {
+                info.accept(new PacketInfo(d.to, d.ifIndex));
             }
             return new Attempt(copied < d.data.length ? WsaError.WSAEMSGSIZE : 0, copied, 0);
         };
@@ -1851,7 +1868,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_BROADCAST || name == Wsa.SO_REUSEADDR
                 || name == Wsa.SO_RCVBUF || name == Wsa.SO_SNDBUF)
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_TTL || name == Wsa.IP_TOS
-                || name == Wsa.IP_MULTICAST_TTL || name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_HDRINCL);
+                || name == Wsa.IP_MULTICAST_TTL || name == Wsa.IP_MULTICAST_LOOP || name == Wsa.IP_HDRINCL
+                || name == Wsa.IP_DONTFRAGMENT && !s.isRaw());
     }
 
     private static boolean isKeptOption(Sock s, int level, int name) {

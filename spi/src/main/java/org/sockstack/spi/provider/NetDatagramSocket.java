@@ -9,6 +9,10 @@ public interface NetDatagramSocket extends NetSocket {
     final class Datagram {
         public byte[] data;
         public InetSocketAddress from;
+        /** The datagram's own destination address, or null if the backend cannot tell it. */
+        public java.net.InetAddress to;
+        /** The Winsock interface index it arrived on, or 0 if unknown. */
+        public int ifIndex;
     }
 
     /** Fixes the peer; null dissolves the association. */
@@ -16,6 +20,19 @@ public interface NetDatagramSocket extends NetSocket {
 
     /** Sends one datagram to {@code dst}. */
     int sendTo(byte[] data, InetSocketAddress dst);
+
+    /**
+     * Sends one datagram to {@code dst} from the source address and interface {@code source}
+     * names (WSASendMsg with an IN_PKTINFO / IN6_PKTINFO record). The source must be one of the
+     * backend's addresses (WSAEADDRNOTAVAIL otherwise). By default only the bound address (or no
+     * choice at all) is accepted, anything else answers WSAEOPNOTSUPP.
+     */
+    default int sendFrom(byte[] data, InetSocketAddress dst, PacketInfo source) {
+        InetSocketAddress local = localAddress();
+        boolean noChoice = (source.address() == null || source.address().isAnyLocalAddress()
+                || local != null && source.address().equals(local.getAddress())) && source.ifIndex() == 0;
+        return noChoice ? sendTo(data, dst) : org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
+    }
 
     /**
      * Takes (or with {@code peek} copies) the next datagram. A pending asynchronous error comes

@@ -72,6 +72,31 @@ public interface TransportProvider {
     int recvFrom(long s, ByteBuffer[] buffers, IntRef bytesRecvd, IntRef flags, Ref<SockAddr> from,
                  Overlapped overlapped, CompletionRoutine routine, Thread threadId, IntRef errno);
 
+    /**
+     * The datagram receive under WSARecvMsg: {@link #recvFrom}, and {@code info} (when not null)
+     * is told the datagram's {@link PacketInfo} (destination address and arrival interface) before
+     * the completion is signalled. By default: recvFrom, and {@code info} is told nothing.
+     */
+    default int recvMsg(long s, ByteBuffer[] buffers, IntRef bytesRecvd, IntRef flags, Ref<SockAddr> from,
+                        PacketInfo.Sink info, Overlapped overlapped, CompletionRoutine routine, Thread threadId,
+                        IntRef errno) {
+        return recvFrom(s, buffers, bytesRecvd, flags, from, overlapped, routine, threadId, errno);
+    }
+
+    /**
+     * The datagram send under WSASendMsg: {@link #sendTo} from the source address and interface
+     * {@code source} names (null: the provider's choice, as sendTo). By default a source choice
+     * is refused with WSAEOPNOTSUPP.
+     */
+    default int sendMsg(long s, ByteBuffer[] buffers, IntRef bytesSent, int flags, SockAddr to, PacketInfo source,
+                        Overlapped overlapped, CompletionRoutine routine, Thread threadId, IntRef errno) {
+        if (source != null) {
+            errno.value = org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
+            return org.sockstack.spi.wsa.Wsa.SOCKET_ERROR;
+        }
+        return sendTo(s, buffers, bytesSent, flags, to, overlapped, routine, threadId, errno);
+    }
+
     int sendDisconnect(long s, byte[] disconnectData, IntRef errno);
 
     int recvDisconnect(long s, Ref<byte[]> disconnectData, IntRef errno);

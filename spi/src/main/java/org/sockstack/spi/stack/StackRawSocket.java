@@ -141,11 +141,29 @@ final class StackRawSocket implements NetDatagramSocket {
                 }
                 out.data = peek ? d.data().clone() : d.data();
                 out.from = inet(d.source());
+                out.to = ipv4Destination(out.data);
+                out.ifIndex = 0;   // the stack's raw sockets do not keep the arrival interface
                 return 0;
             } finally {
                 refresh();
             }
         });
+    }
+
+    /**
+     * An IPv4 raw datagram starts with its IP header (as on Windows): its Destination Address
+     * (RFC 791 section 3.1, octets 16 to 19) is what IN_PKTINFO reports. IPv6 raw sockets get no
+     * header, so their destination is unknown (null).
+     */
+    private static InetAddress ipv4Destination(byte[] data) {
+        if (data.length < 20 || (data[0] & 0xF0) != 0x40) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(java.util.Arrays.copyOfRange(data, 16, 20));
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Override

@@ -25,8 +25,9 @@ import java.util.Arrays;
  *   <li>MSG_PEEK: the stack's receive always consumes, so peeked octets are taken from the stack
  *       into a small push-back buffer that the next receive empties first (bounded by what the
  *       application asked to peek at).</li>
- *   <li>IP_TTL, IPV6_UNICAST_HOPS and IP_TOS are remembered for getsockopt but not applied: the stack's TCP has no
- *       per-socket TTL or TOS (its segments carry {@code TcpConfig.ttl()}).</li>
+ *   <li>IP_TTL / IPV6_UNICAST_HOPS and IP_TOS go to the stack socket ({@link TcpSocket#setTtl},
+ *       {@link TcpSocket#setTos}): every segment of the connection carries them, and an accepted
+ *       connection inherits the listening socket's.</li>
  *   <li>SO_KEEPALIVE and the keep-alive times go to the stack's RFC 1122 4.2.3.6 keep-alive
  *       timer; TCP_MAXRT to its retransmission give-up time ({@link TcpSocket#setMaxRetransmitTime}).</li>
  * </ul>
@@ -37,16 +38,12 @@ final class StackTcpSocket implements NetStreamSocket {
     private final StackBackend backend;
     private final TcpSocket socket;
     private final int af;
-    /** IPV6_UNICAST_HOPS, remembered like IP_TTL (-1: the default). */
-    private int hops = -1;
     private volatile Runnable listener = () -> { };
 
     // Loop thread only.
     private byte[] pushback = EMPTY;
     /** The connection reached a synchronized state once (RFC 9293 3.3.2): connect succeeded. */
     private boolean established;
-    private int ttl = -1;
-    private int tos;
     /**
      * An error (a reset) met after some octets were read: those octets are the answer of that
      * call, the error the answer of the next (the stack hands it out only once).
@@ -508,15 +505,15 @@ final class StackTcpSocket implements NetStreamSocket {
                 if (value < 0 || value > 255) {
                     return WsaError.WSAEINVAL;
                 }
-                ttl = value;
+                socket.setTtl(value);
                 return 0;
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
-                tos = value & 0xFF;
+                socket.setTos(value);
                 return 0;
             }
             if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6 && name == Wsa.IPV6_UNICAST_HOPS) {
-                hops = value;
+                socket.setTtl(value);   // -1: the default hop limit
                 return 0;
             }
             if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6 && name == Wsa.IPV6_V6ONLY) {
@@ -564,15 +561,15 @@ final class StackTcpSocket implements NetStreamSocket {
                 return 0;
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TTL) {
-                value.value = ttl >= 0 ? ttl : backend.stack().tcp().config().ttl();
+                value.value = socket.ttl() >= 0 ? socket.ttl() : backend.stack().tcp().config().ttl();
                 return 0;
             }
             if (level == Wsa.IPPROTO_IP && name == Wsa.IP_TOS) {
-                value.value = tos;
+                value.value = socket.tos();
                 return 0;
             }
             if (level == Wsa.IPPROTO_IPV6 && af == Wsa.AF_INET6 && name == Wsa.IPV6_UNICAST_HOPS) {
-                value.value = hops >= 0 ? hops : org.sockstack.stack.ipv6.Ipv6.DEFAULT_HOP_LIMIT;
+                value.value = socket.ttl() >= 0 ? socket.ttl() : org.sockstack.stack.ipv6.Ipv6.DEFAULT_HOP_LIMIT;
                 return 0;
             }
             return WsaError.WSAENOPROTOOPT;

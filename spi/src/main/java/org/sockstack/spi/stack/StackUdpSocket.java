@@ -155,6 +155,27 @@ final class StackUdpSocket implements NetDatagramSocket {
         });
     }
 
+    /**
+     * Sends one datagram from the source address and interface of an IN_PKTINFO / IN6_PKTINFO
+     * record (the stack's {@link org.sockstack.stack.udp.UdpSocket#sendFrom}): the address must be
+     * one of the stack's (WSAEADDRNOTAVAIL), the interface index one of its interfaces.
+     */
+    @Override
+    public int sendFrom(byte[] data, InetSocketAddress dst, org.sockstack.spi.provider.PacketInfo source) {
+        Endpoint e = endpoint(dst);
+        IpAddress src = source.address() == null ? null : endpoint(new InetSocketAddress(source.address(), 0)).address();
+        int ifindex = source.ifIndex() > 0 ? StackBackend.interfaceIndex(source.ifIndex()) : -1;
+        return backend.onLoop(() -> {
+            ByteBuf buf = Unpooled.wrappedBuffer(data);
+            try {
+                return StackErrors.toWsa(socket.sendFrom(buf, e, src, ifindex, backend.stack().loop().clock().nanos()));
+            } finally {
+                buf.release();
+                refresh();
+            }
+        });
+    }
+
     @Override
     public int receive(Datagram out, boolean peek) {
         return backend.onLoop(() -> {
@@ -172,6 +193,8 @@ final class StackUdpSocket implements NetDatagramSocket {
                 out.data = new byte[data.readableBytes()];
                 data.getBytes(data.readerIndex(), out.data);
                 out.from = forFamily(inet(d.source(), d.interfaceIndex()));
+                out.to = inet(d.destination()).getAddress();
+                out.ifIndex = StackBackend.scopeId(d.interfaceIndex());
                 if (!peek) {
                     data.release();
                 }
@@ -229,6 +252,8 @@ final class StackUdpSocket implements NetDatagramSocket {
                 switch (name) {
                     case Wsa.IP_TTL -> socket.setTtl(value);
                     case Wsa.IP_TOS -> socket.setTos(value);
+                    // RFC 791: DF on every datagram; one larger than the path MTU fails (RFC 1191).
+                    case Wsa.IP_DONTFRAGMENT -> socket.setDontFragment(value != 0);
                     case Wsa.IP_MULTICAST_TTL -> socket.setMulticastTtl(value);
                     case Wsa.IP_MULTICAST_LOOP -> socket.setMulticastLoop(value != 0);
                     default -> {
@@ -275,6 +300,7 @@ final class StackUdpSocket implements NetDatagramSocket {
                 switch (name) {
                     case Wsa.IP_TTL -> value.value = socket.ttl() >= 0 ? socket.ttl() : Ipv4.DEFAULT_TTL;
                     case Wsa.IP_TOS -> value.value = socket.tos();
+                    case Wsa.IP_DONTFRAGMENT -> value.value = socket.dontFragment() ? 1 : 0;
                     case Wsa.IP_MULTICAST_TTL -> value.value = socket.multicastTtl();
                     case Wsa.IP_MULTICAST_LOOP -> value.value = socket.multicastLoop() ? 1 : 0;
                     default -> {

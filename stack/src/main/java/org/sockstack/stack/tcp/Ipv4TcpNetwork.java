@@ -107,9 +107,9 @@ public final class Ipv4TcpNetwork implements TcpNetwork, Ipv4ProtocolHandler, Ip
     }
 
     @Override
-    public SocketError send(TcpPath path, ByteBuf frame, long now) {
+    public SocketError send(TcpPath path, ByteBuf frame, int ttl, int tos, long now) {
         Path p = (Path) path;
-        return ipv4.send(p.route(), frame, IpProtocol.TCP, tcp.config().ttl(), 0, true, now);
+        return ipv4.send(p.route(), frame, IpProtocol.TCP, ttl >= 0 ? ttl : tcp.config().ttl(), tos, true, now);
     }
 
     /**

@@ -102,7 +102,7 @@ public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler, Ip
     }
 
     @Override
-    public SocketError send(TcpPath path, ByteBuf frame, long now) {
+    public SocketError send(TcpPath path, ByteBuf frame, int ttl, int tos, long now) {
         Path p = (Path) path;
         Ipv6Path route = p.route();
         // RFC 8201 section 4: a Packet Too Big lowered the path MTU since the path was resolved.
@@ -110,7 +110,7 @@ public final class Ipv6TcpNetwork implements TcpNetwork, Ipv6ProtocolHandler, Ip
         if (pmtu < route.mtu()) {
             route = new Ipv6Path(route.iface(), route.src(), route.dst(), route.nextHop(), route.dstMac(), pmtu);
         }
-        return ipv6.send(route, frame, IpProtocol.TCP, ipv6.hopLimit(route), 0, now);
+        return ipv6.send(route, frame, IpProtocol.TCP, ttl >= 0 ? ttl : ipv6.hopLimit(route), tos, now);
     }
 
     /** IPv6 input: only unicast packets carry TCP; checksum with the pseudo-header; parse; demux. */

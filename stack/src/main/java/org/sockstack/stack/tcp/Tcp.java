@@ -311,7 +311,7 @@ public final class Tcp {
      * offset {@code dataOffset}) into a new frame and sends it.
      */
     void transmit(TcpNetwork net, TcpPath path, TcpRepr header, ByteRing data, int dataOffset, long now) {
-        transmit(net, path, header, data, dataOffset, 0, now);
+        transmit(net, path, header, data, dataOffset, 0, -1, 0, now);
     }
 
     /**
@@ -321,9 +321,10 @@ public final class Tcp {
      * advanced, FIN/PSH on the last only). Its checksum is left to the device: the field holds the
      * folded, not complemented, pseudo-header sum of the whole segment, which is what Linux
      * expects of a CHECKSUM_PARTIAL TSO packet (virtio_net_hdr NEEDS_CSUM, virtio spec 5.1.6.2).
+     * {@code ttl} and {@code tos} are the connection's IP header fields ({@link TcpNetwork#send}).
      */
     void transmit(TcpNetwork net, TcpPath path, TcpRepr header, ByteRing data, int dataOffset, int segmentSize,
-                  long now) {
+                  int ttl, int tos, long now) {
         int tcpLength = header.tcpLength();
         ByteBuf frame = net.allocate(path, tcpLength);
         int at = net.segmentOffset();
@@ -336,12 +337,12 @@ public final class Tcp {
             int pseudo = net.pseudoHeaderSum(path, tcpLength);
             frame.setShort(at + 16, ~InternetChecksum.finish(pseudo));
             segsOut.increment();
-            net.sendSegmented(path, frame, segmentSize, now);
+            net.sendSegmented(path, frame, segmentSize, ttl, tos, now);
             return;
         }
         header.emit(frame, at, net.pseudoHeaderSum(path, tcpLength));
         segsOut.increment();
-        net.send(path, frame, now);
+        net.send(path, frame, ttl, tos, now);
     }
 
     // ------------------------------------------------------------------ tables

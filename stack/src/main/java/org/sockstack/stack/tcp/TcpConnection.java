@@ -1445,7 +1445,8 @@ final class TcpConnection {
             tcp.retransSegs.increment();
             totalRetransmits++;
         }
-        tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, tsoSegmentSize, now);
+        tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, tsoSegmentSize, socket.ttl(),
+                socket.tos(), now);
         if (ack) {
             if (dsackPending && sackOk) {
                 dsackPending = false;   // reported once (RFC 2883 section 4)
@@ -1482,7 +1483,7 @@ final class TcpConnection {
 
     private void sendReset(int seq, long now) {
         TcpRepr h = new TcpRepr(local.port(), remote.port(), seq, 0, TcpSegment.RST, 0, 0, TcpOptions.NONE, 0);
-        tcp.transmit(net, path, h, null, 0, now);
+        tcp.transmit(net, path, h, null, 0, 0, socket.ttl(), socket.tos(), now);
         tcp.outRsts.increment();
     }
 

@@ -137,7 +137,7 @@ final class TcpListener {
         int window = Math.min(socket.receiveBufferSize(), 0xFFFF);
         TcpRepr synAck = new TcpRepr(syn.dstPort(), syn.srcPort(), iss, syn.seqNumber() + 1,
                 TcpSegment.SYN | TcpSegment.ACK, window, 0, opts, 0);
-        tcp.transmit(net, path, synAck, null, 0, now);
+        tcp.transmit(net, path, synAck, null, 0, 0, socket.ttl(), socket.tos(), now);
         tcp.syncookiesSent.increment();
         lastCookie = now;
     }

@@ -39,8 +39,17 @@ public interface TcpNetwork {
     /** The pseudo-header checksum sum for a segment of {@code tcpLength} octets on {@code path}. */
     int pseudoHeaderSum(TcpPath path, int tcpLength);
 
-    /** Sends the frame (ownership passes to the network). */
-    SocketError send(TcpPath path, ByteBuf frame, long now);
+    /** Sends the frame (ownership passes to the network) with the stack's default TTL and TOS 0. */
+    default SocketError send(TcpPath path, ByteBuf frame, long now) {
+        return send(path, frame, -1, 0, now);
+    }
+
+    /**
+     * Sends the frame (ownership passes to the network) with the connection's IP header fields:
+     * {@code ttl} is the IPv4 Time to Live or IPv6 Hop Limit (-1: the stack's default), {@code tos}
+     * the IPv4 Type of Service or IPv6 Traffic Class octet (RFC 2474 DS field and RFC 3168 ECN).
+     */
+    SocketError send(TcpPath path, ByteBuf frame, int ttl, int tos, long now);
 
     /**
      * Sends a super-frame of more than one MSS that the device cuts into segments of
@@ -48,11 +57,11 @@ public interface TcpNetwork {
      * {@link TcpPath#segmentationOffload()}). The interface carries the segment size for the
      * duration of the call, so IP lets the datagram exceed the MTU.
      */
-    default SocketError sendSegmented(TcpPath path, ByteBuf frame, int segmentSize, long now) {
+    default SocketError sendSegmented(TcpPath path, ByteBuf frame, int segmentSize, int ttl, int tos, long now) {
         org.sockstack.stack.iface.NetworkInterface iface = path.iface();
         iface.setTxSegmentSize(segmentSize);
         try {
-            return send(path, frame, now);
+            return send(path, frame, ttl, tos, now);
         } finally {
             iface.setTxSegmentSize(0);
         }

@@ -36,6 +36,10 @@ public final class TcpSocket {
     private TcpListener listener;
     private SocketListener events = SocketListener.NONE;
     private boolean noDelay;
+    /** IP_TTL / IPV6_UNICAST_HOPS for this connection's segments (-1: the stack's default). */
+    private int ttl = -1;
+    /** IP_TOS / IPV6_TCLASS: the IPv4 TOS or IPv6 Traffic Class octet of this connection's segments. */
+    private int tos;
     private boolean reuseAddress;
     /**
      * A dual-stack socket (IPV6_V6ONLY off, RFC 3493 section 5.3): bound to the IPv6 wildcard it
@@ -70,6 +74,8 @@ public final class TcpSocket {
     TcpSocket newChild() {
         TcpSocket child = new TcpSocket(tcp);
         child.noDelay = noDelay;
+        child.ttl = ttl;
+        child.tos = tos;
         child.reuseAddress = reuseAddress;
         child.sendBufferSize = sendBufferSize;
         child.receiveBufferSize = receiveBufferSize;
@@ -480,6 +486,29 @@ public final class TcpSocket {
 
     public boolean noDelay() {
         return noDelay;
+    }
+
+    /**
+     * IP_TTL (IPv4 Time to Live, RFC 791) or IPV6_UNICAST_HOPS (IPv6 Hop Limit, RFC 8200) of the
+     * segments this socket sends from now on; -1 restores the stack's default. A listening socket's
+     * value goes on its SYN-ACKs and is inherited by the connections it accepts.
+     */
+    public void setTtl(int ttl) {
+        this.ttl = ttl < 0 ? -1 : Math.min(ttl, 255);
+    }
+
+    /** The TTL / hop limit set with {@link #setTtl}, or -1 for the stack's default. */
+    public int ttl() {
+        return ttl;
+    }
+
+    /** IP_TOS / IPV6_TCLASS: the TOS or Traffic Class octet (RFC 2474 DSCP, RFC 3168 ECN bits) of the segments. */
+    public void setTos(int tos) {
+        this.tos = tos & 0xFF;
+    }
+
+    public int tos() {
+        return tos;
     }
 
     /** SO_REUSEADDR: bind may share a port with sockets that are not listening (Linux semantics). */

@@ -15,6 +15,8 @@ public final class DatagramInfo {
     long sourceHi;
     long sourceLo;
     int sourcePort;
+    long destinationHi;
+    long destinationLo;
     int interfaceIndex;
     int length;
 
@@ -42,6 +44,24 @@ public final class DatagramInfo {
         return sourcePort;
     }
 
+    /**
+     * The IPv4 address the datagram was sent to (version 4 only): one of ours, a broadcast address
+     * or a multicast group, which is what IN_PKTINFO reports (RFC 3542 section 6 for IPv6).
+     */
+    public int destinationIpv4() {
+        return (int) destinationLo;
+    }
+
+    /** The upper 64 bits of the IPv6 destination address (version 6 only). */
+    public long destinationHi() {
+        return destinationHi;
+    }
+
+    /** The lower 64 bits of the IPv6 destination address (version 6 only). */
+    public long destinationLo() {
+        return destinationLo;
+    }
+
     /** The interface it arrived on. */
     public int interfaceIndex() {
         return interfaceIndex;
@@ -63,6 +83,8 @@ public final class DatagramInfo {
         sourceHi = q.sourceHi;
         sourceLo = q.sourceLo;
         sourcePort = q.sourcePort;
+        destinationHi = q.destinationHi;
+        destinationLo = q.destinationLo;
         interfaceIndex = q.interfaceIndex;
         length = q.data.readableBytes();
     }

@@ -253,6 +253,20 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         }
     }
 
+    /**
+     * A chosen source address: of the destination's family, one of ours, and the bound address
+     * if the socket is bound to a specific one (a datagram never leaves from an address its
+     * socket was not bound to).
+     */
+    private SocketError checkSource(UdpSocket s, IpAddress source) {
+        if (s.bound && !s.local.address().isUnspecified() && !s.local.address().equals(source)) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
+        boolean ours = source instanceof Ipv4Address v4 ? isLocal(v4.bits())
+                : source instanceof Ipv6Address v6 && isLocalIpv6(v6);
+        return ours ? SocketError.OK : SocketError.ADDRESS_NOT_AVAILABLE;
+    }
+
     private boolean isLocal(int addr) {
         for (int i = 0; ; i++) {
             NetworkInterface iface = interfaceByIndex.apply(i);
@@ -391,8 +405,30 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
     // ------------------------------------------------------------------ output
 
     SocketError send(UdpSocket s, ByteBuf data, Endpoint dst, long now) {
+        return send(s, data, dst, null, -1, now);
+    }
+
+    /**
+     * Sends one datagram, from {@code source} (null: the bound address, or the route's choice)
+     * and out of interface {@code ifindex} (-1: the route's choice). This is the RFC 3542 section
+     * 6.1 / IN_PKTINFO source choice: the source must be one of this host's unicast addresses
+     * (ADDRESS_NOT_AVAILABLE otherwise, and if the socket is bound to another address).
+     */
+    SocketError send(UdpSocket s, ByteBuf data, Endpoint dst, IpAddress source, int ifindex, long now) {
+        if (source != null && source.version() != dst.address().version()) {
+            return SocketError.INVALID_ARGUMENT;
+        }
+        if (source != null && !source.isUnspecified()) {
+            SocketError e = checkSource(s, source);
+            if (e != SocketError.OK) {
+                return e;
+            }
+        }
+        if (ifindex >= 0 && interfaceByIndex.apply(ifindex) == null) {
+            return SocketError.ADDRESS_NOT_AVAILABLE;
+        }
         if (dst.address() instanceof Ipv6Address to6) {
-            return sendIpv6(s, data, dst, to6, now);
+            return sendIpv6(s, data, dst, to6, source, ifindex, now);
         }
         if (s.bound && !(s.local.address() instanceof Ipv4Address) && !s.dualToIpv4(dst)) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
@@ -415,9 +451,10 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
             }
         }
         int dstBits = to.bits();
-        NetworkInterface via = s.multicastInterface >= 0 && to.isMulticast()
-                ? interfaceByIndex.apply(s.multicastInterface) : null;
-        int srcBits = s.local.address() instanceof Ipv4Address l ? l.bits() : 0;
+        NetworkInterface via = ifindex >= 0 ? interfaceByIndex.apply(ifindex)
+                : s.multicastInterface >= 0 && to.isMulticast() ? interfaceByIndex.apply(s.multicastInterface) : null;
+        int srcBits = source instanceof Ipv4Address chosen && !chosen.isUnspecified() ? chosen.bits()
+                : s.local.address() instanceof Ipv4Address l ? l.bits() : 0;
         Ipv4Path path = ipv4.path(dstBits, srcBits, via);
         if (path == null) {
             return SocketError.NO_ROUTE;
@@ -768,7 +805,8 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
      * Sends over IPv6. The checksum is always computed (RFC 8200 section 8.1). The multicast
      * interface option also names the zone of a link-local destination.
      */
-    private SocketError sendIpv6(UdpSocket s, ByteBuf data, Endpoint dst, Ipv6Address to, long now) {
+    private SocketError sendIpv6(UdpSocket s, ByteBuf data, Endpoint dst, Ipv6Address to, IpAddress source,
+                                 int ifindex, long now) {
         if (ipv6 == null) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
@@ -787,8 +825,10 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
         } else if (!(s.local.address() instanceof Ipv6Address)) {
             return SocketError.ADDRESS_FAMILY_NOT_SUPPORTED;
         }
-        Ipv6Address bound = (Ipv6Address) s.local.address();
-        NetworkInterface via = s.multicastInterface >= 0 && (to.isMulticast() || to.isLinkLocal())
+        Ipv6Address bound = source instanceof Ipv6Address chosen && !chosen.isUnspecified()
+                ? chosen : (Ipv6Address) s.local.address();
+        NetworkInterface via = ifindex >= 0 ? interfaceByIndex.apply(ifindex)
+                : s.multicastInterface >= 0 && (to.isMulticast() || to.isLinkLocal())
                 ? interfaceByIndex.apply(s.multicastInterface) : null;
         Ipv6Path path = ipv6.path(to, bound.isUnspecified() || bound.isMulticast() ? null : bound, via);
         if (path == null) {

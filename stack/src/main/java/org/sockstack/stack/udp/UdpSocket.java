@@ -118,6 +118,19 @@ public final class UdpSocket {
         return udp.send(this, data, dst, now);
     }
 
+    /**
+     * Sends one datagram to {@code dst} from {@code source} (one of this host's addresses; null or
+     * unspecified: the usual choice) out of interface {@code ifindex} (-1: the route's), as an
+     * IN_PKTINFO / IN6_PKTINFO control record asks (RFC 3542 section 6.1). The data is copied.
+     */
+    public SocketError sendFrom(ByteBuf data, Endpoint dst, IpAddress source, int ifindex, long now) {
+        if (closed) {
+            return SocketError.CLOSED;
+        }
+        Objects.requireNonNull(dst);
+        return udp.send(this, data, dst, source, ifindex, now);
+    }
+
     /** The oldest queued datagram, or null (WOULD_BLOCK). The caller releases its data. */
     public UdpDatagram receive() {
         QueuedDatagram q = dequeue();

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ByteCounterLayer extends LayeredProvider {
     public static final UUID PROVIDER_ID = UUID.fromString("5d0d1d5c-00b7-4a53-8b00-627974657321");
-    private static final Set<String> SENDS = Set.of("send", "sendTo");
-    private static final Set<String> RECEIVES = Set.of("recv", "recvFrom");
+    private static final Set<String> SENDS = Set.of("send", "sendTo", "sendMsg");
+    private static final Set<String> RECEIVES = Set.of("recv", "recvFrom", "recvMsg");
 
     private final AtomicLong sent;
     private final AtomicLong received;
