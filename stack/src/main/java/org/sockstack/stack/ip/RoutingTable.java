@@ -24,6 +24,8 @@ public final class RoutingTable<A> {
 
     private final PrefixMatch<A> match;
     private final List<Route<A>> routes = new ArrayList<>();
+    /** Counts changes, so that routes looked up and kept elsewhere can be checked for staleness. */
+    private int version;
 
     public RoutingTable(PrefixMatch<A> match) {
         this.match = match;
@@ -31,6 +33,7 @@ public final class RoutingTable<A> {
 
     public void add(Route<A> route) {
         routes.add(route);
+        version++;
         routes.sort(Comparator.<Route<A>>comparingInt(r -> -r.prefixLength()).thenComparingInt(Route::metric));
     }
 
@@ -38,7 +41,13 @@ public final class RoutingTable<A> {
     public int removeIf(BiPredicate<Route<A>, NetworkInterface> which) {
         int before = routes.size();
         routes.removeIf(r -> which.test(r, r.iface()));
+        version++;
         return before - routes.size();
+    }
+
+    /** Changes with every {@link #add} and {@link #removeIf}. */
+    public int version() {
+        return version;
     }
 
     /** The best route to {@code dst}, or null if none (RFC 1122 3.3.1: "no route"). */

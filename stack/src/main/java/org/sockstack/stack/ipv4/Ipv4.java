@@ -61,6 +61,8 @@ public final class Ipv4 {
     private int nextIdentification;
     /** The latest time seen on input or output, for ageing path MTU entries in {@link #path}. */
     private long lastNow;
+    /** Bumped when a path MTU is learned: with the routing table's version, marks cached paths stale. */
+    private int pathMtuVersion;
 
     private final Counter rxPackets;
     private final Counter rxDelivered;
@@ -317,6 +319,15 @@ public final class Ipv4 {
         return new Ipv4Path(out, src, dst, r.nextHop(dstAddr), mac, pathMtu.mtu(dst, out.mtu(), lastNow));
     }
 
+    /**
+     * Changes whenever a path computed by {@link #path} may have changed: a route was added or
+     * removed (addresses come with their on-link routes) or a path MTU was learned. A sender
+     * that keeps a path checks this (and re-asks now and then, since learned MTUs expire).
+     */
+    public int pathVersion() {
+        return routes.version() * 31 + pathMtuVersion;
+    }
+
     private NetworkInterface routeInterface(int dst) {
         Route<Ipv4Address> r = routes.lookup(new Ipv4Address(dst));
         return r != null ? r.iface() : (interfaces.isEmpty() ? null : interfaces.get(0));
@@ -518,6 +529,7 @@ public final class Ipv4 {
     public int updatePathMtu(int dst, int mtu, long now) {
         Route<Ipv4Address> r = routes.lookup(new Ipv4Address(dst));
         int linkMtu = r == null ? 1500 : r.iface().mtu();
+        pathMtuVersion++;
         return pathMtu.update(dst, mtu, linkMtu, now);
     }
 

@@ -404,6 +404,27 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
 
     // ------------------------------------------------------------------ output
 
+    /** Longest a kept path is reused without asking again (learned path MTUs expire). */
+    private static final long PATH_REUSE_NANOS = 1_000_000_000L;
+
+    /** The socket's last path if it still answers (same destination, source and interface), else a new one. */
+    private Ipv4Path pathFor(UdpSocket s, int dst, int src, NetworkInterface via, long now) {
+        Ipv4Path p = s.lastPath;
+        int version = ipv4.pathVersion();
+        if (p != null && s.lastPathDst == dst && s.lastPathSrc == src && s.lastPathVia == via
+                && s.lastPathVersion == version && now - s.lastPathUntil < 0) {
+            return p;
+        }
+        p = ipv4.path(dst, src, via);
+        s.lastPath = p;
+        s.lastPathDst = dst;
+        s.lastPathSrc = src;
+        s.lastPathVia = via;
+        s.lastPathVersion = version;
+        s.lastPathUntil = now + PATH_REUSE_NANOS;
+        return p;
+    }
+
     SocketError send(UdpSocket s, ByteBuf data, Endpoint dst, long now) {
         return send(s, data, dst, null, -1, now);
     }
@@ -455,7 +476,7 @@ public final class Udp implements Ipv4ProtocolHandler, Ipv4ErrorListener {
                 : s.multicastInterface >= 0 && to.isMulticast() ? interfaceByIndex.apply(s.multicastInterface) : null;
         int srcBits = source instanceof Ipv4Address chosen && !chosen.isUnspecified() ? chosen.bits()
                 : s.local.address() instanceof Ipv4Address l ? l.bits() : 0;
-        Ipv4Path path = ipv4.path(dstBits, srcBits, via);
+        Ipv4Path path = pathFor(s, dstBits, srcBits, via, now);
         if (path == null) {
             return SocketError.NO_ROUTE;
         }

@@ -1,6 +1,8 @@
 package org.sockstack.stack.udp;
 
 import io.netty.buffer.ByteBuf;
+import org.sockstack.stack.iface.NetworkInterface;
+import org.sockstack.stack.ipv4.Ipv4Path;
 import org.sockstack.stack.mcast.FilterMode;
 import org.sockstack.stack.mcast.SourceFilter;
 import org.sockstack.stack.socket.Endpoint;
@@ -43,6 +45,16 @@ public final class UdpSocket {
     boolean multicastLoop = true;
     int multicastInterface = -1;
     boolean dontFragment;
+    /**
+     * The IPv4 path of the last datagram sent and what it was computed from: a socket that keeps
+     * sending to one peer reuses it instead of building a path object per datagram.
+     */
+    Ipv4Path lastPath;
+    int lastPathDst;
+    int lastPathSrc;
+    NetworkInterface lastPathVia;
+    int lastPathVersion;
+    long lastPathUntil;
     private int receiveBufferSize = DEFAULT_RECEIVE_BUFFER;
     private int queuedBytes;
     /**

@@ -112,4 +112,21 @@ class UdpPacketInfoTest {
         h.run();
         StackHarness.releaseAll(h.sent());
     }
+
+    /**
+     * A socket sending to one peer keeps its path (no path object per datagram), and drops it when
+     * the routes change: a datagram after the route is gone finds no route.
+     */
+    @Test
+    void theLastPathIsReusedUntilTheRoutesChange() {
+        Endpoint peer = new Endpoint(PEER_IP, 9);
+        ByteBuf data = Unpooled.wrappedBuffer(new byte[] {1, 2, 3});
+        assertEquals(SocketError.OK, s.sendTo(data, peer, h.clock.nanos()));
+        var first = s.lastPath;
+        assertEquals(SocketError.OK, s.sendTo(data, peer, h.clock.nanos()));
+        org.junit.jupiter.api.Assertions.assertSame(first, s.lastPath, "the same path object");
+        StackHarness.releaseAll(h.sent());
+        h.stack.ipv4().routes().removeIf((route, iface) -> true);
+        assertEquals(SocketError.NO_ROUTE, s.sendTo(data, peer, h.clock.nanos()));
+    }
 }
