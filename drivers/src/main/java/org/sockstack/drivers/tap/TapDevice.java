@@ -99,6 +99,8 @@ public final class TapDevice implements Device {
     private TransmitThread transmitThread;
     /** Frames the loop has written itself since the last flush (transmit-thread mode). */
     private int writtenSinceFlush;
+    /** The last batch read frames and then found the device empty (see {@link #receive}). */
+    private boolean skipNextReceive;
     private volatile boolean closed;
     private long rxFrames;
     private long rxSuperFrames;
@@ -247,6 +249,14 @@ public final class TapDevice implements Device {
 
     @Override
     public int receive(int maxFrames, FrameSink sink) {
+        if (skipNextReceive) {
+            // The last batch ended on EAGAIN and the loop is back at once (it always runs another
+            // pass after a busy one): another read would almost surely fail too. The loop goes
+            // to ppoll instead, which reports frames that came in meanwhile. One system call
+            // fewer per wake-up, which is what a request-response exchange pays for.
+            skipNextReceive = false;
+            return 0;
+        }
         int n = 0;
         int reads = 0;   // the budget counts dropped frames too, so a flood of bad ones cannot hold the loop
         ByteBuffer rx = rxBuffer.buffer();
@@ -256,6 +266,7 @@ public final class TapDevice implements Device {
             if (got <= 0) {
                 // EAGAIN: drained. Other errors (the device vanished) also end the batch; the
                 // event loop keeps running and the next poll reports the same condition.
+                skipNextReceive = reads > 1;
                 break;
             }
             int rxFlags = FrameOffload.NONE;
