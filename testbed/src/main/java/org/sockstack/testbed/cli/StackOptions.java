@@ -54,8 +54,10 @@ public final class StackOptions {
             + "segmentation offload both ways (64 KiB super-frames; the kernel segments them)")
     boolean offload;
 
-    @Option(names = "--tx-thread", description = "TAP only: write frames on a thread of their own, so the "
-            + "kernel's receive work (done inside each write) runs beside the stack; helps bulk sends")
+    @Option(names = "--tx-thread", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "TAP only: write the frames of long batches on a thread of their own, so the kernel's "
+                    + "receive work (done inside each write) runs beside the stack (default: on; "
+                    + "--no-tx-thread keeps every write on the event loop)")
     boolean txThread;
 
     @Option(names = "--trace", description = "print the event trace (drops with reasons, state changes)")
