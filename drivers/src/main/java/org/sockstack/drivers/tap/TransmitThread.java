@@ -32,8 +32,12 @@ final class TransmitThread {
         boolean write(ByteBuf frame, int segmentSize);
     }
 
-    /** Spins before parking, in {@link Thread#onSpinWait()} rounds: about 10-50 microseconds. */
-    private static final int SPINS_BEFORE_PARK = 2_000;
+    /**
+     * Spins before parking, in {@link Thread#onSpinWait()} rounds: a few microseconds. Enough to
+     * catch the next batch of a bulk send without an unpark; short, because on a small machine a
+     * spinning thread takes the core that the peer or the event loop needs.
+     */
+    private static final int SPINS_BEFORE_PARK = 200;
 
     private final FrameWriter writer;
     private final ByteBuf[] frames;
