@@ -1105,6 +1105,31 @@ final class TcpConnection {
         return rcvUrgValid && readSeq() == rcvUp - 1;
     }
 
+    /** An urgent octet waits to be read out of band (MSG_OOB). */
+    boolean urgentPending() {
+        return oobAvailable;
+    }
+
+    /**
+     * Octets a normal read can return: the receive buffer without the urgent octet still in it
+     * when it is read out of band (the read skips it, so it is not normal data).
+     */
+    int normalOctets() {
+        int n = rcvBuf.size();
+        if (rcvUrgValid && !socket.oobInline()) {
+            int at = (rcvUp - 1) - readSeq();
+            if (at >= 0 && at < n) {
+                n--;
+            }
+        }
+        return n;
+    }
+
+    /** An urgent octet lies ahead of the reader, not yet read in line or out of band. */
+    boolean urgentUnread() {
+        return oobAvailable || (rcvUrgValid && socket.oobInline() && Seq.lt(rcvUp - 1, rcvNxt));
+    }
+
     /** MSG_OOB receive: the urgent octet (0..255), or -1 if none is waiting. */
     int receiveUrgent() {
         if (!oobAvailable) {
