@@ -1072,6 +1072,7 @@ final class TcpConnection {
             if (at >= 0 && at < rcvBuf.size()) {
                 oobByte = rcvBuf.get(at);
                 oobAvailable = true;
+                signal(SocketEvents.URGENT);   // now it can be read out of band
             }
         }
     }

@@ -109,7 +109,11 @@ class TcpUrgentTest {
     void urgentReadinessAndNormalOctets() {
         Established e = new Established(h);
         assertFalse(e.socket.urgentUnread());
+        List<Integer> seen = new ArrayList<>();
+        e.socket.setListener(ev -> seen.add(e.socket.readiness()));
         peerSendsUrgent(e);
+        assertTrue((seen.get(seen.size() - 1) & SocketEvents.URGENT) != 0,
+                "an event is signalled once the octet can be read out of band (a listener sees URGENT)");
         assertTrue(e.socket.urgentPending());
         assertTrue(e.socket.urgentUnread());
         assertTrue((e.socket.readiness() & SocketEvents.URGENT) != 0);
