@@ -1106,9 +1106,9 @@ final class TcpConnection {
         return rcvUrgValid && readSeq() == rcvUp - 1;
     }
 
-    /** An urgent octet waits to be read out of band (MSG_OOB). */
+    /** An urgent octet waits to be read out of band (MSG_OOB; not once SO_OOBINLINE is on). */
     boolean urgentPending() {
-        return oobAvailable;
+        return oobAvailable && !socket.oobInline();
     }
 
     /**
