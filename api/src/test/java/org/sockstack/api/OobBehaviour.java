@@ -170,6 +170,7 @@ abstract class OobBehaviour extends TwoProcessBehaviour {
             nonBlocking(b, p[1]);
             assertEquals(SOCKET_ERROR, b.recv(p[1], new byte[8], 8, MSG_OOB));
             assertEquals(WSAEWOULDBLOCK, b.WSAGetLastError(), "nothing urgent waits");
+            assertEquals(0, b.ioctlsocket(p[1], FIONBIO, new IntRef(0)), "blocking again");
         } else {
             // The host: the kernel keeps 'c' out of band and the JDK cannot read it.
             assertEquals("ab", recvAll(b, p[1], 2));
