@@ -253,7 +253,7 @@ final class OverlappedIo {
     }
 
     /**
-     * WSARecv / WSARecvFrom. In-flags: MSG_PEEK, MSG_OOB (the providers refuse it), MSG_PARTIAL
+     * WSARecv / WSARecvFrom. In-flags: MSG_PEEK, MSG_OOB (the out-of-band octet), MSG_PARTIAL
      * (ignored on input), MSG_WAITALL (stream sockets only: WSAEOPNOTSUPP on datagram sockets).
      * Out-flags: MSG_PARTIAL when a datagram did not fit (with WSAEMSGSIZE).
      */

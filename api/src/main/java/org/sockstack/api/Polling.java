@@ -30,6 +30,8 @@ import static org.sockstack.api.WsaPollFd.POLLWRNORM;
  *   <li>POLLWRNORM: in the write set;
  *   <li>POLLERR | POLLHUP (and POLLWRNORM if asked): in the except set, i.e. a failed connect
  *       (Windows 10 2004 and later report it so; earlier versions reported nothing);
+ *   <li>POLLRDBAND (if asked): in the except set because out-of-band data waits (SIOCATMARK
+ *       FALSE), not because a connect failed;
  *   <li>POLLHUP: a connected stream socket that is readable with no byte queued: the peer closed
  *       (gracefully or not);
  *   <li>POLLNVAL: the handle is not a socket.
@@ -151,7 +153,11 @@ final class Polling {
     private static short revents(TransportProvider p, WsaPollFd f, FdSet read, FdSet write, FdSet except) {
         int r = 0;
         if (except.isSet(f.fd)) {
-            r |= POLLERR | POLLHUP | (f.events & POLLWRNORM);
+            if (urgentWaits(p, f.fd)) {
+                r |= f.events & POLLRDBAND;
+            } else {
+                r |= POLLERR | POLLHUP | (f.events & POLLWRNORM);
+            }
         }
         if ((f.events & READ_BITS) != 0 && read.isSet(f.fd)) {
             r |= POLLRDNORM;
@@ -163,6 +169,16 @@ final class Polling {
             r |= POLLWRNORM;
         }
         return (short) r;
+    }
+
+    /** Out-of-band data waits on {@code s} (SIOCATMARK answers FALSE, Windows' sense). */
+    private static boolean urgentWaits(TransportProvider p, long s) {
+        byte[] out = new byte[4];
+        IntRef errno = new IntRef();
+        if (p.ioctl(s, Wsa.SIOCATMARK, null, out, new IntRef(), null, null, null, errno) == Wsa.SOCKET_ERROR) {
+            return false;
+        }
+        return (out[0] | out[1] | out[2] | out[3]) == 0;
     }
 
     /** A readable connected stream socket with nothing queued: only the end of the stream is left. */

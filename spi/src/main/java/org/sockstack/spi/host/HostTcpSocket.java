@@ -20,6 +20,14 @@ import java.nio.channels.SocketChannel;
  * {@link ServerSocketChannel} bound to the same address). The poller reads arriving data into a
  * bounded receive buffer (and stops reading when it is full, so the kernel's window closes),
  * completes connects, and reports acceptable and writable states; callers write directly.
+ *
+ * <p>Out-of-band data, as far as the JDK goes: send(MSG_OOB) writes all but the last octet
+ * normally and the last with {@link java.net.Socket#sendUrgentData} (TCP urgent data; the JDK
+ * sends one urgent octet per call). The JDK receives urgent data only in line: with SO_OOBINLINE
+ * ({@link java.net.Socket#setOOBInline}) the octet arrives in the stream; without it the kernel
+ * keeps it out of band and the JDK has no call to read it, so it is lost to the application.
+ * Hence recv(MSG_OOB) answers WSAEINVAL with SO_OOBINLINE (as Windows) and WSAEOPNOTSUPP without
+ * it, FD_OOB and select's except set never report urgent data, and SIOCATMARK always answers TRUE.
  */
 final class HostTcpSocket implements NetStreamSocket, PollerClient {
     private static final int RECEIVE_BUFFER = 256 * 1024;
@@ -51,6 +59,8 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
      * dual-stack on Linux and have no such option: with it on, IPv4 peers are turned away here.
      */
     private volatile boolean v6only = true;
+    /** SO_OOBINLINE, kept for a listener's accepted sockets (the listening channel is another one). */
+    private volatile boolean oobInline;
     private volatile boolean registered;
     private volatile int readiness;
     private volatile Runnable listener = () -> { };
@@ -252,8 +262,12 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                 return null;
             }
             child.configureBlocking(false);
+            if (oobInline) {
+                child.socket().setOOBInline(true);   // accepted sockets inherit the listener's options
+            }
             HostTcpSocket s = new HostTcpSocket(backend, family, child, true);
             s.v6only = v6only;
+            s.oobInline = oobInline;
             s.register(child, SelectionKey.OP_READ);
             return s;
         } catch (IOException | RuntimeException e) {
@@ -349,6 +363,52 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             int code = HostErrors.of(e);
             return code == WsaError.WSAENETDOWN ? WsaError.WSAECONNRESET : code;
         }
+    }
+
+    /**
+     * MSG_OOB: all but the last octet through the channel, then the last as urgent data. A full
+     * send buffer before the last octet answers the count so far (the provider sends the rest).
+     */
+    @Override
+    public int sendUrgent(byte[] data, IntRef written) {
+        written.value = 0;
+        if (data.length == 0) {
+            return 0;
+        }
+        if (data.length > 1) {
+            int e = send(new ByteBuffer[] {ByteBuffer.wrap(data, 0, data.length - 1)}, written);
+            if (e != 0 || written.value < data.length - 1) {
+                return e;
+            }
+        }
+        try {
+            channel.socket().sendUrgentData(data[data.length - 1]);
+            written.value = data.length;
+            return 0;
+        } catch (java.net.SocketException e) {
+            if (written.value > 0) {
+                return 0;
+            }
+            if ("Socket buffer full".equals(e.getMessage())) {
+                synchronized (this) {
+                    writeBlocked = true;
+                }
+                refresh();
+                backend.addInterest(channel, SelectionKey.OP_WRITE);
+                return WsaError.WSAEWOULDBLOCK;
+            }
+            int code = HostErrors.of(e);
+            return code == WsaError.WSAENETDOWN ? WsaError.WSAECONNRESET : code;
+        } catch (IOException | RuntimeException e) {
+            int code = HostErrors.of(e);
+            return code == WsaError.WSAENETDOWN ? WsaError.WSAECONNRESET : code;
+        }
+    }
+
+    /** The JDK cannot read urgent data out of band (see the class comment). */
+    @Override
+    public int receiveUrgent(IntRef octet, boolean peek) {
+        return oobInline ? WsaError.WSAEINVAL : WsaError.WSAEOPNOTSUPP;
     }
 
     private static boolean hasRemaining(ByteBuffer[] data) {
@@ -505,6 +565,12 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                     case Wsa.SO_RCVBUF -> channel.setOption(StandardSocketOptions.SO_RCVBUF, Math.max(1, value));
                     case Wsa.SO_SNDBUF -> channel.setOption(StandardSocketOptions.SO_SNDBUF, Math.max(1, value));
                     case Wsa.SO_KEEPALIVE -> channel.setOption(StandardSocketOptions.SO_KEEPALIVE, value != 0);
+                    case Wsa.SO_OOBINLINE -> {
+                        oobInline = value != 0;
+                        if (channel.isOpen()) {
+                            channel.socket().setOOBInline(oobInline);
+                        }
+                    }
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }
@@ -565,6 +631,7 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                     case Wsa.SO_RCVBUF -> value.value = channel.getOption(StandardSocketOptions.SO_RCVBUF);
                     case Wsa.SO_SNDBUF -> value.value = channel.getOption(StandardSocketOptions.SO_SNDBUF);
                     case Wsa.SO_KEEPALIVE -> value.value = channel.getOption(StandardSocketOptions.SO_KEEPALIVE) ? 1 : 0;
+                    case Wsa.SO_OOBINLINE -> value.value = oobInline ? 1 : 0;
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }

@@ -38,7 +38,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Datagram sockets ({@link NetDatagramSocket}) and stream sockets ({@link NetStreamSocket}) are
  * served; a backend that has no stream sockets yet refuses SOCK_STREAM in {@link NetBackend#open}.
- * Urgent (out-of-band) data is not offered: MSG_OOB answers WSAEOPNOTSUPP.
+ * Out-of-band data is TCP urgent data, BSD style (RFC 6093; Windows does the same): send with
+ * MSG_OOB marks the last octet as the out-of-band octet; without SO_OOBINLINE the receiver reads it
+ * with recv(MSG_OOB), sees FD_OOB and select's except set while it waits, and SIOCATMARK answers
+ * FALSE ("TRUE if no out-of-band data waits"); with SO_OOBINLINE it stays in the stream (FD_READ,
+ * recv(MSG_OOB) is WSAEINVAL) and SIOCATMARK is FALSE until the reader has passed it. Datagram
+ * sockets answer WSAEOPNOTSUPP to MSG_OOB. What a backend cannot do it refuses with WSAEOPNOTSUPP
+ * (see {@link NetStreamSocket#sendUrgent}).
  */
 public abstract class BaseTransportProvider implements TransportProvider {
     /** Lowest and highest SPI version supported (2.0 .. 2.2). */
@@ -183,12 +189,12 @@ public abstract class BaseTransportProvider implements TransportProvider {
     }
 
     /** One attempt of an I/O operation: a WSA code (WSAEWOULDBLOCK: try again later), bytes, flags. */
-    private record Attempt(int error, int bytes, int flags) {
+    record Attempt(int error, int bytes, int flags) {
         static final Attempt WOULD_BLOCK = new Attempt(WsaError.WSAEWOULDBLOCK, 0, 0);
     }
 
     @FunctionalInterface
-    private interface Op {
+    interface Op {
         Attempt attempt();
     }
 
@@ -351,7 +357,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
     }
 
-    private static int fail(IntRef errno, int code) {
+    static int fail(IntRef errno, int code) {
         errno.value = code;
         return Wsa.SOCKET_ERROR;
     }
@@ -1016,11 +1022,14 @@ public abstract class BaseTransportProvider implements TransportProvider {
         if (buffers == null) {
             return fail(errno, WsaError.WSAEFAULT);
         }
-        if ((flags & Wsa.MSG_OOB) != 0) {
+        boolean oob = (flags & Wsa.MSG_OOB) != 0;
+        if (oob && !s.isStream()) {
+            // MSG_OOB on a socket that is not stream-style (Windows: WSAEOPNOTSUPP).
             return fail(errno, WsaError.WSAEOPNOTSUPP);
         }
         if (s.isStream()) {
-            return sendStream(h, s, buffers, bytesSent, ov, cr, thread, errno);
+            return oob ? UrgentData.send(this, h, s, buffers, bytesSent, ov, cr, thread, errno)
+                    : sendStream(h, s, buffers, bytesSent, ov, cr, thread, errno);
         }
         if (s.sendShut) {
             return fail(errno, WsaError.WSAESHUTDOWN);
@@ -1148,7 +1157,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
             reEnable(s, Wsa.FD_READ);
             return fail(errno, WsaError.WSAEFAULT);
         }
-        if ((inFlags & Wsa.MSG_OOB) != 0) {
+        boolean oob = (inFlags & Wsa.MSG_OOB) != 0;
+        if (oob && !s.isStream()) {
             reEnable(s, Wsa.FD_READ);
             return fail(errno, WsaError.WSAEOPNOTSUPP);
         }
@@ -1166,6 +1176,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return fail(errno, WsaError.WSAESHUTDOWN);
         }
         boolean peek = (inFlags & Wsa.MSG_PEEK) != 0;
+        if (oob) {
+            return UrgentData.receive(this, h, s, buffers, bytesRecvd, flags, peek, ov, cr, thread, errno);
+        }
         if (s.isStream()) {
             Op op = () -> {
                 IntRef n = new IntRef();
@@ -1246,7 +1259,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
      * upcalls), non-blocking (WSAEWOULDBLOCK) or blocking (wait for readiness, up to
      * {@code timeoutMs} when non-zero: WSAETIMEDOUT).
      */
-    private int run(long h, Sock s, Op op, IntRef bytes, IntRef flags, Overlapped ov, CompletionRoutine cr,
+    int run(long h, Sock s, Op op, IntRef bytes, IntRef flags, Overlapped ov, CompletionRoutine cr,
                     Thread thread, int reEnable, int timeoutMs, IntRef errno) {
         if (ov != null && s.overlappedCapable) {
             return runOverlapped(h, s, op, bytes, flags, ov, cr, thread, reEnable, errno);
@@ -1536,6 +1549,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
             if ((ready & NetSocket.READABLE) != 0) {
                 fire |= Wsa.FD_READ;
             }
+            if ((ready & NetSocket.URGENT) != 0) {
+                fire |= Wsa.FD_OOB;   // level-triggered like FD_READ, re-enabled by any receive
+            }
             if (s.listening && (ready & NetSocket.ACCEPTABLE) != 0) {
                 fire |= Wsa.FD_ACCEPT;
             }
@@ -1587,6 +1603,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     /** A call to a re-enabling function re-enables its event, even if the call failed. */
     private void reEnable(Sock s, int events) {
+        if ((events & Wsa.FD_READ) != 0) {
+            events |= Wsa.FD_OOB;   // any receive re-enables FD_READ and FD_OOB (Windows)
+        }
         lock.lock();
         try {
             s.enabledEvents |= events & ~Wsa.FD_WRITE;
@@ -1698,7 +1717,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     /**
      * WSPSelect: readable = a datagram or an error waits (or the socket was shut for receiving);
-     * writable = always for a datagram socket; nothing is exceptional. A handle that is not one of
+     * writable = always for a datagram socket; exceptional = a failed connect, or out-of-band data
+     * waiting (SO_OOBINLINE off). A handle that is not one of
      * this provider's sockets fails the call with WSAENOTSOCK and leaves the sets unchanged.
      */
     @Override
@@ -1745,7 +1765,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 if (except != null) {
                     for (long h : except.handles()) {
                         Sock s = handles.get(h);
-                        if (s != null && s.connectFailed) {
+                        if (s != null && (s.connectFailed || UrgentData.waiting(s))) {
                             x.add(h);
                         }
                     }
@@ -1861,7 +1881,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
         }
         if (s.isStream()) {
             return level == Wsa.SOL_SOCKET && (name == Wsa.SO_REUSEADDR || name == Wsa.SO_RCVBUF
-                    || name == Wsa.SO_SNDBUF || name == Wsa.SO_KEEPALIVE)
+                    || name == Wsa.SO_SNDBUF || name == Wsa.SO_KEEPALIVE || name == Wsa.SO_OOBINLINE)
                     || level == Wsa.IPPROTO_IP && (name == Wsa.IP_TTL || name == Wsa.IP_TOS)
                     || level == Wsa.IPPROTO_TCP && name == Wsa.TCP_NODELAY;
         }
@@ -1874,7 +1894,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
 
     private static boolean isKeptOption(Sock s, int level, int name) {
         return level == Wsa.SOL_SOCKET && (name == Wsa.SO_DEBUG || name == Wsa.SO_DONTROUTE
-                || name == Wsa.SO_OOBINLINE || name == Wsa.SO_GROUP_PRIORITY
+                || name == Wsa.SO_OOBINLINE && !s.isStream() || name == Wsa.SO_GROUP_PRIORITY
                 || name == Wsa.SO_CONDITIONAL_ACCEPT && s.isStream())
                 || level == Wsa.IPPROTO_IP && (name == Wsa.IP_DONTFRAGMENT || name == Wsa.IP_PKTINFO)
                 || level == Wsa.IPPROTO_IPV6 && name == Wsa.IPV6_PKTINFO && !s.isStream();
@@ -2187,8 +2207,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 return intResult(out, s.net.queuedBytes());
             }
             case Wsa.SIOCATMARK -> {
-                // No urgent data on a datagram socket: "at the mark" is TRUE.
-                return intResult(out, 1);
+                // Windows' sense: TRUE when no out-of-band data waits to be read (always on a
+                // datagram socket), FALSE while some does.
+                return intResult(out, UrgentData.unread(s) ? 0 : 1);
             }
             case Wsa.SIO_UDP_CONNRESET -> {
                 if (in == null || in.length < 4) {

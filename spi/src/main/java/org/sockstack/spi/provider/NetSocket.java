@@ -27,6 +27,8 @@ public interface NetSocket {
     int CONNECTED = 16;
     /** The peer closed its direction (FIN) or the connection ended. */
     int PEER_CLOSED = 32;
+    /** Out-of-band (urgent) data waits to be read with MSG_OOB (stream sockets, SO_OOBINLINE off). */
+    int URGENT = 64;
 
     /** Told (on any thread) that readiness may have changed. Must not block. */
     void setListener(Runnable listener);

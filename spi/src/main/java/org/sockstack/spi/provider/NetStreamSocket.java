@@ -35,6 +35,34 @@ public interface NetStreamSocket extends NetSocket {
      */
     int receive(ByteBuffer[] into, IntRef read, boolean peek);
 
+    // ---- out-of-band (urgent) data: TCP urgent data, BSD style (RFC 6093)
+
+    /**
+     * MSG_OOB send: writes what fits now (the count in {@code written}) and marks the last octet
+     * written as the out-of-band octet (the urgent pointer follows it); WSAEWOULDBLOCK if nothing
+     * fits. WSAEOPNOTSUPP if the backend cannot send urgent data (the default).
+     */
+    default int sendUrgent(byte[] data, IntRef written) {
+        return org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
+    }
+
+    /**
+     * MSG_OOB receive: 0 with the out-of-band octet (0..255) in {@code octet} (with {@code peek}
+     * it stays waiting); WSAEWOULDBLOCK if none waits; WSAEINVAL with SO_OOBINLINE on;
+     * WSAEOPNOTSUPP if the backend cannot (the default).
+     */
+    default int receiveUrgent(IntRef octet, boolean peek) {
+        return org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
+    }
+
+    /**
+     * Out-of-band data has arrived and is not read yet (waiting for MSG_OOB, or with SO_OOBINLINE
+     * still ahead in the stream). SIOCATMARK answers the inverse. False if the backend cannot tell.
+     */
+    default boolean urgentUnread() {
+        return false;
+    }
+
     /** SD_RECEIVE, SD_SEND (sends FIN) or SD_BOTH. */
     int shutdown(int how);
 

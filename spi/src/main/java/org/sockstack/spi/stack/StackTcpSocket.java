@@ -28,6 +28,9 @@ import java.util.Arrays;
  *   <li>IP_TTL / IPV6_UNICAST_HOPS and IP_TOS go to the stack socket ({@link TcpSocket#setTtl},
  *       {@link TcpSocket#setTos}): every segment of the connection carries them, and an accepted
  *       connection inherits the listening socket's.</li>
+ *   <li>Out-of-band data is the stack's urgent data ({@link TcpSocket#sendUrgent},
+ *       {@link TcpSocket#receiveUrgent}, SO_OOBINLINE); MSG_PEEK with MSG_OOB takes the octet from
+ *       the stack and holds it here until a plain MSG_OOB receive (or a newer mark) replaces it.</li>
  *   <li>SO_KEEPALIVE and the keep-alive times go to the stack's RFC 1122 4.2.3.6 keep-alive
  *       timer; TCP_MAXRT to its retransmission give-up time ({@link TcpSocket#setMaxRetransmitTime}).</li>
  * </ul>
@@ -49,6 +52,8 @@ final class StackTcpSocket implements NetStreamSocket {
      * call, the error the answer of the next (the stack hands it out only once).
      */
     private int deferredError;
+    /** An out-of-band octet taken from the stack by a MSG_OOB|MSG_PEEK receive, or -1. */
+    private int peekedUrgent = -1;
     /** QoS send pacing (WSAConnect's sending flow spec), or null. */
     private TokenBucket pacing;
     private org.sockstack.stack.loop.Timer pacingTimer;
@@ -58,6 +63,7 @@ final class StackTcpSocket implements NetStreamSocket {
     private volatile InetSocketAddress local;
     private volatile InetSocketAddress remote;
     private volatile int queued;
+    private volatile boolean urgentUnread;
 
     StackTcpSocket(StackBackend backend, TcpSocket socket, boolean accepted, int af) {
         this.backend = backend;
@@ -66,6 +72,9 @@ final class StackTcpSocket implements NetStreamSocket {
         backend.onLoop(() -> {
             established = accepted;
             socket.setListener(events -> {
+                if ((events & SocketEvents.URGENT) != 0) {
+                    peekedUrgent = -1;   // a newer mark replaces the octet (RFC 6093: only the last is kept)
+                }
                 refresh();
                 listener.run();
             });
@@ -108,6 +117,9 @@ final class StackTcpSocket implements NetStreamSocket {
         if ((r & SocketEvents.ERROR) != 0) {
             n |= ERROR;
         }
+        if (socket.urgentPending() || peekedUrgent >= 0) {
+            n |= URGENT;
+        }
         if (established) {
             n |= CONNECTED;
             if ((r & SocketEvents.WRITABLE) != 0) {
@@ -119,6 +131,7 @@ final class StackTcpSocket implements NetStreamSocket {
         local = l == null ? null : forFamily(StackUdpSocket.inet(l));
         remote = p == null || !established ? null : forFamily(StackUdpSocket.inet(p));
         queued = bytes;
+        urgentUnread = socket.urgentUnread() || peekedUrgent >= 0;
         readiness = n;
     }
 
@@ -400,6 +413,41 @@ final class StackTcpSocket implements NetStreamSocket {
         return n;
     }
 
+    // ------------------------------------------------------------------ out-of-band data (RFC 6093)
+
+    @Override
+    public int sendUrgent(byte[] data, IntRef written) {
+        return call(() -> {
+            int n = socket.sendUrgent(data, 0, data.length, now());
+            if (n < 0) {
+                return sendError(socket.lastError());
+            }
+            written.value = n;
+            return 0;
+        });
+    }
+
+    @Override
+    public int receiveUrgent(IntRef octet, boolean peek) {
+        return call(() -> {
+            int b = peekedUrgent;
+            if (b < 0) {
+                b = socket.receiveUrgent();
+                if (b < 0) {
+                    return StackErrors.toWsa(socket.lastError());
+                }
+            }
+            peekedUrgent = peek ? b : -1;
+            octet.value = b;
+            return 0;
+        });
+    }
+
+    @Override
+    public boolean urgentUnread() {
+        return urgentUnread;
+    }
+
     @Override
     public int shutdown(int how) {
         if (how == Wsa.SD_RECEIVE) {
@@ -478,6 +526,7 @@ final class StackTcpSocket implements NetStreamSocket {
                         return StackErrors.toWsa(socket.setSendBufferSize(clampBuffer(value)));
                     }
                     case Wsa.SO_KEEPALIVE -> socket.setKeepAlive(value != 0, now());
+                    case Wsa.SO_OOBINLINE -> socket.setOobInline(value != 0);
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }
@@ -550,6 +599,7 @@ final class StackTcpSocket implements NetStreamSocket {
                     case Wsa.SO_RCVBUF -> value.value = socket.receiveBufferSize();
                     case Wsa.SO_SNDBUF -> value.value = socket.sendBufferSize();
                     case Wsa.SO_KEEPALIVE -> value.value = socket.keepAlive() ? 1 : 0;
+                    case Wsa.SO_OOBINLINE -> value.value = socket.oobInline() ? 1 : 0;
                     default -> {
                         return WsaError.WSAENOPROTOOPT;
                     }

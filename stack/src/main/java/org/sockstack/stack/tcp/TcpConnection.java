@@ -1074,6 +1074,7 @@ final class TcpConnection {
             if (at >= 0 && at < rcvBuf.size()) {
                 oobByte = rcvBuf.get(at);
                 oobAvailable = true;
+                signal(SocketEvents.URGENT);   // now it can be read out of band
             }
         }
     }
@@ -1105,6 +1106,31 @@ final class TcpConnection {
     /** SIOCATMARK: the next octet read is the urgent one (in line) or follows it (out of line). */
     boolean atUrgentMark() {
         return rcvUrgValid && readSeq() == rcvUp - 1;
+    }
+
+    /** An urgent octet waits to be read out of band (MSG_OOB; not once SO_OOBINLINE is on). */
+    boolean urgentPending() {
+        return oobAvailable && !socket.oobInline();
+    }
+
+    /**
+     * Octets a normal read can return: the receive buffer without the urgent octet still in it
+     * when it is read out of band (the read skips it, so it is not normal data).
+     */
+    int normalOctets() {
+        int n = rcvBuf.size();
+        if (rcvUrgValid && !socket.oobInline()) {
+            int at = (rcvUp - 1) - readSeq();
+            if (at >= 0 && at < n) {
+                n--;
+            }
+        }
+        return n;
+    }
+
+    /** An urgent octet lies ahead of the reader, not yet read in line or out of band. */
+    boolean urgentUnread() {
+        return oobAvailable || (rcvUrgValid && socket.oobInline() && Seq.lt(rcvUp - 1, rcvNxt));
     }
 
     /** MSG_OOB receive: the urgent octet (0..255), or -1 if none is waiting. */

@@ -426,7 +426,7 @@ public final class TcpSocket {
 
     /** Octets ready to read. */
     public int readableBytes() {
-        return conn == null ? 0 : conn.rcvBuf.size();
+        return conn == null ? 0 : conn.normalOctets();
     }
 
     /** Room in the send buffer. */
@@ -451,8 +451,11 @@ public final class TcpSocket {
         if (conn == null) {
             return r;
         }
-        if (conn.rcvBuf.size() > 0 || conn.finReceived || conn.state == TcpState.CLOSED) {
+        if (conn.normalOctets() > 0 || conn.finReceived || conn.state == TcpState.CLOSED) {
             r |= SocketEvents.READABLE;
+        }
+        if (conn.urgentPending()) {
+            r |= SocketEvents.URGENT;
         }
         if (conn.finReceived || conn.state == TcpState.CLOSED) {
             r |= SocketEvents.CLOSED;
@@ -619,6 +622,20 @@ public final class TcpSocket {
      */
     public boolean atUrgentMark() {
         return conn != null && conn.atUrgentMark();
+    }
+
+    /** An urgent octet waits to be read with {@link #receiveUrgent} (SO_OOBINLINE off). */
+    public boolean urgentPending() {
+        return conn != null && conn.urgentPending();
+    }
+
+    /**
+     * An urgent octet has arrived and the application has not read it yet: out of band (waiting
+     * for {@link #receiveUrgent}) or, with SO_OOBINLINE, still ahead in the stream. Winsock's
+     * SIOCATMARK answers the inverse ("TRUE if no out-of-band data waits").
+     */
+    public boolean urgentUnread() {
+        return conn != null && conn.urgentUnread();
     }
 
     /** SO_OOBINLINE: the urgent octet stays in the stream instead of being read with {@link #receiveUrgent}. */

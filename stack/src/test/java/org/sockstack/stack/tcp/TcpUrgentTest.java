@@ -100,4 +100,46 @@ class TcpUrgentTest {
                 e.peerWindow, 3, TcpOptions.NONE, 3), "abc".getBytes());
         assertEquals(1, h.counter("tcp.urgent_received"));
     }
+
+    /**
+     * The socket layer's view (Winsock's FD_OOB, select's except set, SIOCATMARK): URGENT readiness
+     * while the octet waits out of band, and the octet is not counted as normal data.
+     */
+    @Test
+    void urgentReadinessAndNormalOctets() {
+        Established e = new Established(h);
+        assertFalse(e.socket.urgentUnread());
+        List<Integer> seen = new ArrayList<>();
+        e.socket.setListener(ev -> seen.add(e.socket.readiness()));
+        peerSendsUrgent(e);
+        assertTrue((seen.get(seen.size() - 1) & SocketEvents.URGENT) != 0,
+                "an event is signalled once the octet can be read out of band (a listener sees URGENT)");
+        assertTrue(e.socket.urgentPending());
+        assertTrue(e.socket.urgentUnread());
+        assertTrue((e.socket.readiness() & SocketEvents.URGENT) != 0);
+        assertEquals(2, e.socket.readableBytes(), "'c' is out of band, not normal data");
+        assertEquals("ab", read(e.socket, h));
+        assertEquals(0, e.socket.readableBytes());
+        assertEquals(0, e.socket.readiness() & SocketEvents.READABLE, "nothing normal to read");
+        assertEquals('c', e.socket.receiveUrgent());
+        assertFalse(e.socket.urgentPending());
+        assertFalse(e.socket.urgentUnread());
+        assertEquals(0, e.socket.readiness() & SocketEvents.URGENT);
+    }
+
+    /** With SO_OOBINLINE the octet is normal data: no URGENT readiness, unread until the read passes it. */
+    @Test
+    void inlineUrgentIsNormalData() {
+        Established e = new Established(h);
+        e.socket.setOobInline(true);
+        peerSendsUrgent(e);
+        assertFalse(e.socket.urgentPending());
+        assertEquals(0, e.socket.readiness() & SocketEvents.URGENT);
+        assertEquals(3, e.socket.readableBytes());
+        assertTrue(e.socket.urgentUnread());
+        assertEquals("ab", read(e.socket, h));
+        assertTrue(e.socket.urgentUnread());
+        assertEquals("c", read(e.socket, h));
+        assertFalse(e.socket.urgentUnread());
+    }
 }
