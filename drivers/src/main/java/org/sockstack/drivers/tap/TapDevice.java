@@ -64,7 +64,6 @@ public final class TapDevice implements Device {
     static final int TUN_F_TSO6 = 0x04;
     private static final int IFNAMSIZ = 16;
     private static final int IFREQ_SIZE = 40;
-    /** Largest frame read: a 64 KiB IP packet plus Ethernet and VLAN headers. */
     /**
      * The largest frame: Ethernet header with an 802.1Q tag (18) plus the largest IP packet, an
      * IPv6 header (40) with a 65,535-octet payload (a TSO super-frame may be that large).

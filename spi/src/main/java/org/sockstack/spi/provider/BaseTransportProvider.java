@@ -1108,7 +1108,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return run(h, s, op, bytesSent, null, ov, cr, thread, Wsa.FD_WRITE, s.sndTimeout, errno);
     }
 
-    private static byte[] gather(ByteBuffer[] buffers) {
+    /** The remaining octets of {@code buffers}, in order, in one array (the buffers are not moved). */
+    static byte[] gather(ByteBuffer[] buffers) {
         int n = 0;
         for (ByteBuffer b : buffers) {
             n += b.remaining();

@@ -50,7 +50,7 @@ final class UrgentData {
         if (s.sendShut) {
             return BaseTransportProvider.fail(errno, WsaError.WSAESHUTDOWN);
         }
-        byte[] data = gather(buffers);
+        byte[] data = BaseTransportProvider.gather(buffers);
         boolean partialOk = s.nonBlocking && (ov == null || !s.overlappedCapable);
         int[] sent = {0};
         Op op = () -> {
@@ -115,20 +115,5 @@ final class UrgentData {
             }
         }
         return null;
-    }
-
-    private static byte[] gather(ByteBuffer[] buffers) {
-        int n = 0;
-        for (ByteBuffer b : buffers) {
-            n += b.remaining();
-        }
-        byte[] data = new byte[n];
-        int at = 0;
-        for (ByteBuffer b : buffers) {
-            int r = b.remaining();
-            b.duplicate().get(data, at, r);
-            at += r;
-        }
-        return data;
     }
 }

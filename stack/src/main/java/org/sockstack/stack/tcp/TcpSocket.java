@@ -514,7 +514,6 @@ public final class TcpSocket {
         return tos;
     }
 
-    /** SO_REUSEADDR: bind may share a port with sockets that are not listening (Linux semantics). */
     /**
      * Makes the socket dual-stack (or IPv6-only again): only before it is bound or connected
      * (INVALID_ARGUMENT after), as IPV6_V6ONLY.
@@ -531,6 +530,7 @@ public final class TcpSocket {
         return dualStack;
     }
 
+    /** SO_REUSEADDR: bind may share a port with sockets that are not listening (Linux semantics). */
     public void setReuseAddress(boolean on) {
         this.reuseAddress = on;
     }
