@@ -71,8 +71,11 @@ public final class TapDevice implements Device {
     private static final int MAX_FRAME = 18 + 40 + 65_535;
     /** The vnet header size used in offload mode. */
     static final int VNET_HDR_LEN = VirtioNetHeader.LENGTH_V1;
-    /** Transmit-thread mode: frames of one batch the loop writes itself before handing over. */
-    private static final int INLINE_WRITES_PER_BATCH = 3;
+    /**
+     * Transmit-thread mode: frames of one batch the loop writes itself while the thread sleeps.
+     * Waking it costs more than a few writes, so only a batch longer than this wakes it.
+     */
+    private static final int INLINE_WRITES_WHILE_ASLEEP = 8;
     private static final DeviceCapabilities OFFLOAD_CAPABILITIES = new DeviceCapabilities(false, false, 64, true);
 
     private final LibC libc = LibC.get();
@@ -310,9 +313,12 @@ public final class TapDevice implements Device {
         if (t == null) {
             return write(frame, segmentSize);
         }
-        if (writtenSinceFlush < INLINE_WRITES_PER_BATCH && t.idle()) {
-            // The first frames of a batch go out at once: an exchange of one or two frames per
-            // wake-up (request-response, a handshake) waits for no other thread.
+        // Short batches are written here: a request-response exchange or a handshake sends one
+        // to a few frames per wake-up, and handing them over would add a thread wake-up to each.
+        // Long batches (bulk sends) go to the thread once it is awake; the first frame of each
+        // batch is still written here when nothing is queued, so no reply waits for it.
+        int inlineLimit = t.awake() ? 1 : INLINE_WRITES_WHILE_ASLEEP;
+        if (writtenSinceFlush < inlineLimit && t.idle()) {
             writtenSinceFlush++;
             return write(frame, segmentSize);
         }

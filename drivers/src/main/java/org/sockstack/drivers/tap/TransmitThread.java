@@ -17,9 +17,9 @@ import java.util.concurrent.locks.LockSupport;
  * of the event loop's time, one call per 1500-octet frame. With this thread the loop and the
  * kernel's receive path run on two cores at once.
  *
- * <p>Latency is not given away for it: the loop still writes the first few frames of a batch itself
- * when nothing is queued (a request-response exchange sends one frame per wake-up and never waits
- * for this thread, nor wakes it). Only the further frames of a long batch are handed over.
+ * <p>Latency is not given away for it: the loop writes short batches itself (a request-response
+ * exchange or a handshake never waits for this thread, nor wakes it), and the first frame of every
+ * batch when nothing is queued. Only the further frames of long batches are handed over.
  *
  * <p>The hand-over is a single-producer single-consumer ring (the loop produces, this thread
  * consumes), so it takes no lock. {@link #pending} counts frames handed over and not yet written;
@@ -69,6 +69,11 @@ final class TransmitThread {
         this.thread.start();
     }
 
+    /** True unless the thread sleeps: it is writing, or spinning for the next batch. */
+    boolean awake() {
+        return !parked;
+    }
+
     /** True when every frame handed over has been written: the caller may write directly. */
     boolean idle() {
         return pending.get() == 0;
@@ -93,8 +98,8 @@ final class TransmitThread {
         pending.incrementAndGet();
         tail.lazySet(t + 1);   // publishes the slot
         submittedSinceWake = true;
-        if (t - head.get() >= mask / 2) {
-            wake();            // a long batch: start writing before the flush
+        if (parked || t - head.get() >= mask / 2) {
+            wake();            // a long batch: start writing now rather than at the flush
         }
         return true;
     }

@@ -84,9 +84,26 @@ public final class ServeCommand implements Callable<Integer> {
             });
             out.println("sockstack stopping; counters:");
             out.print(host.call(() -> host.stack().counters().format(true)));
+            printTapCounters(host, out);
             out.flush();
         }
         return 0;
+    }
+
+    /** The TAP driver's own counts (the stack counts frames, not how the driver wrote them). */
+    private static void printTapCounters(StackHost host, PrintStream out) {
+        var tap = host.tap();
+        if (tap == null) {
+            return;
+        }
+        String p = "tap." + tap.name() + ".";
+        out.printf("%-48s %d%n", p + "tx.written_by_tx_thread", tap.txByThread());
+        out.printf("%-48s %d%n", p + "tx.ring_drops", tap.txRingDrops());
+        out.printf("%-48s %d%n", p + "tx.errors", tap.txErrors());
+        if (tap.offload()) {
+            out.printf("%-48s %d%n", p + "tx.super_frames", tap.txSuperFrames());
+            out.printf("%-48s %d%n", p + "rx.super_frames", tap.rxSuperFrames());
+        }
     }
 
     /**
