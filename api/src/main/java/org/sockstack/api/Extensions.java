@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Microsoft extension functions (mswsock) over the SPI: AcceptEx, GetAcceptExSockaddrs,
- * ConnectEx, DisconnectEx, TransmitFile, WSARecvMsg and WSASendMsg, handed out by
+ * ConnectEx, DisconnectEx, TransmitFile, TransmitPackets ({@link PacketTransmitter}), WSARecvMsg
+ * and WSASendMsg, handed out by
  * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER). The SPI has no overlapped accept or connect, so
  * AcceptEx and ConnectEx run on a virtual thread (waiting for readiness with select, whatever the
  * socket's mode) and complete through {@link OverlappedIo}.
