@@ -54,12 +54,7 @@ final class CompletionEntries {
             if (n == count) {
                 break;
             }
-            try {
-                p = port.take(0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            p = port.takeMore();
             if (p == null) {
                 break;
             }

@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Microsoft extension functions (mswsock) over the SPI: AcceptEx, GetAcceptExSockaddrs,
- * ConnectEx, DisconnectEx, TransmitFile, WSARecvMsg and WSASendMsg, handed out by
+ * ConnectEx, DisconnectEx, TransmitFile, TransmitPackets ({@link PacketTransmitter}), WSARecvMsg
+ * and WSASendMsg, handed out by
  * WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER). The SPI has no overlapped accept or connect, so
  * AcceptEx and ConnectEx run on a virtual thread (waiting for readiness with select, whatever the
  * socket's mode) and complete through {@link OverlappedIo}.
@@ -59,6 +60,8 @@ final class Extensions {
             return (MsWsock.LPFN_DISCONNECTEX) this::disconnectEx;
         } else if (MsWsock.WSAID_TRANSMITFILE.equals(guid)) {
             return (MsWsock.LPFN_TRANSMITFILE) this::transmitFile;
+        } else if (MsWsock.WSAID_TRANSMITPACKETS.equals(guid)) {
+            return (MsWsock.LPFN_TRANSMITPACKETS) new PacketTransmitter(io)::transmitPackets;
         } else if (MsWsock.WSAID_WSARECVMSG.equals(guid)) {
             return (MsWsock.LPFN_WSARECVMSG) this::recvMsg;
         } else if (MsWsock.WSAID_WSASENDMSG.equals(guid)) {
@@ -278,13 +281,14 @@ final class Extensions {
     }
 
     /**
-     * DisconnectEx: shuts the sending direction (the FIN goes out) and completes at once.
-     *
-     * <p>TF_REUSE_SOCKET is refused with WSAEOPNOTSUPP (checked before anything is sent).
-     * Windows would return the handle to a fresh state for another AcceptEx or ConnectEx; the SPI
-     * cannot do that (a provider socket, once connected, keeps its connection, bound address and
-     * state until closed, and AcceptEx wants a never-used socket), so reporting success would
-     * promise a reuse that then fails. A caller falls back to closesocket and a new socket.
+     * DisconnectEx: shuts the sending direction (the FIN goes out). Without flags it completes at
+     * once. With TF_REUSE_SOCKET the operation then waits for the peer's FIN (data still arriving
+     * is discarded), at most {@link SocketReuseWait#LIMIT}, and the provider puts a fresh unbound,
+     * unconnected socket under the same handle ({@link BaseTransportProvider#reuseSocket}); only
+     * then does it complete, and the handle can be the accept socket of AcceptEx or connect again
+     * with ConnectEx (after bind). Until then AcceptEx on it fails with WSAEINVAL (it is bound)
+     * and ConnectEx with WSAEISCONN (it is still connected). A layered provider cannot reuse
+     * sockets: WSAEOPNOTSUPP, checked before anything is sent.
      */
     boolean disconnectEx(long s, Overlapped ov, int flags, int reserved) {
         TransportProvider p = io.provider(s);
@@ -294,17 +298,27 @@ final class Extensions {
         if (reserved != 0 || (flags & ~MsWsock.TF_REUSE_SOCKET) != 0) {
             return failed(WsaError.WSAEINVAL);
         }
-        if ((flags & MsWsock.TF_REUSE_SOCKET) != 0) {
+        boolean reuse = (flags & MsWsock.TF_REUSE_SOCKET) != 0;
+        if (reuse && !(p instanceof BaseTransportProvider)) {
             return failed(WsaError.WSAEOPNOTSUPP);
         }
         IntRef errno = new IntRef();
         if (p.shutdown(s, Wsa.SD_SEND, errno) != 0) {
             return failed(errno.value);
         }
-        if (ov != null) {
-            io.completeNow(s, ov, null, Outcome.ok(0));
+        if (!reuse) {
+            if (ov != null) {
+                io.completeNow(s, ov, null, Outcome.ok(0));
+            }
+            return true;
         }
-        return true;
+        OverlappedIo.Work work = () -> SocketReuseWait.finish((BaseTransportProvider) p, s, 0);
+        if (ov != null) {
+            io.startBackground(s, ov, null, "disconnectex", work);
+            return false;
+        }
+        Outcome o = work.run();
+        return o.error() == 0 || failed(o.error());
     }
 
     // ------------------------------------------------------------------ TransmitFile
@@ -319,6 +333,9 @@ final class Extensions {
                 || (flags & MsWsock.TF_REUSE_SOCKET) != 0 && (flags & MsWsock.TF_DISCONNECT) == 0) {
             return failed(WsaError.WSAEINVAL);
         }
+        if ((flags & MsWsock.TF_REUSE_SOCKET) != 0 && !(p instanceof BaseTransportProvider)) {
+            return failed(WsaError.WSAEOPNOTSUPP);
+        }
         if (p.getPeerName(s, new Ref<>(), new IntRef()) != 0) {
             return failed(WsaError.WSAENOTCONN);
         }
@@ -331,7 +348,10 @@ final class Extensions {
         return o.error() == 0 || failed(o.error());
     }
 
-    /** Head, the file from its current position (bytesToWrite 0: to the end), tail; then TF_DISCONNECT. */
+    /**
+     * Head, the file from its current position (bytesToWrite 0: to the end), tail; then
+     * TF_DISCONNECT, and with TF_REUSE_SOCKET the handle is made reusable as by DisconnectEx.
+     */
     private static Outcome transmit(TransportProvider p, long s, FileChannel file, long bytesToWrite, int perSend,
                                     TransmitFileBuffers buffers, int flags) {
         int total = 0;
@@ -373,6 +393,9 @@ final class Extensions {
         }
         if ((flags & MsWsock.TF_DISCONNECT) != 0) {
             p.shutdown(s, Wsa.SD_SEND, new IntRef());
+            if ((flags & MsWsock.TF_REUSE_SOCKET) != 0) {
+                return SocketReuseWait.finish((BaseTransportProvider) p, s, total);
+            }
         }
         return Outcome.ok(total);
     }

@@ -168,4 +168,61 @@ public final class MsWsock {
         localSockaddr.value = getAddressBlock(lpOutputBuffer, base + dwReceiveDataLength);
         remoteSockaddr.value = getAddressBlock(lpOutputBuffer, base + dwReceiveDataLength + dwLocalAddressLength);
     }
+
+    // ---- TransmitPackets ----
+
+    public static final UUID WSAID_TRANSMITPACKETS = UUID.fromString("d9689da0-1f90-11d3-9971-00c04f68c876");
+
+    /** TRANSMIT_PACKETS_ELEMENT dwElFlags: the data is in a file (the default when MEMORY is not set). */
+    public static final int TP_ELEMENT_FILE = 0x02;
+    /** TRANSMIT_PACKETS_ELEMENT dwElFlags: the data is in memory. */
+    public static final int TP_ELEMENT_MEMORY = 0x01;
+    /** TRANSMIT_PACKETS_ELEMENT dwElFlags: the element ends a send request (a datagram on a datagram socket). */
+    public static final int TP_ELEMENT_EOP = 0x04;
+    /** TransmitPackets nSendSize: send requests end only at TP_ELEMENT_EOP elements. */
+    public static final int TP_SEND_SIZE_BY_EOP = 0xFFFFFFF;
+    /** TransmitFile / TransmitPackets worker flags (which thread does the work): accepted, no effect here. */
+    public static final int TF_USE_DEFAULT_WORKER = 0x00;
+    public static final int TF_USE_SYSTEM_THREAD = 0x10;
+    public static final int TF_USE_KERNEL_APC = 0x20;
+
+    /**
+     * TRANSMIT_PACKETS_ELEMENT: {@code cLength} bytes (unsigned) of memory ({@code pBuffer}, from
+     * its position) or of a file ({@code hFile} from {@code nFileOffset}, -1: its current
+     * position; {@code cLength} 0: to the end of the file), with TP_ELEMENT_EOP to end a send
+     * request there.
+     */
+    public record TransmitPacketsElement(int dwElFlags, int cLength, long nFileOffset, FileChannel hFile,
+                                         ByteBuffer pBuffer) {
+        /** A memory element of the buffer's remaining bytes. */
+        public static TransmitPacketsElement memory(ByteBuffer data) {
+            return new TransmitPacketsElement(TP_ELEMENT_MEMORY, data.remaining(), 0, null, data);
+        }
+
+        public static TransmitPacketsElement memory(byte[] data) {
+            return memory(ByteBuffer.wrap(data));
+        }
+
+        /** A file element: {@code length} bytes (0: to the end) from {@code offset} (-1: the current position). */
+        public static TransmitPacketsElement file(FileChannel file, long offset, int length) {
+            return new TransmitPacketsElement(TP_ELEMENT_FILE, length, offset, file, null);
+        }
+
+        /** This element with TP_ELEMENT_EOP added. */
+        public TransmitPacketsElement endOfPacket() {
+            return new TransmitPacketsElement(dwElFlags | TP_ELEMENT_EOP, cLength, nFileOffset, hFile, pBuffer);
+        }
+    }
+
+    /**
+     * TransmitPackets: the elements' data over a connected socket, in send requests of
+     * {@code nSendSize} bytes (0: the default; TP_SEND_SIZE_BY_EOP: only TP_ELEMENT_EOP ends one);
+     * on a datagram socket each request is one datagram. TF_DISCONNECT (and TF_REUSE_SOCKET) as
+     * TransmitFile.
+     */
+    @FunctionalInterface
+    public interface LPFN_TRANSMITPACKETS {
+        boolean TransmitPackets(long hSocket, TransmitPacketsElement[] lpPacketArray, int nElementCount,
+                                int nSendSize, Overlapped lpOverlapped, int dwFlags);
+    }
 }

@@ -292,7 +292,10 @@ final class OverlappedIo {
         if (ov != null) {
             return startBackground(s, ov, routine, "recv-waitall", () -> recvAll(p, s, buffers, in));
         }
-        Outcome o = recvAll(p, s, buffers, in);
+        // Without an overlapped the flag goes down with the receives: the provider refuses
+        // MSG_WAITALL on a non-blocking socket (WSAEOPNOTSUPP, Microsoft's recv) and ignores it
+        // otherwise. The background form above waits whatever the socket's mode, as Windows does.
+        Outcome o = recvAll(p, s, buffers, in | Wsa.MSG_WAITALL);
         flags.value = 0;
         got.value = o.bytes;
         return o.error == 0 ? 0 : fail(o.error);

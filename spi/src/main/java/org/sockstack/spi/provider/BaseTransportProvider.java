@@ -486,6 +486,68 @@ public abstract class BaseTransportProvider implements TransportProvider {
         return 0;
     }
 
+    /**
+     * DisconnectEx / TransmitFile with TF_REUSE_SOCKET (mswsock, here the api module): handle
+     * {@code h}, a stream socket whose sending side is shut, gets a fresh unbound, unconnected
+     * stream socket of the same family in place of its connection, so it can be the accept
+     * socket of AcceptEx or connect again (ConnectEx after bind), as on Windows. The old
+     * connection finishes its graceful close (the FIN exchange, TIME-WAIT) in the background
+     * under no handle. The new socket keeps the options {@link SocketReuse} lists, the blocking
+     * mode and the keep-alive values; event selection, recorded events, SO_ERROR and the
+     * shutdown state start afresh. Operations still pending on the old connection complete with
+     * WSA_OPERATION_ABORTED. Returns 0, or SOCKET_ERROR with WSAENOTSOCK or WSAEINVAL (not a
+     * stream socket, or listening).
+     */
+    public int reuseSocket(long h, IntRef errno) {
+        Sock old = sock(h, errno);
+        if (old == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        if (!old.isStream() || old.listening) {
+            return fail(errno, WsaError.WSAEINVAL);
+        }
+        SocketReuse.Kept kept = SocketReuse.save(this, h);
+        NetSocket net = backend.open(old.info.addressFamily(), old.info.socketType(), old.info.protocol(), errno);
+        if (net == null) {
+            return Wsa.SOCKET_ERROR;
+        }
+        Sock n = new Sock(net, old.info, old.overlappedCapable);
+        n.nonBlocking = old.nonBlocking;
+        n.tcp.inherit(net, old.tcp);
+        net.setListener(() -> onReadiness(n));
+        List<PendingOp> aborted;
+        lock.lock();
+        try {
+            if (old.closed) {
+                net.close();
+                return fail(errno, WsaError.WSAENOTSOCK);
+            }
+            for (long x : old.handleSet) {
+                handles.put(x, n);
+            }
+            n.handleSet.addAll(old.handleSet);
+            old.handleSet.clear();
+            old.closed = true;
+            aborted = old.takeAllPending();
+            generation++;
+            changed.signalAll();
+            while (old.delivering > 0) {
+                changed.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (PendingOp op : aborted) {
+            deliver(op, ABORTED);
+        }
+        if (old.deferred != null) {
+            old.deferred.close(true);
+        }
+        old.stream().close(false);
+        SocketReuse.restore(this, h, kept);
+        return 0;
+    }
+
     // ================================================================== addresses
 
     /** Decodes a sockaddr for this socket: WSAEFAULT if too short or of another family. */
@@ -1171,6 +1233,11 @@ public abstract class BaseTransportProvider implements TransportProvider {
         } else if (!s.bound()) {
             reEnable(s, Wsa.FD_READ);
             return fail(errno, WsaError.WSAEINVAL);
+        }
+        if ((inFlags & Wsa.MSG_WAITALL) != 0 && ov == null && s.nonBlocking && s.isStream()) {
+            // Microsoft's recv: MSG_WAITALL on a non-blocking socket fails with WSAEOPNOTSUPP
+            // (the API runs the wait-all loop and passes the flag down only for this check).
+            return fail(errno, WsaError.WSAEOPNOTSUPP);
         }
         if (s.receiveShut) {
             reEnable(s, Wsa.FD_READ);
