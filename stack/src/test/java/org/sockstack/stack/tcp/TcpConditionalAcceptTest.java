@@ -154,6 +154,18 @@ class TcpConditionalAcceptTest {
         assertEquals(3555, h.one().h().options().tsEcr(), "the SYN,ACK echoes the latest SYN (RFC 7323 4.3)");
     }
 
+    /** A SYN with a new ISN from the same client port (the client started over) replaces the held one. */
+    @Test
+    void newIsnReplacesHeldSyn() {
+        TcpSocket l = conditional(4);
+        h.inject(40_000, PORT, 9_000, 0, SYN, 65535, LINUX_SYN, null);
+        h.inject(40_000, PORT, 123_000, 0, SYN, 65535, LINUX_SYN, null);
+        assertEquals(1, l.pendingRequestCount());
+        assertEquals(123_000, l.pendingRequest().initialSequence());
+        l.rejectRequest(l.pendingRequest(), h.now());
+        assertEquals(123_001, h.one().ack());
+    }
+
     /** A request whose client stopped retrying expires; one whose client sends a RST goes at once. */
     @Test
     void abandonedRequestsDisappear() {
