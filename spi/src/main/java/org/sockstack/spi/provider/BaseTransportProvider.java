@@ -98,6 +98,8 @@ public abstract class BaseTransportProvider implements TransportProvider {
         int rcvTimeout;
         int sndTimeout;
         final Map<Long, Integer> plainOptions = new HashMap<>();
+        /** SO_CONDITIONAL_ACCEPT is on and the backend holds SYNs for the condition function. */
+        volatile boolean holdsSyns;
         // event select / async select
         WsaEvent selectEvent;
         AsyncWindow window;
@@ -690,8 +692,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
      * WSPAccept. With a condition callback the connection is offered to it first: CF_ACCEPT takes it,
      * CF_REJECT resets it (WSAECONNREFUSED), CF_DEFER keeps it for the next call (WSATRY_AGAIN, and
      * FD_ACCEPT is not re-enabled). The handshake is complete before the callback runs, as on
-     * Windows without SO_CONDITIONAL_ACCEPT. The new socket inherits the listener's event selection
-     * and gets FD_WRITE.
+     * Windows without SO_CONDITIONAL_ACCEPT. With SO_CONDITIONAL_ACCEPT on a backend that holds
+     * SYNs (the stack) the callback decides on the unanswered request instead: CF_ACCEPT sends the
+     * SYN,ACK, CF_REJECT a RST (the client is refused), CF_DEFER leaves it held for the next call.
+     * The new socket inherits the listener's event selection and gets FD_WRITE.
      */
     @Override
     public long accept(long h, Ref<SockAddr> addr, ConditionCallback condition, IntRef errno) {
@@ -708,6 +712,7 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return Wsa.INVALID_SOCKET;
         }
         NetStreamSocket child;
+        NetStreamSocket.HeldRequest held = null;
         while (true) {
             long g = generation;
             IntRef err = new IntRef();
@@ -717,6 +722,9 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 s.deferred = null;
             } finally {
                 lock.unlock();
+            }
+            if (child == null && s.holdsSyns && (held = s.stream().heldRequest(new IntRef())) != null) {
+                break;
             }
             if (child == null) {
                 child = s.stream().accept(err);
@@ -738,6 +746,16 @@ public abstract class BaseTransportProvider implements TransportProvider {
                 errno.value = w;
                 return Wsa.INVALID_SOCKET;
             }
+        }
+        if (held != null) {
+            child = ConditionalAccept.decide(held, condition, errno);
+            if (child == null) {
+                if (errno.value != WsaError.WSATRY_AGAIN) {
+                    reEnable(s, Wsa.FD_ACCEPT);
+                }
+                return Wsa.INVALID_SOCKET;
+            }
+            condition = null;
         }
         InetSocketAddress peer = child.remoteAddress();
         if (condition != null) {
@@ -2066,6 +2084,10 @@ public abstract class BaseTransportProvider implements TransportProvider {
             return e == 0 ? 0 : fail(errno, e);
         }
         if (isKeptOption(s, level, name)) {
+            if (level == Wsa.SOL_SOCKET && name == Wsa.SO_CONDITIONAL_ACCEPT) {
+                // The stack holds SYNs for the condition function; the host (its kernel) only keeps it.
+                s.holdsSyns = s.stream().setConditionalAccept(v != 0) && v != 0;
+            }
             lock.lock();
             try {
                 s.plainOptions.put(((long) level << 32) | (name & 0xFFFFFFFFL), v);

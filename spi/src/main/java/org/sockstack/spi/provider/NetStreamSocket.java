@@ -84,6 +84,44 @@ public interface NetStreamSocket extends NetSocket {
         return org.sockstack.spi.wsa.WsaError.WSAEOPNOTSUPP;
     }
 
+    /**
+     * SO_CONDITIONAL_ACCEPT on a listening socket. A backend that can hold SYNs (the stack) answers
+     * true and from then on keeps each connection request unanswered until {@link #heldRequest}'s
+     * request is accepted or rejected; false (the default, the host kernel) means the option is
+     * only kept: handshakes complete before the application sees them.
+     */
+    default boolean setConditionalAccept(boolean on) {
+        return false;
+    }
+
+    /**
+     * The oldest held connection request (the same one until decided or abandoned), or null with
+     * WSAEWOULDBLOCK in {@code errno} when none is held.
+     */
+    default HeldRequest heldRequest(IntRef errno) {
+        errno.value = org.sockstack.spi.wsa.WsaError.WSAEWOULDBLOCK;
+        return null;
+    }
+
+    /** A connection request whose SYN is not answered yet (SO_CONDITIONAL_ACCEPT). */
+    interface HeldRequest {
+        /** The caller's address (the SYN's source). */
+        InetSocketAddress remoteAddress();
+
+        /** The address the SYN was sent to. */
+        InetSocketAddress localAddress();
+
+        /**
+         * Answers the SYN (SYN,ACK): the new socket, connected as far as the application can tell
+         * (the handshake ends when the client's ACK comes), or null with the error in {@code errno}
+         * (the request is gone: WSAECONNABORTED).
+         */
+        NetStreamSocket accept(IntRef errno);
+
+        /** Answers the SYN with a RST: the client's connect fails with "connection refused". */
+        void reject();
+    }
+
     /** Graceful close (queued data, then FIN) or abortive (RST: SO_LINGER on with time 0). */
     void close(boolean abortive);
 }

@@ -3,6 +3,7 @@ package org.sockstack.spi.stack;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.socket.SocketError;
 import org.sockstack.stack.socket.SocketEvents;
+import org.sockstack.stack.tcp.ConnectionRequest;
 import org.sockstack.stack.tcp.TcpSocket;
 import org.sockstack.stack.tcp.TcpState;
 import org.sockstack.spi.provider.DualStack;
@@ -184,6 +185,62 @@ final class StackTcpSocket implements NetStreamSocket {
             return c;
         });
         return child == null ? null : new StackTcpSocket(backend, child, true, af);
+    }
+
+    @Override
+    public boolean setConditionalAccept(boolean on) {
+        return call(() -> {
+            socket.setConditionalAccept(on);
+            return true;
+        });
+    }
+
+    @Override
+    public HeldRequest heldRequest(IntRef errno) {
+        ConnectionRequest r = call(() -> {
+            ConnectionRequest p = socket.pendingRequest();
+            if (p == null) {
+                errno.value = StackErrors.toWsa(socket.lastError());
+            }
+            return p;
+        });
+        return r == null ? null : new Held(r);
+    }
+
+    /** A held SYN of the stack's conditional listener, decided on the loop. */
+    private final class Held implements HeldRequest {
+        private final ConnectionRequest request;
+
+        Held(ConnectionRequest request) {
+            this.request = request;
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return forFamily(StackUdpSocket.inet(request.remote()));
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return forFamily(StackUdpSocket.inet(request.local()));
+        }
+
+        @Override
+        public NetStreamSocket accept(IntRef errno) {
+            TcpSocket child = call(() -> {
+                TcpSocket c = socket.acceptRequest(request, now());
+                if (c == null) {
+                    errno.value = StackErrors.toWsa(socket.lastError());
+                }
+                return c;
+            });
+            return child == null ? null : new StackTcpSocket(backend, child, true, af);
+        }
+
+        @Override
+        public void reject() {
+            call(() -> socket.rejectRequest(request, now()));
+        }
     }
 
     /** RFC 9293 3.10.1 active OPEN: the SYN goes out now, the outcome arrives as an event. */

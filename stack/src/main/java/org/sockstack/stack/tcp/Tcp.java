@@ -83,6 +83,10 @@ public final class Tcp {
     final Counter syncookiesSent;
     final Counter syncookiesOk;
     final Counter syncookiesFailed;
+    /** SO_CONDITIONAL_ACCEPT: SYNs held for the application, their retransmissions, the refused ones. */
+    final Counter heldSyns;
+    final Counter heldSynRetransmits;
+    final Counter heldSynRejects;
     final SynCookies synCookies;
     /** The TSval offset of SYN,ACKs sent with cookies (and of the connections they become). */
     final int cookieTsOffset;
@@ -127,6 +131,9 @@ public final class Tcp {
         syncookiesSent = counters.counter("tcp.syncookies_sent");
         syncookiesOk = counters.counter("tcp.syncookies_ok");
         syncookiesFailed = counters.counter("tcp.syncookies_failed");
+        heldSyns = counters.counter("tcp.held_syns");
+        heldSynRetransmits = counters.counter("tcp.held_syn_retransmits");
+        heldSynRejects = counters.counter("tcp.held_syn_rejects");
         synCookies = new SynCookies(random);
         cookieTsOffset = random.nextInt();
         pmtuUpdates = counters.counter("tcp.pmtu_updates");

@@ -62,6 +62,11 @@ final class TcpConnection {
     private final ConnKey key;
     /** The listener while this passive connection waits to be accepted; null otherwise. */
     TcpListener parent;
+    /**
+     * Accepted by the application in SYN_RECEIVED (a conditional listener's held request): losing
+     * the handshake then is a reset the application sees, not a silent return to LISTEN.
+     */
+    boolean acceptedBeforeEstablished;
     private final boolean passive;
     TcpState state = TcpState.CLOSED;
     private boolean destroyed;
@@ -1935,6 +1940,9 @@ final class TcpConnection {
     void destroy(SocketError error, long now) {
         if (destroyed) {
             return;
+        }
+        if (error == null && acceptedBeforeEstablished && state == TcpState.SYN_RECEIVED) {
+            error = SocketError.CONNECTION_RESET;
         }
         destroyed = true;
         rexmitTimer.cancel();

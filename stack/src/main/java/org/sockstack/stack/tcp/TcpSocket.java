@@ -51,6 +51,8 @@ public final class TcpSocket {
     private int userMss;
     private boolean keepAlive;
     private boolean oobInline;
+    /** SO_CONDITIONAL_ACCEPT: a listener holds SYNs until the application decides. */
+    private boolean conditionalAccept;
     /** SO_RCVBUF was set: the application chose the size, so no auto-tuning (as Linux). */
     private boolean receiveBufferLocked;
     private long keepAliveIdle = DEFAULT_KEEPALIVE_IDLE;
@@ -82,6 +84,7 @@ public final class TcpSocket {
         child.userMss = userMss;
         child.keepAlive = keepAlive;
         child.oobInline = oobInline;
+        child.conditionalAccept = conditionalAccept;
         child.receiveBufferLocked = receiveBufferLocked;
         child.keepAliveIdle = keepAliveIdle;
         child.keepAliveInterval = keepAliveInterval;
@@ -143,6 +146,68 @@ public final class TcpSocket {
             return null;
         }
         return c.socket;
+    }
+
+    /**
+     * Winsock's SO_CONDITIONAL_ACCEPT: a listening socket with it on does not answer a SYN until
+     * the application decides ({@link #pendingRequest}, {@link #acceptRequest},
+     * {@link #rejectRequest}). Set it before listen; SYNs arriving while it is on are held.
+     */
+    public void setConditionalAccept(boolean on) {
+        this.conditionalAccept = on;
+    }
+
+    public boolean conditionalAccept() {
+        return conditionalAccept;
+    }
+
+    /**
+     * The oldest held connection request of a conditional listener (the same one again until it is
+     * accepted, rejected or abandoned), or null with {@link #lastError()} WOULD_BLOCK (or
+     * INVALID_ARGUMENT when not listening).
+     */
+    public ConnectionRequest pendingRequest() {
+        if (listener == null) {
+            fail(SocketError.INVALID_ARGUMENT);
+            return null;
+        }
+        ConnectionRequest r = listener.firstHeld();
+        if (r == null) {
+            lastError = SocketError.WOULD_BLOCK;
+        }
+        return r;
+    }
+
+    /** Held requests waiting for a decision. */
+    public int pendingRequestCount() {
+        return listener == null ? 0 : listener.heldLength();
+    }
+
+    /**
+     * Accepts a held request: the SYN,ACK goes out now and the new socket (in SYN_RECEIVED) belongs
+     * to the caller; it signals CONNECTED and WRITABLE when the handshake completes, ERROR
+     * (CONNECTION_RESET) if it fails. Null with {@link #lastError()} CONNECTION_ABORTED if the request
+     * is gone (abandoned by its client), NO_ROUTE if there is no route back.
+     */
+    public TcpSocket acceptRequest(ConnectionRequest r, long now) {
+        if (listener == null || !listener.holds(r)) {
+            fail(SocketError.CONNECTION_ABORTED);
+            return null;
+        }
+        TcpSocket child = listener.acceptHeld(r, now);
+        if (child == null) {
+            fail(SocketError.NO_ROUTE);
+        }
+        return child;
+    }
+
+    /** Rejects a held request: its SYN is answered with a RST (the client sees "connection refused"). */
+    public SocketError rejectRequest(ConnectionRequest r, long now) {
+        if (listener == null || !listener.holds(r)) {
+            return SocketError.CONNECTION_ABORTED;
+        }
+        listener.rejectHeld(r, now);
+        return SocketError.OK;
     }
 
     /**
@@ -443,7 +508,7 @@ public final class TcpSocket {
     public int readiness() {
         int r = 0;
         if (listener != null) {
-            return listener.acceptQueueLength() > 0 ? SocketEvents.ACCEPTABLE : 0;
+            return listener.acceptQueueLength() > 0 || listener.heldLength() > 0 ? SocketEvents.ACCEPTABLE : 0;
         }
         if (pendingError != SocketError.OK) {
             r |= SocketEvents.ERROR;
