@@ -143,6 +143,19 @@ final class TcpConnection {
     /** When the first retransmission of the current run happened (for R2 as a time). */
     private long firstRetransmitAt;
     long totalRetransmits;
+    // Per-connection counters for SIO_TCP_INFO-style views (plain fields: nothing allocated).
+    /** Data octets sent (retransmissions included) and retransmitted. */
+    private long bytesOut;
+    private long bytesRetransmitted;
+    /** Data octets received in sequence (delivered to the receive buffer). */
+    private long bytesIn;
+    private long dupAcksIn;
+    private int fastRetransmitCount;
+    /** Retransmission-timeout episodes: runs of timeouts, each ended by new data being acknowledged. */
+    private int timeoutEpisodes;
+    private int synRetransmits;
+    /** When the first segment of the connection went out (-1: not yet). */
+    private long firstSegmentAt = -1;
     int dupAcks;
     boolean inRecovery;
     private int recover;
@@ -876,6 +889,7 @@ final class TcpConnection {
     /** RFC 5681 3.2 / RFC 6582 3.2: counting duplicate ACKs, fast retransmit, fast recovery. */
     private void duplicateAck(long now) {
         dupAcks++;
+        dupAcksIn++;
         if (sackOk) {
             // RFC 6675 section 5 steps 2-4: no window inflation; DupThresh ACKs or IsLost(HighACK+1).
             if (!inRecovery && Seq.gt(sndUna, recover)
@@ -893,6 +907,7 @@ final class TcpConnection {
             inRecovery = true;
             recover = sndMax;
             tcp.fastRetransmits.increment();
+            fastRetransmitCount++;
             cc.onEnterRecovery(sndMax - sndUna, now);
             retransmitOne(now);
         }
@@ -1006,6 +1021,7 @@ final class TcpConnection {
             rcvBuf.setAt(at, buf, off, len);
             rcvBuf.extend(len);
             rcvNxt += len;
+            bytesIn += len;
             boolean filled = false;
             while (true) {
                 int next = ooo.pullContiguous(rcvNxt);
@@ -1013,6 +1029,7 @@ final class TcpConnection {
                     break;
                 }
                 rcvBuf.extend(next - rcvNxt);
+                bytesIn += next - rcvNxt;
                 rcvNxt = next;
                 filled = true;
             }
@@ -1444,6 +1461,11 @@ final class TcpConnection {
         if (segLen > 0 && Seq.lt(seq, sndMax)) {
             tcp.retransSegs.increment();
             totalRetransmits++;
+            bytesRetransmitted += dataLen;
+        }
+        bytesOut += dataLen;
+        if (firstSegmentAt < 0) {
+            firstSegmentAt = now;
         }
         tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, tsoSegmentSize, socket.ttl(),
                 socket.tos(), now);
@@ -1644,6 +1666,13 @@ final class TcpConnection {
     }
 
     /** RFC 6298 5.4-5.7: retransmit the earliest unacknowledged segment, back off, give up at the limit. */
+    /** The first retransmission timeout of a run opens an episode (new data acknowledged ends it). */
+    private void countTimeoutEpisode() {
+        if (retransmits == 0) {
+            timeoutEpisodes++;
+        }
+    }
+
     private void onRetransmitTimeout(long now) {
         tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " rexmit rto=" + rtt.rto() / MILLI + "ms");
         tcp.timeouts.increment();
@@ -1651,6 +1680,7 @@ final class TcpConnection {
             firstRetransmitAt = now;
         }
         if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            countTimeoutEpisode();
             if (giveUp(++retransmits, cfg.synRetries(), now)) {
                 if (!passive) {
                     tcp.attemptFails.increment();
@@ -1659,6 +1689,7 @@ final class TcpConnection {
                 return;
             }
             synRetransmitted = true;
+            synRetransmits++;
             rttTiming = false;
             rtt.backOff();
             sendSyn(now);
@@ -1674,6 +1705,7 @@ final class TcpConnection {
             persistTimer.scheduleAfter(now, persistInterval());
             return;
         }
+        countTimeoutEpisode();
         if (giveUp(++retransmits, cfg.dataRetries(), now)) {
             destroy(timeoutError(), now);
             return;
@@ -1948,7 +1980,9 @@ final class TcpConnection {
                 rtt.rto(), Math.max(0, sndMax - sndUna), totalRetransmits, retransmits, sndBuf.size(), rcvBuf.size(),
                 smss, ourMss, sndWnd, Math.max(0, rcvAdv - rcvNxt), wscaleOk ? sndWscale : -1,
                 wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery, scoreboard.sackedBytes(),
-                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace, dupThresh);
+                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace, dupThresh, bytesOut, bytesIn,
+                bytesRetransmitted, fastRetransmitCount, dupAcksIn, timeoutEpisodes, synRetransmits,
+                rtt.minRtt() == Long.MAX_VALUE ? 0 : rtt.minRtt(), firstSegmentAt < 0 ? 0 : now - firstSegmentAt);
     }
 
     @Override
