@@ -97,7 +97,7 @@ final class HostLookups {
      */
     private NameService.Found nameOf(InetAddress a) {
         NameService.Found f = names.reverseLookup(a);
-        if (f.error() == WsaError.WSAHOST_NOT_FOUND && a.isLoopbackAddress()) {
+        if (f.error() != 0 && a.isLoopbackAddress()) { // answered locally, whatever DNS says
             return new NameService.Found(0, names.hostName(), List.of(), List.of(a));
         }
         return f;
