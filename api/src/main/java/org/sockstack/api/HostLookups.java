@@ -27,8 +27,8 @@ import static org.sockstack.api.Netdb.NI_NUMERICSERV;
  *       or "" is the host name, "localhost" is 127.0.0.1; a name with only IPv6 addresses is
  *       WSANO_DATA. The host name no provider knows is 127.0.0.1.</li>
  *   <li>gethostbyaddr and getnameinfo look the address up by its reverse name (in-addr.arpa,
- *       ip6.arpa). A loopback address nobody names is this host (the host name), as on
- *       Windows.</li>
+ *       ip6.arpa) through the catalog: the hosts file, then DNS (a PTR query). A loopback
+ *       address nobody names is this host (the host name), as on Windows.</li>
  * </ul>
  */
 final class HostLookups {
@@ -84,20 +84,23 @@ final class HostLookups {
         }
         byte[] a = java.util.Arrays.copyOf(addr, len);
         InetAddress ia = len == 4 ? NameService.address(a) : AddrInfoLookup.v6Address(a, 0);
-        String name = nameOf(ia);
-        if (name == null) {
-            return new Outcome<>(WsaError.WSAHOST_NOT_FOUND, null);
+        NameService.Found f = nameOf(ia);
+        if (f.error() != 0) {
+            return new Outcome<>(f.error(), null);
         }
-        return ok(new HostEnt(name, List.of(), type, len, List.of(a)));
+        return ok(new HostEnt(f.name(), List.of(), type, len, List.of(a)));
     }
 
-    /** The name the catalog gives an address; this host's name for an unnamed loopback address. */
-    private String nameOf(InetAddress a) {
-        String n = names.reverse(a);
-        if (n == null && a.isLoopbackAddress()) {
-            return names.hostName();
+    /**
+     * The name the catalog gives an address (hosts file, then a DNS PTR query); this host's name
+     * for an unnamed loopback address. Errors: WSAHOST_NOT_FOUND, WSATRY_AGAIN, WSANO_RECOVERY.
+     */
+    private NameService.Found nameOf(InetAddress a) {
+        NameService.Found f = names.reverseLookup(a);
+        if (f.error() != 0 && a.isLoopbackAddress()) { // answered locally, whatever DNS says
+            return new NameService.Found(0, names.hostName(), List.of(), List.of(a));
         }
-        return n;
+        return f;
     }
 
     /**
@@ -121,28 +124,34 @@ final class HostLookups {
         }
         String host = null;
         if (wantHost) {
-            host = hostText(isa.getAddress(), sa.family(), flags);
-            if (host == null) {
-                return new NameInfo(WsaError.WSAHOST_NOT_FOUND, null, null);
+            Outcome<String> h = hostText(isa.getAddress(), sa.family(), flags);
+            if (h.error() != 0) {
+                return new NameInfo(h.error(), null, null);
             }
+            host = h.value();
         }
         String serv = wantServ ? serviceText(isa.getPort(), flags) : null;
         return new NameInfo(0, host, serv);
     }
 
-    /** The host part: numeric, or the name (NI_NOFQDN: up to the first dot); null if NI_NAMEREQD fails. */
-    private String hostText(InetAddress a, int family, int flags) {
+    /**
+     * The host part: numeric (NI_NUMERICHOST), or the name (NI_NOFQDN: up to the first dot), or
+     * the numeric text when no name is found. With NI_NAMEREQD a failed lookup is the error
+     * instead: EAI_NONAME (no name), EAI_AGAIN (no answer), EAI_FAIL (the server failed).
+     */
+    private Outcome<String> hostText(InetAddress a, int family, int flags) {
         if ((flags & NI_NUMERICHOST) == 0) {
-            String name = nameOf(a);
-            if (name != null) {
+            NameService.Found f = nameOf(a);
+            if (f.error() == 0) {
+                String name = f.name();
                 int dot = name.indexOf('.');
-                return (flags & NI_NOFQDN) != 0 && dot > 0 ? name.substring(0, dot) : name;
+                return ok((flags & NI_NOFQDN) != 0 && dot > 0 ? name.substring(0, dot) : name);
             }
             if ((flags & NI_NAMEREQD) != 0) {
-                return null;
+                return new Outcome<>(f.error(), null);
             }
         }
-        return numericText(a, family);
+        return ok(numericText(a, family));
     }
 
     /** The address as inet_ntop writes it; an IPv6 scope id as "%n". */

@@ -170,10 +170,12 @@ final class NameService {
         }
     }
 
-    /** The name of an address (a reverse lookup through the catalog), or null. */
-    String reverse(InetAddress a) {
-        Found f = lookup(reverseName(a.getAddress()), 0);
-        return f.error() == 0 ? f.name() : null;
+    /**
+     * A reverse lookup through the catalog: the hosts file, then DNS (a PTR query). The name in
+     * {@link Found#name()}, or WSAHOST_NOT_FOUND (no name), WSATRY_AGAIN, WSANO_RECOVERY.
+     */
+    Found reverseLookup(InetAddress a) {
+        return lookup(reverseName(a.getAddress()), 0);
     }
 
     /** The namespace errors as host-lookup errors (the WSAHOST_NOT_FOUND family of winsock.h). */

@@ -2,6 +2,7 @@ package org.sockstack.spi.host;
 
 import org.sockstack.spi.provider.NetStreamSocket;
 import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.TcpInfoV0;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
@@ -64,12 +65,17 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
     private volatile boolean registered;
     private volatile int readiness;
     private volatile Runnable listener = () -> { };
+    /** SIO_TCP_INFO: octets the channel took and gave, and when the connection was made (System.nanoTime). */
+    private final java.util.concurrent.atomic.AtomicLong bytesOut = new java.util.concurrent.atomic.AtomicLong();
+    private long bytesIn;
+    private long connectedAt;
 
     HostTcpSocket(HostBackend backend, ProtocolFamily family, SocketChannel channel, boolean connected) {
         this.backend = backend;
         this.family = family;
         this.channel = channel;
         this.connected = connected;
+        this.connectedAt = System.nanoTime();
         refresh();
     }
 
@@ -153,6 +159,7 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                 synchronized (this) {
                     connecting = false;
                     connected = true;
+                    connectedAt = System.nanoTime();
                 }
                 key.interestOps(SelectionKey.OP_READ);
             }
@@ -191,6 +198,7 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
                     if (n == 0) {
                         break;
                     }
+                    bytesIn += n;
                 }
             } catch (IOException e) {
                 pendingError = HostErrors.of(e) == WsaError.WSAENETDOWN ? WsaError.WSAECONNRESET : HostErrors.of(e);
@@ -289,6 +297,7 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
             synchronized (this) {
                 connected = now;
                 connecting = !now;
+                connectedAt = System.nanoTime();
             }
             register(channel, now ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT);
             refresh();
@@ -350,6 +359,7 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
         try {
             long n = channel.write(data);
             written.value = (int) n;
+            bytesOut.addAndGet(n);
             if (n == 0 && hasRemaining(data)) {
                 synchronized (this) {
                     writeBlocked = true;
@@ -458,6 +468,42 @@ final class HostTcpSocket implements NetStreamSocket, PollerClient {
         if (resume) {
             backend.addInterest(channel, SelectionKey.OP_READ);
         }
+        return 0;
+    }
+
+    /**
+     * {@link Wsa#SIO_TCP_INFO}: the JDK shows nothing of the kernel's TCP (no TCP_INFO), so a
+     * TCP_INFO_v0 holds only what this provider knows: the state (LISTEN, SYN_SENT, ESTABLISHED,
+     * CLOSE_WAIT after the peer's FIN), the connection's age, and the octets it sent and
+     * received. Every other field is 0. WSAENOTCONN on a socket neither connected nor listening.
+     */
+    @Override
+    public int control(int code, byte[] in, byte[] out, IntRef bytesReturned) {
+        if (code != Wsa.SIO_TCP_INFO) {
+            return WsaError.WSAEINVAL;
+        }
+        int e = TcpInfoV0.checkRequest(in, out);
+        if (e != 0) {
+            return e;
+        }
+        int state;
+        long ageMs = 0;
+        long octetsIn;
+        synchronized (this) {
+            if (server != null) {
+                state = 1; // TCPSTATE_LISTEN
+            } else if (connecting) {
+                state = 2; // TCPSTATE_SYN_SENT
+            } else if (connected) {
+                state = eof ? 7 : TcpInfoV0.TCPSTATE_ESTABLISHED; // CLOSE_WAIT after the peer's FIN
+                ageMs = (System.nanoTime() - connectedAt) / 1_000_000L;
+            } else {
+                return WsaError.WSAENOTCONN;
+            }
+            octetsIn = bytesIn;
+        }
+        new TcpInfoV0(state, 0, ageMs, false, 0, 0, 0, 0, 0, 0, 0, bytesOut.get(), octetsIn, 0, 0, 0, 0, 0, 0).encode(out);
+        bytesReturned.value = TcpInfoV0.LENGTH;
         return 0;
     }
 

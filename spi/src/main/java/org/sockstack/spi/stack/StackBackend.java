@@ -136,9 +136,17 @@ public final class StackBackend implements NetBackend {
         });
     }
 
-    /** RFC 1122 3.3.4.3 / the stack's route lookup: the source the IPv4 layer would pick for {@code dst}. */
+    /**
+     * The source the stack would pick for {@code dst}: for IPv4 the route lookup and RFC 1122
+     * 3.3.4.3; for IPv6 next-hop determination (RFC 4861 section 5.2) and RFC 6724 source
+     * selection. A link-local IPv6 destination's scope id names its interface (RFC 4007); a
+     * link-local source comes back with its interface's scope id.
+     */
     @Override
     public java.net.InetAddress routeSource(java.net.InetAddress dst) {
+        if (dst instanceof java.net.Inet6Address v6) {
+            return routeSource6(v6);
+        }
         if (!(dst instanceof java.net.Inet4Address)) {
             return null;
         }
@@ -146,6 +154,34 @@ public final class StackBackend implements NetBackend {
         return onLoop(() -> {
             org.sockstack.stack.ipv4.Ipv4Path p = stack.ipv4().path(bits, 0, null);
             return p == null ? null : inet(intOctets(p.src()));
+        });
+    }
+
+    private java.net.InetAddress routeSource6(java.net.Inet6Address dst) {
+        org.sockstack.stack.wire.Ipv6Address d = org.sockstack.stack.wire.Ipv6Address.of(dst.getAddress());
+        int scope = dst.getScopeId();
+        return onLoop(() -> {
+            org.sockstack.stack.iface.NetworkInterface via = null;
+            if (scope != 0) {
+                int i = interfaceIndex(scope);
+                java.util.List<org.sockstack.stack.iface.NetworkInterface> all = stack.interfaces();
+                if (i < 0 || i >= all.size()) {
+                    return null; // no such zone
+                }
+                via = all.get(i);
+            }
+            org.sockstack.stack.ipv6.Ipv6Path p = stack.ipv6().path(d, null, via);
+            if (p == null) {
+                return null;
+            }
+            byte[] src = p.src().octets();
+            try {
+                return p.src().isLinkLocal()
+                        ? java.net.Inet6Address.getByAddress(null, src, scopeId(p.iface().index()))
+                        : java.net.InetAddress.getByAddress(src);
+            } catch (java.net.UnknownHostException e) {
+                throw new AssertionError(e);
+            }
         });
     }
 

@@ -9,6 +9,7 @@ import org.sockstack.stack.tcp.TcpState;
 import org.sockstack.spi.provider.DualStack;
 import org.sockstack.spi.provider.NetStreamSocket;
 import org.sockstack.spi.wsa.IntRef;
+import org.sockstack.spi.wsa.TcpInfoV0;
 import org.sockstack.spi.wsa.Wsa;
 import org.sockstack.spi.wsa.WsaError;
 
@@ -629,9 +630,16 @@ final class StackTcpSocket implements NetStreamSocket {
         });
     }
 
-    /** {@link StackTcpInfo#SIO_TCP_INFO}: the connection's TCP state (WSAENOTCONN before there is one). */
+    /**
+     * Windows' {@link Wsa#SIO_TCP_INFO} (a TCP_INFO_v0) and this provider's own
+     * {@link StackTcpInfo#SIO_TCP_INFO} (ssthresh, rttvar and rto too): the connection's TCP
+     * state, WSAENOTCONN before there is one.
+     */
     @Override
     public int control(int code, byte[] in, byte[] out, IntRef bytesReturned) {
+        if (code == Wsa.SIO_TCP_INFO) {
+            return windowsTcpInfo(in, out, bytesReturned);
+        }
         if (code != StackTcpInfo.SIO_TCP_INFO) {
             return WsaError.WSAEINVAL;
         }
@@ -645,6 +653,29 @@ final class StackTcpSocket implements NetStreamSocket {
         StackTcpInfo.of(info).encode(out);
         bytesReturned.value = StackTcpInfo.LENGTH;
         return 0;
+    }
+
+    private int windowsTcpInfo(byte[] in, byte[] out, IntRef bytesReturned) {
+        int e = TcpInfoV0.checkRequest(in, out);
+        if (e != 0) {
+            return e;
+        }
+        org.sockstack.stack.tcp.TcpInfo info = call(() -> socket.info(now()));
+        if (info == null) {
+            return WsaError.WSAENOTCONN;
+        }
+        tcpInfoV0(info).encode(out);
+        bytesReturned.value = TcpInfoV0.LENGTH;
+        return 0;
+    }
+
+    /** The stack's view as TCP_INFO_v0: times in ms / us, counters saturated at 32 bits. */
+    static TcpInfoV0 tcpInfoV0(org.sockstack.stack.tcp.TcpInfo i) {
+        return new TcpInfoV0(i.state().ordinal(), i.sendMss(), i.connectionTime() / 1_000_000L, i.timestamps(),
+                TcpInfoV0.ulong(i.srtt() / 1000), TcpInfoV0.ulong(i.minRtt() / 1000), i.bytesInFlight(), i.cwnd(),
+                i.sndWnd(), i.rcvWnd(), i.receiveBufferSize(), i.bytesOut(), i.bytesIn(), 0,
+                TcpInfoV0.ulong(i.bytesRetransmitted()), i.fastRetransmits(), TcpInfoV0.ulong(i.dupAcksIn()),
+                i.timeoutEpisodes(), i.synRetransmits());
     }
 
     @Override

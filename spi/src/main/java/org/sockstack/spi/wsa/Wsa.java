@@ -192,6 +192,8 @@ public final class Wsa {
     public static final int SIO_KEEPALIVE_VALS = IOC_IN | IOC_VENDOR | 4;
     /** UDP: report ICMP port unreachable as WSAECONNRESET on the next receive (default on). */
     public static final int SIO_UDP_CONNRESET = IOC_IN | IOC_VENDOR | 12;
+    /** _WSAIORW(IOC_VENDOR, 39) = 0xD8000027: a DWORD version in, a TCP_INFO_v0 out ({@link TcpInfoV0}). */
+    public static final int SIO_TCP_INFO = IOC_INOUT | IOC_VENDOR | 39;
 
     /** WSAMAKESELECTREPLY: the lParam of an asynchronous-select message. */
     public static long makeSelectReply(int event, int error) {

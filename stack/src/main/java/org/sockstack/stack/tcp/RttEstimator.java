@@ -23,10 +23,18 @@ final class RttEstimator {
     }
 
     /** RFC 6298 sections 2.2 and 2.3: folds one RTT measurement {@code r} in. */
+    /** The smallest sample so far (nanoseconds; Long.MAX_VALUE before the first). */
+    private long minRtt = Long.MAX_VALUE;
+
+    long minRtt() {
+        return minRtt;
+    }
+
     void sample(long r) {
         if (r <= 0) {
             r = 1;
         }
+        minRtt = Math.min(minRtt, r);
         if (!sampled) {
             srtt = r;
             rttvar = r / 2;

@@ -148,6 +148,19 @@ final class TcpConnection {
     /** When the first retransmission of the current run happened (for R2 as a time). */
     private long firstRetransmitAt;
     long totalRetransmits;
+    // Per-connection counters for SIO_TCP_INFO-style views (plain fields: nothing allocated).
+    /** Data octets sent (retransmissions included) and retransmitted. */
+    private long bytesOut;
+    private long bytesRetransmitted;
+    /** Data octets received in sequence (delivered to the receive buffer). */
+    private long bytesIn;
+    private long dupAcksIn;
+    private int fastRetransmitCount;
+    /** Retransmission-timeout episodes: runs of timeouts, each ended by new data being acknowledged. */
+    private int timeoutEpisodes;
+    private int synRetransmits;
+    /** When the first segment of the connection went out (-1: not yet). */
+    private long firstSegmentAt = -1;
     int dupAcks;
     boolean inRecovery;
     private int recover;
@@ -881,6 +894,7 @@ final class TcpConnection {
     /** RFC 5681 3.2 / RFC 6582 3.2: counting duplicate ACKs, fast retransmit, fast recovery. */
     private void duplicateAck(long now) {
         dupAcks++;
+        dupAcksIn++;
         if (sackOk) {
             // RFC 6675 section 5 steps 2-4: no window inflation; DupThresh ACKs or IsLost(HighACK+1).
             if (!inRecovery && Seq.gt(sndUna, recover)
@@ -898,6 +912,7 @@ final class TcpConnection {
             inRecovery = true;
             recover = sndMax;
             tcp.fastRetransmits.increment();
+            fastRetransmitCount++;
             cc.onEnterRecovery(sndMax - sndUna, now);
             retransmitOne(now);
         }
@@ -1011,6 +1026,7 @@ final class TcpConnection {
             rcvBuf.setAt(at, buf, off, len);
             rcvBuf.extend(len);
             rcvNxt += len;
+            bytesIn += len;
             boolean filled = false;
             while (true) {
                 int next = ooo.pullContiguous(rcvNxt);
@@ -1018,6 +1034,7 @@ final class TcpConnection {
                     break;
                 }
                 rcvBuf.extend(next - rcvNxt);
+                bytesIn += next - rcvNxt;
                 rcvNxt = next;
                 filled = true;
             }
@@ -1475,6 +1492,11 @@ final class TcpConnection {
         if (segLen > 0 && Seq.lt(seq, sndMax)) {
             tcp.retransSegs.increment();
             totalRetransmits++;
+            bytesRetransmitted += dataLen;
+        }
+        bytesOut += dataLen;
+        if (firstSegmentAt < 0) {
+            firstSegmentAt = now;
         }
         tcp.transmit(net, path, h, sndBuf, dataLen > 0 ? seq - sndBufSeq : 0, tsoSegmentSize, socket.ttl(),
                 socket.tos(), now);
@@ -1675,6 +1697,13 @@ final class TcpConnection {
     }
 
     /** RFC 6298 5.4-5.7: retransmit the earliest unacknowledged segment, back off, give up at the limit. */
+    /** The first retransmission timeout of a run opens an episode (new data acknowledged ends it). */
+    private void countTimeoutEpisode() {
+        if (retransmits == 0) {
+            timeoutEpisodes++;
+        }
+    }
+
     private void onRetransmitTimeout(long now) {
         tcp.traceEvent(now, TraceEvent.Kind.TIMER, this + " rexmit rto=" + rtt.rto() / MILLI + "ms");
         tcp.timeouts.increment();
@@ -1682,6 +1711,7 @@ final class TcpConnection {
             firstRetransmitAt = now;
         }
         if (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED) {
+            countTimeoutEpisode();
             if (giveUp(++retransmits, cfg.synRetries(), now)) {
                 if (!passive) {
                     tcp.attemptFails.increment();
@@ -1690,6 +1720,7 @@ final class TcpConnection {
                 return;
             }
             synRetransmitted = true;
+            synRetransmits++;
             rttTiming = false;
             rtt.backOff();
             sendSyn(now);
@@ -1705,6 +1736,7 @@ final class TcpConnection {
             persistTimer.scheduleAfter(now, persistInterval());
             return;
         }
+        countTimeoutEpisode();
         if (giveUp(++retransmits, cfg.dataRetries(), now)) {
             destroy(timeoutError(), now);
             return;
@@ -1982,7 +2014,9 @@ final class TcpConnection {
                 rtt.rto(), Math.max(0, sndMax - sndUna), totalRetransmits, retransmits, sndBuf.size(), rcvBuf.size(),
                 smss, ourMss, sndWnd, Math.max(0, rcvAdv - rcvNxt), wscaleOk ? sndWscale : -1,
                 wscaleOk ? rcvWscale : -1, sackOk, tsOk, ooo.blockCount(), inRecovery, scoreboard.sackedBytes(),
-                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace, dupThresh);
+                scoreboard.dsackCount(), rcvBuf.capacity(), rcvSpace, dupThresh, bytesOut, bytesIn,
+                bytesRetransmitted, fastRetransmitCount, dupAcksIn, timeoutEpisodes, synRetransmits,
+                rtt.minRtt() == Long.MAX_VALUE ? 0 : rtt.minRtt(), firstSegmentAt < 0 ? 0 : now - firstSegmentAt);
     }
 
     @Override

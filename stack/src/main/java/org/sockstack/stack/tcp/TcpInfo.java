@@ -23,13 +23,23 @@ import org.sockstack.stack.socket.Endpoint;
  * @param receiveBufferSize the receive buffer now (grows with auto-tuning)
  * @param rcvSpace         octets the application drained in the last measured RTT (auto-tuning)
  * @param reordering       DupThresh in segments: 3, raised when D-SACKs show reordering (ss's "reordering")
+ * @param bytesOut         data octets sent, retransmissions included
+ * @param bytesIn          data octets received in sequence
+ * @param bytesRetransmitted data octets retransmitted
+ * @param fastRetransmits  times fast retransmit (RFC 5681 3.2, RFC 6675) started a recovery
+ * @param dupAcksIn        duplicate ACKs received (RFC 5681 section 2)
+ * @param timeoutEpisodes  retransmission-timeout episodes (a run of timeouts counts once)
+ * @param synRetransmits   SYN (or SYN-ACK) retransmissions
+ * @param minRtt           the smallest RTT sample (0 before the first)
+ * @param connectionTime   time since the connection's first segment went out
  */
 public record TcpInfo(TcpState state, Endpoint local, Endpoint remote, String congestionControl, int cwnd,
                       int ssthresh, long srtt, long rttvar, long rto, int bytesInFlight, long retransmissions,
                       int backoff, int sendBuffered, int receiveBuffered, int sendMss, int receiveMss, int sndWnd,
                       int rcvWnd, int sndWscale, int rcvWscale, boolean sack, boolean timestamps, int reassemblyBlocks,
                       boolean inRecovery, int sackedBytes, long dsacks, int receiveBufferSize, int rcvSpace,
-                      int reordering) {
+                      int reordering, long bytesOut, long bytesIn, long bytesRetransmitted, int fastRetransmits,
+                      long dupAcksIn, int timeoutEpisodes, int synRetransmits, long minRtt, long connectionTime) {
 
     @Override
     public String toString() {

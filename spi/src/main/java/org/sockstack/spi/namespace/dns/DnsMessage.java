@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * A DNS message (RFC 1035 section 4.1), the parts a stub resolver needs: the header, one
- * question, and the answer and authority sections (A, AAAA, CNAME and SOA understood; other types
- * kept as bare records). The additional section is not read.
+ * question, and the answer and authority sections (A, AAAA, CNAME, PTR and SOA understood; other
+ * types kept as bare records). The additional section is not read.
  *
  * <pre>
  *                                  1  1  1  1  1  1
@@ -46,6 +46,8 @@ public record DnsMessage(int id, int flags, Question question, List<ResourceReco
     public static final int TYPE_NS = 2;
     public static final int TYPE_CNAME = 5;
     public static final int TYPE_SOA = 6;
+    /** A domain name pointer (RFC 1035 section 3.3.12): what reverse lookups ask for. */
+    public static final int TYPE_PTR = 12;
     public static final int TYPE_AAAA = 28;
     public static final int CLASS_IN = 1;
 
@@ -77,8 +79,9 @@ public record DnsMessage(int id, int flags, Question question, List<ResourceReco
 
     /**
      * A resource record (RFC 1035 section 4.1.3) with its RDATA understood: {@code address} for A
-     * (4 octets) and AAAA (16 octets, RFC 3596), {@code target} for CNAME, {@code soaMinimum} for
-     * SOA (RFC 2308 section 4). Other types keep neither.
+     * (4 octets) and AAAA (16 octets, RFC 3596), {@code target} for CNAME and PTR (PTRDNAME, RFC
+     * 1035 section 3.3.12), {@code soaMinimum} for SOA (RFC 2308 section 4). Other types keep
+     * neither.
      */
     public record ResourceRecord(String name, int type, int rrClass, long ttl, byte[] address, String target,
                                  long soaMinimum) {
@@ -88,6 +91,11 @@ public record DnsMessage(int id, int flags, Question question, List<ResourceReco
 
         public static ResourceRecord cname(String name, long ttl, String target) {
             return new ResourceRecord(name, TYPE_CNAME, CLASS_IN, ttl, null, target, 0);
+        }
+
+        /** A PTR record: {@code name} (a reverse name) points to {@code target}. */
+        public static ResourceRecord ptr(String name, long ttl, String target) {
+            return new ResourceRecord(name, TYPE_PTR, CLASS_IN, ttl, null, target, 0);
         }
 
         public static ResourceRecord soa(String zone, long ttl, long minimum) {
@@ -179,7 +187,7 @@ public record DnsMessage(int id, int flags, Question question, List<ResourceReco
         ByteArrayOutputStream rdata = new ByteArrayOutputStream();
         switch (r.type) {
             case TYPE_A, TYPE_AAAA -> rdata.writeBytes(r.address);
-            case TYPE_CNAME -> putName(rdata, r.target);
+            case TYPE_CNAME, TYPE_PTR -> putName(rdata, r.target);
             case TYPE_SOA -> {
                 putName(rdata, "ns." + r.name); // MNAME
                 putName(rdata, "hostmaster." + r.name); // RNAME
@@ -383,7 +391,8 @@ public record DnsMessage(int id, int flags, Question question, List<ResourceReco
             }
             ResourceRecord rr = switch (type) {
                 case TYPE_A, TYPE_AAAA -> address(name, type, rrClass, ttl, rdLength);
-                case TYPE_CNAME -> {
+                case TYPE_CNAME, TYPE_PTR -> {
+                    // RFC 1035 sections 3.3.1 and 3.3.12: the RDATA is one (possibly compressed) name.
                     String target = name();
                     yield target == null ? null : new ResourceRecord(name, type, rrClass, ttl, null, target, 0);
                 }
@@ -399,7 +408,8 @@ public record DnsMessage(int id, int flags, Question question, List<ResourceReco
                 }
                 default -> new ResourceRecord(name, type, rrClass, ttl, null, null, 0);
             };
-            if (error == WireError.OK && (type == TYPE_CNAME || type == TYPE_SOA) && pos != rdEnd) {
+            if (error == WireError.OK && (type == TYPE_CNAME || type == TYPE_PTR || type == TYPE_SOA)
+                    && pos != rdEnd) {
                 fail(WireError.BAD_LENGTH); // RDLENGTH disagrees with the RDATA it frames
                 return null;
             }

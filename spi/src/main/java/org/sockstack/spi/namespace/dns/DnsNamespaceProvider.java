@@ -31,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  * the asked families. The query is sent at the first {@link #lookupServiceNext}, so a name the
  * hosts file (ahead in the catalog) already answered costs no DNS traffic.
  *
+ * <p>A reverse name (in-addr.arpa, ip6.arpa; see {@link ReverseName}) is asked for PTR instead:
+ * the result's name is the PTRDNAME.
+ *
  * <p>Failures: a name that does not exist or has no address ends the lookup with
  * WSASERVICE_NOT_FOUND; no answer in time with WSATRY_AGAIN; a server failure with
  * WSANO_RECOVERY. Calls block the calling thread (never the loop thread) until the loop's timers
@@ -192,6 +195,11 @@ public final class DnsNamespaceProvider implements NamespaceProvider {
             l.error = WsaError.WSAEINVAL; // the loop cannot wait for itself
             return;
         }
+        byte[] reverse = ReverseName.address(q.serviceInstanceName());
+        if (reverse != null) {
+            resolveReverse(l, reverse);
+            return;
+        }
         List<CompletableFuture<DnsResult>> pending = new ArrayList<>();
         for (int t : types) {
             pending.add(resolver.lookup(q.serviceInstanceName(), t));
@@ -237,6 +245,40 @@ public final class DnsNamespaceProvider implements NamespaceProvider {
         } else if (failed) {
             l.error = WsaError.WSANO_RECOVERY;
         }
+    }
+
+    /**
+     * A reverse name (in-addr.arpa, ip6.arpa): one PTR query. The result names the first
+     * PTRDNAME, with any others as aliases, and carries the address the name stands for (as
+     * the hosts-file provider answers a reverse name), if its family is asked.
+     */
+    private void resolveReverse(Lookup l, byte[] address) {
+        QuerySet q = l.query;
+        int family = address.length == 4 ? Wsa.AF_INET : Wsa.AF_INET6;
+        DnsResult r = await(resolver.lookup(q.serviceInstanceName(), DnsMessage.TYPE_PTR));
+        if (r == null || r.status() == DnsResult.Status.TIMEOUT) {
+            l.error = WsaError.WSATRY_AGAIN;
+            return;
+        }
+        if (r.status() == DnsResult.Status.SERVER_FAILURE) {
+            l.error = WsaError.WSANO_RECOVERY;
+            return;
+        }
+        if (r.status() != DnsResult.Status.OK || r.pointers().isEmpty()) {
+            return; // NXDOMAIN / NODATA: WSASERVICE_NOT_FOUND
+        }
+        List<CsAddrInfo> addrs = new ArrayList<>();
+        if (wants(q, family)) {
+            try {
+                addrs.add(new CsAddrInfo(SockAddr.any(family), SockAddr.inet(InetAddress.getByAddress(address), 0),
+                        Wsa.SOCK_STREAM, Wsa.IPPROTO_TCP));
+            } catch (UnknownHostException e) {
+                throw new AssertionError(e); // 4 or 16 octets
+            }
+        }
+        List<String> names = r.pointers();
+        l.results = List.of(new QuerySet(names.get(0), q.serviceClassId(), Ns.NS_DNS, PROVIDER_ID, null,
+                q.afpProtocols(), null, addrs, names.subList(1, names.size()), null, null));
     }
 
     private static boolean wants(QuerySet q, int family) {

@@ -16,12 +16,14 @@ import org.sockstack.stack.udp.UdpSocket;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.stack.wire.Ipv6Address;
 import org.sockstack.stack.wire.Parsed;
+import org.sockstack.stack.wire.WireError;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +40,10 @@ import java.util.function.Consumer;
  * server stopped short, by asking for the target, at most {@link Config#maxCnameDepth} links.
  * Results go to a {@link DnsCache} for their TTL; negative ones for the SOA minimum (RFC 2308
  * section 5).
+ *
+ * <p>Reverse lookups ask for PTR (RFC 1035 section 3.3.12) at the name {@link ReverseName} builds
+ * (RFC 1035 section 3.5, RFC 3596 section 2.5); CNAMEs on the way (RFC 2317 classless
+ * delegation) are followed like any other.
  */
 public final class DnsResolver {
     public static final int PORT = 53;
@@ -89,6 +95,8 @@ public final class DnsResolver {
     private final AtomicLong cacheHits = new AtomicLong();
     private final AtomicLong retransmits = new AtomicLong();
     private final AtomicLong droppedMalformed = new AtomicLong();
+    /** {@link #droppedMalformed} by the parser's reason. */
+    private final AtomicLongArray malformedBy = new AtomicLongArray(WireError.values().length);
     private final AtomicLong droppedMismatched = new AtomicLong();
 
     public DnsResolver(Stack stack, Config config) {
@@ -108,9 +116,13 @@ public final class DnsResolver {
         return f;
     }
 
-    /** Loop thread: resolves {@code name} for {@code type} (A or AAAA) and calls {@code done} once. */
+    /**
+     * Loop thread: resolves {@code name} for {@code type} (A, AAAA, or PTR for a reverse name of
+     * {@link ReverseName}) and calls {@code done} once.
+     */
     public void resolve(String name, int type, Consumer<DnsResult> done) {
-        if (!DnsMessage.validName(name) || (type != DnsMessage.TYPE_A && type != DnsMessage.TYPE_AAAA)) {
+        if (!DnsMessage.validName(name) || (type != DnsMessage.TYPE_A && type != DnsMessage.TYPE_AAAA
+                && type != DnsMessage.TYPE_PTR)) {
             done.accept(DnsResult.failure(Status.BAD_NAME, name));
             return;
         }
@@ -154,6 +166,16 @@ public final class DnsResolver {
 
     public long droppedMalformed() {
         return droppedMalformed.get();
+    }
+
+    /** Responses dropped because they did not parse with {@code reason} (a bad pointer, an RDATA overrun, ...). */
+    public long droppedMalformed(WireError reason) {
+        return malformedBy.get(reason.ordinal());
+    }
+
+    private void countMalformed(WireError reason) {
+        droppedMalformed.incrementAndGet();
+        malformedBy.incrementAndGet(reason.ordinal());
     }
 
     public long droppedMismatched() {
@@ -278,7 +300,7 @@ public final class DnsResolver {
         void onResponse(byte[] b, int length, boolean overTcp) {
             Parsed<DnsMessage> p = DnsMessage.parse(b, length);
             if (!p.ok()) {
-                droppedMalformed.incrementAndGet();
+                countMalformed(p.error());
                 return;
             }
             DnsMessage m = p.value();
@@ -303,12 +325,16 @@ public final class DnsResolver {
             String name = current;
             while (true) {
                 List<byte[]> found = new ArrayList<>();
+                List<String> pointers = new ArrayList<>();
                 String next = null;
                 for (ResourceRecord r : m.answers()) {
                     if (r.rrClass() != DnsMessage.CLASS_IN || !r.name().equalsIgnoreCase(name)) {
                         continue;
                     }
-                    if (r.type() == type) {
+                    if (r.type() == type && type == DnsMessage.TYPE_PTR) {
+                        pointers.add(r.target()); // RFC 1035 section 3.3.12
+                        minTtl = Math.min(minTtl, r.ttl());
+                    } else if (r.type() == type) {
                         found.add(r.address());
                         minTtl = Math.min(minTtl, r.ttl());
                     } else if (r.type() == DnsMessage.TYPE_CNAME && next == null) {
@@ -316,8 +342,8 @@ public final class DnsResolver {
                         minTtl = Math.min(minTtl, r.ttl());
                     }
                 }
-                if (!found.isEmpty()) {
-                    finish(new DnsResult(Status.OK, name, aliases, found), true, minTtl);
+                if (!found.isEmpty() || !pointers.isEmpty()) {
+                    finish(new DnsResult(Status.OK, name, aliases, found, pointers), true, minTtl);
                     return;
                 }
                 if (next == null) {
@@ -411,7 +437,7 @@ public final class DnsResolver {
                 if (tcpBuffer.length == 2) {
                     int len = ((tcpBuffer[0] & 0xFF) << 8) | (tcpBuffer[1] & 0xFF);
                     if (len < DnsMessage.HEADER_LENGTH) {
-                        droppedMalformed.incrementAndGet();
+                        countMalformed(WireError.TRUNCATED);
                         finish(DnsResult.failure(Status.SERVER_FAILURE, original), false, 0);
                         return;
                     }

@@ -9,8 +9,11 @@ import java.util.List;
  * @param canonical the name the addresses belong to (the end of the CNAME chain), or the name asked
  * @param aliases   the names the CNAME chain went through, in order (the asked name first)
  * @param addresses 4-octet (A) or 16-octet (AAAA) addresses; empty unless {@code status} is OK
+ * @param pointers  for a PTR lookup, the PTRDNAMEs found (RFC 1035 section 3.3.12), in answer
+ *                  order; empty otherwise
  */
-public record DnsResult(Status status, String canonical, List<String> aliases, List<byte[]> addresses) {
+public record DnsResult(Status status, String canonical, List<String> aliases, List<byte[]> addresses,
+                        List<String> pointers) {
     public enum Status {
         /** Addresses found. */
         OK,
@@ -29,6 +32,12 @@ public record DnsResult(Status status, String canonical, List<String> aliases, L
     public DnsResult {
         aliases = List.copyOf(aliases);
         addresses = List.copyOf(addresses);
+        pointers = List.copyOf(pointers);
+    }
+
+    /** An address result (A / AAAA) or a failure: no pointers. */
+    public DnsResult(Status status, String canonical, List<String> aliases, List<byte[]> addresses) {
+        this(status, canonical, aliases, addresses, List.of());
     }
 
     public static DnsResult failure(Status status, String name) {

@@ -51,6 +51,24 @@ final class FakeDnsServer implements AutoCloseable {
     Function<DnsMessage, List<byte[]>> udpAnswers = q -> List.of();
     Function<DnsMessage, byte[]> tcpAnswers = q -> null;
 
+    /**
+     * A reverse zone for {@link #udpAnswers}: a PTR question for a name of {@code zone} gets its
+     * PTR record (TTL {@code ttl}); any other name NXDOMAIN with the zone's SOA (MINIMUM
+     * {@code ttl}, RFC 2308 section 3), so the negative answer may be cached.
+     */
+    static Function<DnsMessage, List<byte[]>> ptrZone(java.util.Map<String, String> zone, long ttl) {
+        return q -> {
+            String target = zone.get(DnsMessage.key(q.question().name()));
+            int flags = DnsMessage.FLAG_QR | DnsMessage.FLAG_AA | DnsMessage.FLAG_RD | DnsMessage.FLAG_RA;
+            if (target != null && q.question().type() == DnsMessage.TYPE_PTR) {
+                return List.of(new DnsMessage(q.id(), flags, q.question(),
+                        List.of(DnsMessage.ResourceRecord.ptr(q.question().name(), ttl, target)), List.of()).encode());
+            }
+            return List.of(new DnsMessage(q.id(), flags | DnsMessage.RCODE_NXDOMAIN, q.question(), List.of(),
+                    List.of(DnsMessage.ResourceRecord.soa("in-addr.arpa", ttl, ttl))).encode());
+        };
+    }
+
     FakeDnsServer() {
         client = new Stack(clientLoop, StackConfig.defaults("client").withSeed(11));
         server = new Stack(serverLoop, StackConfig.defaults("server").withSeed(12));
