@@ -2,6 +2,9 @@ package org.sockstack.spi.stack;
 
 import org.sockstack.stack.tcp.TcpInfo;
 
+import static org.sockstack.spi.wsa.TcpInfoV0.get;
+import static org.sockstack.spi.wsa.TcpInfoV0.put;
+
 /**
  * The stack provider's own WSAIoctl {@link #SIO_TCP_INFO}: a connection's TCP state as the stack
  * sees it (a few fields of {@code ss -ti}, like Windows' SIO_TCP_INFO but in this layout). The
@@ -48,19 +51,5 @@ public record StackTcpInfo(int state, int sendMss, int cwnd, int ssthresh, long 
         return new StackTcpInfo((int) get(out, 0, 4), (int) get(out, 4, 4), (int) get(out, 8, 4),
                 (int) get(out, 12, 4), get(out, 16, 4), get(out, 20, 4), get(out, 24, 4), (int) get(out, 28, 4),
                 get(out, 32, 8), (int) get(out, 40, 4), (int) get(out, 44, 4));
-    }
-
-    private static void put(byte[] b, int off, long v, int n) {
-        for (int i = 0; i < n; i++) {
-            b[off + i] = (byte) (v >>> (8 * i));
-        }
-    }
-
-    private static long get(byte[] b, int off, int n) {
-        long v = 0;
-        for (int i = 0; i < n; i++) {
-            v |= (b[off + i] & 0xFFL) << (8 * i);
-        }
-        return v;
     }
 }

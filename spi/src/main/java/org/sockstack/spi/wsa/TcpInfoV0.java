@@ -89,13 +89,15 @@ public record TcpInfoV0(int state, int mss, long connectionTimeMs, boolean times
         return (int) Math.min(Math.max(v, 0), 0xFFFF_FFFFL);
     }
 
-    private static void put(byte[] b, int off, long v, int n) {
+    /** Writes the {@code n} low octets of {@code v} at {@code off}, least significant first (Windows' byte order). */
+    public static void put(byte[] b, int off, long v, int n) {
         for (int i = 0; i < n; i++) {
             b[off + i] = (byte) (v >>> (8 * i));
         }
     }
 
-    private static long get(byte[] b, int off, int n) {
+    /** Reads {@code n} octets at {@code off}, least significant first, as an unsigned value. */
+    public static long get(byte[] b, int off, int n) {
         long v = 0;
         for (int i = 0; i < n; i++) {
             v |= (b[off + i] & 0xFFL) << (8 * i);
