@@ -1,8 +1,6 @@
 package org.sockstack.stack.tcp;
 
 import org.sockstack.stack.wire.IpAddress;
-import org.sockstack.stack.wire.Ipv4Address;
-import org.sockstack.stack.wire.Ipv6Address;
 
 /**
  * The 4-tuple that names a connection (RFC 9293 section 3.3.1 "socket pair"), held as primitives
@@ -28,11 +26,11 @@ final class ConnKey {
             throw new IllegalArgumentException(localAddress + " / " + remoteAddress);
         }
         this.version = localAddress.version();
-        this.localHi = hi(localAddress);
-        this.localLo = lo(localAddress);
+        this.localHi = IpAddress.hiBits(localAddress);
+        this.localLo = IpAddress.loBits(localAddress);
         this.localPort = localPort;
-        this.remoteHi = hi(remoteAddress);
-        this.remoteLo = lo(remoteAddress);
+        this.remoteHi = IpAddress.hiBits(remoteAddress);
+        this.remoteLo = IpAddress.loBits(remoteAddress);
         this.remotePort = remotePort;
     }
 
@@ -60,7 +58,7 @@ final class ConnKey {
 
     /** The local address (allocates: for the paths without a connection). */
     IpAddress localAddress() {
-        return address(localHi, localLo);
+        return IpAddress.fromBits(version, localHi, localLo);
     }
 
     int localPort() {
@@ -69,23 +67,11 @@ final class ConnKey {
 
     /** The remote address (allocates: for the paths without a connection). */
     IpAddress remoteAddress() {
-        return address(remoteHi, remoteLo);
+        return IpAddress.fromBits(version, remoteHi, remoteLo);
     }
 
     int remotePort() {
         return remotePort;
-    }
-
-    private IpAddress address(long hi, long lo) {
-        return version == 4 ? new Ipv4Address((int) lo) : new Ipv6Address(hi, lo);
-    }
-
-    private static long hi(IpAddress a) {
-        return a instanceof Ipv6Address v6 ? v6.hi() : 0;
-    }
-
-    private static long lo(IpAddress a) {
-        return a instanceof Ipv6Address v6 ? v6.lo() : ((Ipv4Address) a).bits() & 0xFFFF_FFFFL;
     }
 
     @Override

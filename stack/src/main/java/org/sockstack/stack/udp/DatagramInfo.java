@@ -2,8 +2,6 @@ package org.sockstack.stack.udp;
 
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.wire.IpAddress;
-import org.sockstack.stack.wire.Ipv4Address;
-import org.sockstack.stack.wire.Ipv6Address;
 
 /**
  * Where a datagram read with {@link UdpSocket#receive(io.netty.buffer.ByteBuf, DatagramInfo)} came
@@ -74,8 +72,7 @@ public final class DatagramInfo {
 
     /** The source as a value (allocates). */
     public Endpoint source() {
-        IpAddress a = version == 4 ? new Ipv4Address((int) sourceLo) : new Ipv6Address(sourceHi, sourceLo);
-        return new Endpoint(a, sourcePort);
+        return new Endpoint(IpAddress.fromBits(version, sourceHi, sourceLo), sourcePort);
     }
 
     void fill(QueuedDatagram q) {

@@ -3,8 +3,6 @@ package org.sockstack.stack.udp;
 import io.netty.buffer.ByteBuf;
 import org.sockstack.stack.socket.Endpoint;
 import org.sockstack.stack.wire.IpAddress;
-import org.sockstack.stack.wire.Ipv4Address;
-import org.sockstack.stack.wire.Ipv6Address;
 
 /**
  * A datagram waiting in a {@link UdpSocket}'s receive queue: its addresses as primitives (an IPv4
@@ -41,11 +39,11 @@ final class QueuedDatagram {
         IpAddress s = d.source().address();
         IpAddress t = d.destination().address();
         this.version = s.version();
-        this.sourceHi = hi(s);
-        this.sourceLo = lo(s);
+        this.sourceHi = IpAddress.hiBits(s);
+        this.sourceLo = IpAddress.loBits(s);
         this.sourcePort = d.source().port();
-        this.destinationHi = hi(t);
-        this.destinationLo = lo(t);
+        this.destinationHi = IpAddress.hiBits(t);
+        this.destinationLo = IpAddress.loBits(t);
         this.destinationPort = d.destination().port();
         this.interfaceIndex = d.interfaceIndex();
         this.data = d.data();
@@ -53,19 +51,8 @@ final class QueuedDatagram {
     }
 
     UdpDatagram toDatagram() {
-        return new UdpDatagram(new Endpoint(address(sourceHi, sourceLo), sourcePort),
-                new Endpoint(address(destinationHi, destinationLo), destinationPort), interfaceIndex, data);
-    }
-
-    private IpAddress address(long hi, long lo) {
-        return version == 4 ? new Ipv4Address((int) lo) : new Ipv6Address(hi, lo);
-    }
-
-    private static long hi(IpAddress a) {
-        return a instanceof Ipv6Address v6 ? v6.hi() : 0;
-    }
-
-    private static long lo(IpAddress a) {
-        return a instanceof Ipv6Address v6 ? v6.lo() : ((Ipv4Address) a).bits() & 0xFFFF_FFFFL;
+        return new UdpDatagram(new Endpoint(IpAddress.fromBits(version, sourceHi, sourceLo), sourcePort),
+                new Endpoint(IpAddress.fromBits(version, destinationHi, destinationLo), destinationPort),
+                interfaceIndex, data);
     }
 }
