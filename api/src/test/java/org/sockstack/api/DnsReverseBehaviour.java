@@ -1,41 +1,22 @@
 package org.sockstack.api;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sockstack.spi.WsaData;
-import org.sockstack.spi.catalog.CatalogFile;
-import org.sockstack.spi.namespace.HostsFileProvider;
 import org.sockstack.spi.namespace.Ns;
 import org.sockstack.spi.namespace.QuerySet;
 import org.sockstack.spi.namespace.dns.DnsMessage;
 import org.sockstack.spi.namespace.dns.DnsMessage.ResourceRecord;
 import org.sockstack.spi.namespace.dns.DnsNamespaceProvider;
-import org.sockstack.spi.namespace.dns.DnsResolver;
 import org.sockstack.spi.wsa.Ref;
 import org.sockstack.spi.wsa.SockAddr;
 import org.sockstack.stack.Stack;
-import org.sockstack.stack.StackConfig;
-import org.sockstack.stack.device.ChannelDevice;
-import org.sockstack.stack.loop.Clock;
-import org.sockstack.stack.loop.EventLoop;
-import org.sockstack.stack.socket.Endpoint;
-import org.sockstack.stack.socket.SocketError;
-import org.sockstack.stack.udp.UdpDatagram;
-import org.sockstack.stack.udp.UdpSocket;
-import org.sockstack.stack.wire.Ipv4Address;
-import org.sockstack.stack.wire.MacAddress;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -62,16 +43,11 @@ import static org.sockstack.spi.wsa.WsaError.WSAHOST_NOT_FOUND;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class DnsReverseBehaviour {
-    static final Ipv4Address SERVER_IP = Ipv4Address.parse("192.0.2.1");
     /** PTR records: 192.0.2.7 and 2001:db8::7; 192.0.2.9 SERVFAIL; 192.0.2.10 silent; the rest NXDOMAIN. */
     static final String WWW_PTR = "7.2.0.192.in-addr.arpa";
 
-    EventLoop serverLoop;
-    EventLoop clientLoop;
-    ChannelDevice devS;
-    ChannelDevice devC;
-    UdpSocket server;
-    final List<String> questions = Collections.synchronizedList(new ArrayList<>());
+    DnsTestNetwork net;
+    List<String> questions;
     Winsock ws;
 
     @TempDir
@@ -82,62 +58,17 @@ abstract class DnsReverseBehaviour {
 
     @BeforeEach
     void start() throws Exception {
-        serverLoop = new EventLoop("ptrS", Clock.system());
-        clientLoop = new EventLoop("ptrC", Clock.system());
-        Stack s = new Stack(serverLoop, StackConfig.defaults("ptrS").withSeed(31));
-        Stack c = new Stack(clientLoop, StackConfig.defaults("ptrC").withSeed(32));
-        devS = new ChannelDevice("s0", MacAddress.parse("02:00:00:00:0e:01"), 1500);
-        devC = new ChannelDevice("c0", MacAddress.parse("02:00:00:00:0e:02"), 1500);
-        ChannelDevice.pair(devS, devC);
-        s.addIpv4Address(s.addInterface(devS), SERVER_IP, 24);
-        c.addIpv4Address(c.addInterface(devC), Ipv4Address.parse("192.0.2.2"), 24);
-        server = s.udp().open();
-        assertEquals(SocketError.OK, server.bind(new Endpoint(SERVER_IP, 53)));
-        server.setListener(e -> serve());
-        serverLoop.start();
-        clientLoop.start();
-
-        DnsResolver resolver = new DnsResolver(c, DnsResolver.Config.defaults(new Endpoint(SERVER_IP, 53))
-                .withTimeout(300_000_000L, 1));
-        Path hosts = dir.resolve("hosts");
-        Files.writeString(hosts, "192.0.2.50 local.dns.example\n");
-        ws = process(c);
-        ws.setNamespaces(CatalogFile.defaultNamespaces(), Map.of(
-                HostsFileProvider.PROVIDER_ID, new HostsFileProvider(hosts),
-                DnsNamespaceProvider.PROVIDER_ID, new DnsNamespaceProvider(resolver)));
+        net = new DnsTestNetwork("ptr", 31, 14, DnsReverseBehaviour::answer);
+        questions = net.questions;
+        ws = process(net.resolverStack);
+        net.configure(ws, dir);
         assertEquals(0, ws.WSAStartup(makeVersion(2, 2), new WsaData()));
     }
 
     @AfterEach
     void stop() {
         Worlds.cleanupAll(ws);
-        serverLoop.submit(() -> {
-            server.close();
-            return null;
-        }).join();
-        clientLoop.close();
-        serverLoop.close();
-        devS.close();
-        devC.close();
-    }
-
-    private void serve() {
-        UdpDatagram d;
-        while ((d = server.receive()) != null) {
-            ByteBuf data = d.data();
-            byte[] b = new byte[data.readableBytes()];
-            data.getBytes(data.readerIndex(), b);
-            data.release();
-            DnsMessage q = DnsMessage.parse(b, b.length).value();
-            if (q == null) {
-                continue;
-            }
-            questions.add(q.question().name() + "/" + q.question().type());
-            byte[] reply = answer(q);
-            if (reply != null) {
-                server.sendTo(Unpooled.wrappedBuffer(reply), d.source(), Clock.system().nanos());
-            }
-        }
+        net.close();
     }
 
     private static byte[] answer(DnsMessage q) {
