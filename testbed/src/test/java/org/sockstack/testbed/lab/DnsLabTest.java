@@ -59,22 +59,14 @@ class DnsLabTest {
         host.start();
         log = Files.createTempFile("sockstack-dnsmasq", ".log");
         hosts = Files.createTempFile("sockstack-dns-hosts", "");
-        List<String> cmd = new ArrayList<>(List.of("timeout", "300", "dnsmasq", "--conf-file=/dev/null", "--no-resolv",
-                "--no-hosts", "--listen-address=" + KERNEL, "--bind-interfaces", "--port=53", "--user=root",
-                "--pid-file=", "--keep-in-foreground", "--log-queries", "--log-facility=" + log,
-                "--local-ttl=300", "--local=/lab.example/",
+        List<String> records = new ArrayList<>(List.of("--local=/lab.example/",
                 "--address=/www.lab.example/192.0.2.7", "--address=/v6.lab.example/2001:db8::7",
                 "--cname=alias.lab.example,www.lab.example"));
         // 40 addresses: 681 octets, over the 512 of UDP without EDNS, so dnsmasq sets TC.
         for (int i = 10; i < 50; i++) {
-            cmd.add("--address=/big.lab.example/192.0.2." + i);
+            records.add("--address=/big.lab.example/192.0.2." + i);
         }
-        lab.spawn(cmd.toArray(String[]::new));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.readString(log).contains("started") && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        assertTrue(Files.readString(log).contains("started"), "dnsmasq did not start:\n" + Files.readString(log));
+        Dnsmasq.start(lab, KERNEL, log, records);
         resolver = new DnsResolver(host.stack(),
                 DnsResolver.Config.defaults(new Endpoint(KERNEL, 53)).withTimeout(TimeUnit.SECONDS.toNanos(1), 3));
     }

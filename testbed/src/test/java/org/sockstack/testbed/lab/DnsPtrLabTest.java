@@ -25,6 +25,7 @@ import org.sockstack.testbed.host.StackHost;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -60,16 +61,8 @@ class DnsPtrLabTest {
         log = Files.createTempFile("sockstack-dnsmasq-ptr", ".log");
         hosts = Files.createTempFile("sockstack-ptr-hosts", "");
         String v6 = ReverseName.of(InetAddress.getByName("2001:db8::7").getAddress());
-        lab.spawn("timeout", "300", "dnsmasq", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
-                "--listen-address=" + KERNEL, "--bind-interfaces", "--port=53", "--user=root", "--pid-file=",
-                "--keep-in-foreground", "--log-queries", "--log-facility=" + log, "--local-ttl=300",
-                "--local=/2.0.192.in-addr.arpa/", "--ptr-record=7.2.0.192.in-addr.arpa,www.lab.example",
-                "--ptr-record=" + v6 + ",v6.lab.example");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!Files.readString(log).contains("started") && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        assertTrue(Files.readString(log).contains("started"), "dnsmasq did not start:\n" + Files.readString(log));
+        Dnsmasq.start(lab, KERNEL, log, List.of("--local=/2.0.192.in-addr.arpa/",
+                "--ptr-record=7.2.0.192.in-addr.arpa,www.lab.example", "--ptr-record=" + v6 + ",v6.lab.example"));
         DnsResolver resolver = new DnsResolver(host.stack(),
                 DnsResolver.Config.defaults(new Endpoint(KERNEL, 53)).withTimeout(TimeUnit.SECONDS.toNanos(1), 3));
         ws = Processes.stack(host.stack());
