@@ -161,6 +161,9 @@ final class TcpListener {
 
     /** A RST from a held request's client (SEQ = its ISN + 1, or its ISN) withdraws the request. */
     private boolean withdrawn(IpAddress src, IpAddress dst, TcpRepr rst, long now) {
+        if (held.isEmpty()) {
+            return false;   // the usual case: no key to build for a stray RST
+        }
         ConnectionRequest r = held.get(new ConnKey(dst, rst.dstPort(), src, rst.srcPort()));
         if (r == null) {
             return false;
