@@ -1198,7 +1198,6 @@ final class TcpConnection {
         finReceived = true;
         rcvNxt++;
         ackNow = true;
-        signal(SocketEvents.READABLE | SocketEvents.CLOSED);
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED -> setState(TcpState.CLOSE_WAIT, now);
             case FIN_WAIT_1 -> {
@@ -1212,6 +1211,12 @@ final class TcpConnection {
             case TIME_WAIT -> enterTimeWait(now);
             default -> { }
         }
+        // The application hears of the FIN only after the state moved (RFC 9293 3.10.7.4, eighth
+        // step: ESTABLISHED goes to CLOSE-WAIT). A handler on the loop that closes as soon as it
+        // reads the end of the stream then closes from CLOSE-WAIT and sends its FIN from LAST-ACK,
+        // a passive close; signalled first, it closed from ESTABLISHED and took the active
+        // closer's path through CLOSING into TIME-WAIT for 2*MSL although the peer closed first.
+        signal(SocketEvents.READABLE | SocketEvents.CLOSED);
     }
 
     private void establish(long now) {

@@ -3,6 +3,7 @@ package org.sockstack.stack.tcp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sockstack.stack.socket.SocketError;
+import org.sockstack.stack.socket.SocketEvents;
 import org.sockstack.stack.tcp.TcpTestHost.Sent;
 import org.sockstack.stack.wire.TcpOptions;
 
@@ -84,6 +85,33 @@ class TcpStatesTest {
         assertEquals(TcpState.CLOSED, s.state());
         assertEquals(0, h.tcp.connectionCount());
         assertEquals(1, h.tcp.boundSocketCount(), "only the listener holds a port");
+    }
+
+    /**
+     * A handler on the event loop that closes the moment it reads the end of the stream (as an
+     * echo server does) closes from CLOSE_WAIT: the peer closed first, so this side takes the
+     * passive path through LAST_ACK and keeps no TIME_WAIT state.
+     */
+    @Test
+    void rfc9293_3_6_handlerClosingOnFinClosesPassively() {
+        Established e = new Established(h);
+        TcpSocket s = e.socket;
+        TcpState[] stateSeen = new TcpState[1];
+        s.setListener(events -> {
+            if ((events & SocketEvents.CLOSED) != 0 && stateSeen[0] == null) {
+                stateSeen[0] = s.state();
+                assertEquals(0, s.receive(new byte[4], 0, 4, h.now()), "end of stream");
+                s.close(h.now());
+            }
+        });
+        e.send(FIN | ACK, null);
+        assertEquals(TcpState.CLOSE_WAIT, stateSeen[0], "state when the handler hears of the FIN");
+        Sent fin = h.sent().stream().filter(x -> (x.h().flags() & FIN) != 0).findFirst().orElseThrow();
+        assertEquals(e.peerSeq, fin.ack(), "our FIN acknowledges the peer's");
+        assertEquals(TcpState.LAST_ACK, s.state());
+        e.ackAll(List.of(fin));
+        assertEquals(TcpState.CLOSED, s.state());
+        assertEquals(0, h.tcp.connectionCount(), "no TIME_WAIT entry on the passive side");
     }
 
     /** RFC 9293 3.6 case 2 / figure 13: simultaneous close through CLOSING. */
