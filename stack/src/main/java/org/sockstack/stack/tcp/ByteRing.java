@@ -174,6 +174,20 @@ final class ByteRing {
         extent -= n;
     }
 
+    /**
+     * Gives the storage back when nothing is held (neither readable nor placed beyond), so a
+     * connection that will carry no more data (TIME_WAIT) keeps no buffer memory; the next
+     * write would allocate again. Returns true if storage was freed.
+     */
+    boolean releaseIfEmpty() {
+        if (extent != 0 || data.length == 0) {
+            return false;
+        }
+        data = EMPTY;
+        head = 0;
+        return true;
+    }
+
     private void copyOut(int offset, byte[] dst, int off, int len) {
         int pos = index(offset);
         int first = Math.min(len, data.length - pos);

@@ -1242,6 +1242,11 @@ final class TcpConnection {
         rexmitTimer.cancel();
         persistTimer.cancel();
         waitTimer.scheduleAfter(now, 2 * cfg.msl());
+        // Nothing more is sent (our FIN is acknowledged) or received in TIME-WAIT, yet the pair
+        // is held for 2*MSL: the buffers' storage goes now, so a busy client's thousands of
+        // TIME-WAIT pairs cost only their control blocks. Unread data, if any, stays readable.
+        sndBuf.releaseIfEmpty();
+        rcvBuf.releaseIfEmpty();
     }
 
     // =================================================================== output

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The buffers take memory only for data they hold, growing on demand, out-of-order data included. */
@@ -24,6 +25,29 @@ class ByteRingGrowthTest {
         assertEquals(0, r.allocated());
         assertEquals(256 * 1024, r.free());
         assertEquals(0, r.read(new byte[10], 0, 10));
+    }
+
+    @Test
+    void storageIsReleasedOnlyWhenNothingIsHeld() {
+        ByteRing r = new ByteRing(64 * 1024);
+        byte[] a = pattern(100, 4);
+        r.write(a, 0, a.length);
+        assertFalse(r.releaseIfEmpty(), "readable bytes keep the storage");
+        r.setAt(150, Unpooled.wrappedBuffer(a), 0, 10);   // placed beyond a hole
+        r.skip(100);
+        assertFalse(r.releaseIfEmpty(), "out-of-order bytes keep the storage");
+        assertTrue(r.allocated() > 0);
+
+        ByteRing drained = new ByteRing(64 * 1024);
+        drained.write(a, 0, a.length);
+        assertEquals(100, drained.read(new byte[100], 0, 100));
+        assertTrue(drained.releaseIfEmpty());
+        assertEquals(0, drained.allocated());
+        assertFalse(drained.releaseIfEmpty(), "nothing left to release");
+        assertEquals(100, drained.write(a, 0, a.length), "usable again");
+        byte[] out = new byte[100];
+        assertEquals(100, drained.read(out, 0, 100));
+        assertArrayEquals(a, out);
     }
 
     @Test

@@ -54,6 +54,8 @@ class TcpStatesTest {
         assertEquals(e.peerSeq, acks.get(acks.size() - 1).ack(), "FIN acknowledged");
         assertEquals(TcpState.TIME_WAIT, s.state());
         assertEquals(0, s.receive(buf, 0, 16, h.now()), "end of stream");
+        TcpConnection c = s.connection();
+        assertEquals(0, c.sndBuf.allocated() + c.rcvBuf.allocated(), "TIME_WAIT holds no buffer storage");
         h.advance(59_999);
         assertEquals(TcpState.TIME_WAIT, s.state(), "2*MSL = 60 s by default");
         h.advance(1);
