@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The {@code sockstack serve} contract other tools rely on, run as its own process: it prints
- * 'ready', answers ping and UDP echo, and on SIGTERM prints its counters and exits 0.
+ * 'ready' (after its JIT warm-up, asked for with --warm-up), answers ping and UDP echo, and on
+ * SIGTERM prints its counters and exits 0.
  */
 class ServeCommandLabTest {
 
@@ -30,7 +31,7 @@ class ServeCommandLabTest {
                     "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"),
                     SockstackCli.class.getName(), "serve", "--tap", ifname, "--netns", lab.namespace(),
-                    "--addr", "192.0.2.2/24", "--addr6", "2001:db8::2/64"));
+                    "--addr", "192.0.2.2/24", "--addr6", "2001:db8::2/64", "--warm-up"));
             Process serve = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             try {
                 BufferedReader reader = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
@@ -55,6 +56,9 @@ class ServeCommandLabTest {
                     finished.complete(null);
                 });
                 assertTrue(ready.get(60, TimeUnit.SECONDS), "serve printed 'ready':\n" + output);
+                synchronized (output) {
+                    assertTrue(output.toString().contains("sockstack warm-up: 100 rounds"), "warm-up ran first:\n" + output);
+                }
                 lab.ip("addr", "add", "192.0.2.1/24", "dev", ifname).orThrow();
                 lab.ip("addr", "add", "2001:db8::1/64", "dev", ifname, "nodad").orThrow();
                 ProcResult ping = lab.exec(Duration.ofSeconds(20), "ping", "-c", "3", "-i", "0.2", "-W", "2", "192.0.2.2");
