@@ -10,12 +10,13 @@
 #
 # Usage: sudo scripts/bench-peers.sh [--runs 5] [--secs 5] [--only ROWS] [--work DIR]
 #   ROWS: comma list among kernel-veth,kernel-veth-nooffload,kernel-taprelay,gvisor,lwip,lwip-direct,
-#         sockstack,sockstack-cold,sockstack-1thread,sockstack-offload (default: all)
+#         sockstack,sockstack-cold,sockstack-1thread,sockstack-offload,sockstack-busypoll (default: all)
 #   sockstack: `serve --warm-up` (the JIT warm-up before the device opens; TAP transmit thread on);
 #   sockstack-cold: `serve` without the warm-up (the first connections run in the interpreter);
 #   sockstack-1thread: --warm-up --no-tx-thread (every frame written by the event loop);
-#   sockstack-offload: --warm-up --offload (virtio-net header, TSO/GSO).
-# Takes about 32 minutes with the defaults. The machine has 2 cores: run it on an otherwise idle
+#   sockstack-offload: --warm-up --offload (virtio-net header, TSO/GSO);
+#   sockstack-busypoll: --warm-up --busy-poll 50 (the loop polls 50 us after work before sleeping).
+# Takes about 25-35 minutes with the defaults. The machine has 2 cores: run it on an otherwise idle
 # machine, and compare rows of one run with each other (medians of --runs runs).
 # JVM flags for the stack: ./sockstack's (Netty leak detection off, Parallel GC) plus SOCKSTACK_JAVA_OPTS.
 set -euo pipefail
@@ -24,7 +25,7 @@ ROOT=$(pwd)
 PEERS=${PEERS:-$ROOT/../shared/peers}
 [ -d "$PEERS" ] || PEERS=/work/shared/peers
 WORK=/tmp/sockstack-peers RUNS=5 SECS=5
-ONLY=kernel-veth,kernel-veth-nooffload,kernel-taprelay,gvisor,lwip,lwip-direct,sockstack,sockstack-cold,sockstack-1thread,sockstack-offload
+ONLY=kernel-veth,kernel-veth-nooffload,kernel-taprelay,gvisor,lwip,lwip-direct,sockstack,sockstack-cold,sockstack-1thread,sockstack-offload,sockstack-busypoll
 while [ $# -gt 0 ]; do
   case "$1" in
   --runs) RUNS=$2; shift 2;;
@@ -58,18 +59,19 @@ done
 if [ ${#peers[@]} -gt 0 ]; then
   (IFS=,; cd "$WORK" && ./run-all.sh --runs "$RUNS" --secs "$SECS" --iperf-runs 1 --iperf-secs 3 --only "${peers[*]}" >/dev/null)
 fi
-for mode in sockstack sockstack-cold sockstack-1thread sockstack-offload; do
+for mode in sockstack sockstack-cold sockstack-1thread sockstack-offload sockstack-busypoll; do
   want "$mode" || continue
   flag=(--warm-up)
   [ "$mode" = sockstack-cold ] && flag=()
   [ "$mode" = sockstack-1thread ] && flag+=(--no-tx-thread)
   [ "$mode" = sockstack-offload ] && flag+=(--offload)
+  [ "$mode" = sockstack-busypoll ] && flag+=(--busy-poll 50)
   (cd "$WORK" && ./bench-stack.sh --label "$mode" --runs "$RUNS" --secs "$SECS" \
       -- "$ROOT/sockstack" serve --tap tap0 --addr 192.0.2.2/24 --no-ipv6 --services echo,discard,chargen "${flag[@]}")
 done
 
 files=()
-for l in kernel-veth kernel-veth-nooffload kernel-taprelay gvisor lwip lwip-direct sockstack sockstack-cold sockstack-1thread sockstack-offload; do
+for l in kernel-veth kernel-veth-nooffload kernel-taprelay gvisor lwip lwip-direct sockstack sockstack-cold sockstack-1thread sockstack-offload sockstack-busypoll; do
   [ -f "$WORK/results/$l.raw" ] && files+=("$WORK/results/$l.raw")
 done
 echo

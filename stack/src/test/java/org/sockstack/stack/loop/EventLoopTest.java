@@ -9,9 +9,24 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventLoopTest {
+
+    /** Busy polling is a window after the last pass that did work; 0 (the default) has none. */
+    @Test
+    void busyPollingLastsItsWindowAfterWork() {
+        EventLoop loop = new EventLoop("test", new ManualClock());
+        assertFalse(loop.busyPolling(1_000, 1_000), "off by default");
+        loop.setBusyPoll(30_000);
+        assertTrue(loop.busyPolling(1_000, 1_000));
+        assertTrue(loop.busyPolling(30_999, 1_000));
+        assertFalse(loop.busyPolling(31_000, 1_000), "the window has passed: sleep");
+        loop.setBusyPoll(0);
+        assertFalse(loop.busyPolling(1_000, 1_000));
+        assertThrows(IllegalArgumentException.class, () -> loop.setBusyPoll(-1));
+    }
 
     @Test
     void manualLoopRunsTasksPollablesAndTimersAtVirtualTime() {

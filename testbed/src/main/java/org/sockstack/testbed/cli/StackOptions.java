@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /** Options shared by the commands that put a stack on a device: serve, ping. */
 public final class StackOptions {
@@ -60,6 +61,12 @@ public final class StackOptions {
                     + "--no-tx-thread keeps every write on the event loop)")
     boolean txThread;
 
+    @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "0",
+            description = "after a pass that did work, keep polling the device for this many microseconds "
+                    + "before sleeping: a request-response exchange then costs no thread wake-up (like Linux's "
+                    + "net.core.busy_poll); burns a core while traffic flows (default: 0, off)")
+    long busyPollMicros;
+
     @Option(names = "--trace", description = "print the event trace (drops with reasons, state changes)")
     boolean trace;
 
@@ -72,6 +79,9 @@ public final class StackOptions {
         Cidr6 cidr6 = addr6 == null ? null : Cidr6.parse(addr6);
         if (cidr6 != null && noIpv6) {
             throw new IllegalArgumentException("--addr6 and --no-ipv6 contradict each other");
+        }
+        if (busyPollMicros < 0) {
+            throw new IllegalArgumentException("--busy-poll must not be negative");
         }
         Ipv4Address gw = null;
         if (gateway != null) {
@@ -100,6 +110,7 @@ public final class StackOptions {
             if (txThread && host.tap() != null) {
                 host.tap().startTransmitThread();
             }
+            host.loop().setBusyPoll(TimeUnit.MICROSECONDS.toNanos(busyPollMicros));
             if (trace) {
                 host.stack().trace().setListener(e -> out.println("trace " + e));
                 host.stack().trace().enable(true);

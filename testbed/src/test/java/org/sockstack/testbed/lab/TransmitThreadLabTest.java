@@ -10,6 +10,7 @@ import org.sockstack.testbed.services.TcpServices;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,34 @@ class TransmitThreadLabTest {
         long sent = host.call(() -> host.tap().txFrames()) - sentBefore;
         assertTrue(sent >= 900, "SYN-ACK, echo and FIN of 300 connections: " + sent);
         assertTrue(byThread * 5 < sent, byThread + " of " + sent + " frames handed to the transmit thread");
+    }
+
+    /**
+     * With busy polling on ({@code --busy-poll}), the loop keeps polling between exchanges instead
+     * of sleeping: 2,000 request-response exchanges on one connection are all answered in order,
+     * and the loop still sleeps and wakes for ping afterwards.
+     */
+    @Test
+    void requestResponseWithBusyPolling() {
+        host.loop().setBusyPoll(TimeUnit.MICROSECONDS.toNanos(50));
+        try {
+            String script = String.join("\n",
+                    "import socket",
+                    "s = socket.create_connection(('" + STACK + "', 7), timeout=5)",
+                    "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
+                    "for i in range(2000):",
+                    "    b = bytes([i % 256])",
+                    "    s.sendall(b)",
+                    "    assert s.recv(1) == b",
+                    "s.close()",
+                    "print('DONE')");
+            ProcResult r = lab.exec(Duration.ofSeconds(60), "/usr/bin/python3", "-c", script);
+            assertTrue(r.output().contains("DONE"), r.output());
+            ProcResult ping = lab.exec(Duration.ofSeconds(30), "ping", "-c", "5", "-i", "0.2", "-W", "1", STACK.toString());
+            assertTrue(ping.output().contains(" 0% packet loss"), ping.output());
+        } finally {
+            host.loop().setBusyPoll(0);
+        }
     }
 
     @Test
