@@ -22,6 +22,7 @@ import org.sockstack.stack.wire.MacAddress;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Warms the JIT compiler up before a stack goes live ({@code sockstack serve --warm-up}).
@@ -73,7 +74,7 @@ public final class JitWarmUp {
                          Duration elapsed) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%d rounds in %.1f s: %d connections, %d transactions, "
+            return String.format(Locale.ROOT, "%d rounds in %.1f s: %d connections, %d transactions, "
                             + "%d KiB bulk, %d datagrams, %d pings", rounds, elapsed.toMillis() / 1000.0, connections,
                     transactions, bulkBytes / 1024, datagrams, pings);
         }

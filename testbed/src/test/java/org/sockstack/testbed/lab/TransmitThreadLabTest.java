@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sockstack.stack.StackConfig;
+import org.sockstack.stack.tcp.TcpState;
 import org.sockstack.stack.wire.Ipv4Address;
 import org.sockstack.testbed.host.StackHost;
 import org.sockstack.testbed.services.TcpServices;
@@ -11,7 +12,10 @@ import org.sockstack.testbed.services.TcpServices;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,21 +88,47 @@ class TransmitThreadLabTest {
     void requestResponseFramesAreMostlyWrittenByTheLoopItself() {
         long byThreadBefore = host.call(() -> host.tap().txByThread());
         long sentBefore = host.call(() -> host.tap().txFrames());
-        String script = String.join("\n",
-                "import socket",
+        runPython(
                 "for i in range(300):",
                 "    s = socket.create_connection(('" + STACK + "', 7), timeout=5)",
                 "    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
                 "    s.sendall(b'x')",
                 "    assert s.recv(1) == b'x'",
-                "    s.close()",
-                "print('DONE')");
-        ProcResult r = lab.exec(Duration.ofSeconds(60), "/usr/bin/python3", "-c", script);
-        assertTrue(r.output().contains("DONE"), r.output());
+                "    s.close()");
         long byThread = host.call(() -> host.tap().txByThread()) - byThreadBefore;
         long sent = host.call(() -> host.tap().txFrames()) - sentBefore;
         assertTrue(sent >= 900, "SYN-ACK, echo and FIN of 300 connections: " + sent);
         assertTrue(byThread * 5 < sent, byThread + " of " + sent + " frames handed to the transmit thread");
+        // The kernel closed first each time: the echo service closed passively (CLOSE_WAIT,
+        // LAST_ACK) and keeps no TIME_WAIT pair, once the kernel's last ACKs are in.
+        assertTrue(waitUntil(() -> echoConnections(null) == 0), "echo connections left: " + echoConnections(null));
+        assertEquals(0, echoConnections(TcpState.TIME_WAIT), "echo connections in TIME_WAIT");
+    }
+
+    /** Connections of the echo service (local port 7), in {@code state} or (null) in any state. */
+    private static long echoConnections(TcpState state) {
+        return host.call(() -> host.stack().tcp().connections(host.loop().clock().nanos()).stream()
+                .filter(c -> c.local().port() == 7 && (state == null || c.state() == state))
+                .count());
+    }
+
+    /** Polls {@code condition} for up to 5 s (the kernel's last segments may still be on their way). */
+    private static boolean waitUntil(BooleanSupplier condition) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return true;
+    }
+
+    /** Runs a Python script (after {@code import socket}) in the lab namespace; it must end with DONE. */
+    private static void runPython(String... lines) {
+        String script = "import socket\n" + String.join("\n", lines) + "\nprint('DONE')";
+        ProcResult r = lab.exec(Duration.ofSeconds(60), "/usr/bin/python3", "-c", script);
+        assertTrue(r.output().contains("DONE"), r.output());
     }
 
     /**
@@ -110,18 +140,14 @@ class TransmitThreadLabTest {
     void requestResponseWithBusyPolling() {
         host.loop().setBusyPoll(TimeUnit.MICROSECONDS.toNanos(50));
         try {
-            String script = String.join("\n",
-                    "import socket",
+            runPython(
                     "s = socket.create_connection(('" + STACK + "', 7), timeout=5)",
                     "s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)",
                     "for i in range(2000):",
                     "    b = bytes([i % 256])",
                     "    s.sendall(b)",
                     "    assert s.recv(1) == b",
-                    "s.close()",
-                    "print('DONE')");
-            ProcResult r = lab.exec(Duration.ofSeconds(60), "/usr/bin/python3", "-c", script);
-            assertTrue(r.output().contains("DONE"), r.output());
+                    "s.close()");
             ProcResult ping = lab.exec(Duration.ofSeconds(30), "ping", "-c", "5", "-i", "0.2", "-W", "1", STACK.toString());
             assertTrue(ping.output().contains(" 0% packet loss"), ping.output());
         } finally {
