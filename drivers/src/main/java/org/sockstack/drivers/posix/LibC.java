@@ -3,6 +3,7 @@ package org.sockstack.drivers.posix;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
+import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
@@ -30,6 +31,10 @@ public interface LibC {
     int EBUSY = 16;
     int EINVAL = 22;
     int ENOBUFS = 105;
+    int AF_UNIX = 1;
+    int SOCK_SEQPACKET = 5;
+    int SOCK_NONBLOCK = 0x800;
+    int SOCK_CLOEXEC = 0x80000;
 
     @SaveError
     int open(String path, int flags);
@@ -61,6 +66,10 @@ public interface LibC {
 
     @SaveError
     int eventfd(int initval, int flags);
+
+    /** {@code socketpair(2)}: the two connected descriptors are stored in {@code sv}. */
+    @SaveError
+    int socketpair(int domain, int type, int protocol, @Out int[] sv);
 
     String strerror(int errnum);
 

@@ -194,6 +194,33 @@ public final class TapDevice implements Device {
     }
 
     /**
+     * Two devices joined by a socket pair in place of a TAP device, for running the driver where
+     * no TAP device can be had or none is wanted: the JIT warm-up of {@code sockstack serve}, and
+     * tests without root. A Unix {@code SOCK_SEQPACKET} socket keeps each write one message, as a
+     * TAP descriptor keeps each write one frame, so everything above the descriptor (non-blocking
+     * reads until EAGAIN, {@code ppoll}, the transmit thread) runs as it does on a TAP device; a
+     * frame written on one device is read on the other. Plain mode only: there is no kernel behind
+     * the socket to take vnet headers.
+     *
+     * @throws TapException if the socket pair cannot be made
+     */
+    public static Pair socketPair(String nameA, MacAddress macA, String nameB, MacAddress macB, int mtu,
+                                  ByteBufAllocator allocator) {
+        LibC libc = LibC.get();
+        int[] sv = new int[2];
+        if (libc.socketpair(LibC.AF_UNIX, LibC.SOCK_SEQPACKET | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0, sv) < 0) {
+            int err = LibC.errno();
+            throw new TapException("socketpair failed: " + LibC.describe(err), err);
+        }
+        return new Pair(new TapDevice(nameA, sv[0], macA, mtu, allocator, false),
+                new TapDevice(nameB, sv[1], macB, mtu, allocator, false));
+    }
+
+    /** The two ends of {@link #socketPair}. */
+    public record Pair(TapDevice a, TapDevice b) {
+    }
+
+    /**
      * The vnet header size (12: virtio_net_hdr_v1 with num_buffers), little-endian fields, and
      * TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6. Closes {@code fd} and throws if the kernel refuses.
      */
@@ -459,6 +486,12 @@ public final class TapDevice implements Device {
     public long txByThread() {
         TransmitThread t = transmitThread;
         return t == null ? 0 : t.written();
+    }
+
+    /** True unless the transmit thread holds frames not yet written. */
+    public boolean transmitIdle() {
+        TransmitThread t = transmitThread;
+        return t == null || t.idle();
     }
 
     /** Frames dropped because the transmit thread's ring was full (0 without that thread). */

@@ -3,9 +3,10 @@ package org.sockstack.testbed.services;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import org.sockstack.drivers.posix.FdPollWaiter;
+import org.sockstack.drivers.tap.TapDevice;
 import org.sockstack.stack.Stack;
 import org.sockstack.stack.StackConfig;
-import org.sockstack.stack.device.ChannelDevice;
 import org.sockstack.stack.icmp.IcmpEchoSocket;
 import org.sockstack.stack.iface.NetworkInterface;
 import org.sockstack.stack.loop.EventLoop;
@@ -32,15 +33,19 @@ import java.util.Locale;
  * starts therefore answers its first few thousand connections slowly: on the two-core benchmark
  * machine the first thousand TCP connect-echo-close exchanges run at a third of the later rate.
  * This class runs a fixed workload (about a second) before the device opens, through the same code
- * the live stack runs: a second, private pair of stacks in this JVM, joined by an in-memory link and
- * timed by the JVM's clock, with the very services of {@code serve} (TCP echo, discard and chargen, UDP echo)
- * on one side and a client on the other doing what real clients do: connect, exchange one octet
- * and close, request-response on one connection, bulk transfer both ways, UDP echo and ping. The
- * pair is closed afterwards; nothing of it reaches the real device, and the live stack's state
- * (counters, random generator, tables) is untouched. What remains is compiled code.
+ * the live stack runs: a second, private pair of stacks in this JVM, timed by the JVM's clock, with
+ * the very services of {@code serve} (TCP echo, discard and chargen, UDP echo) on one side and a
+ * client on the other doing what real clients do: connect, exchange one octet and close,
+ * request-response on one connection, bulk transfer both ways, UDP echo and ping. The pair is
+ * closed afterwards; nothing of it reaches the real device, and the live stack's state (counters,
+ * random generator, tables) is untouched. What remains is compiled code.
  *
- * <p>The link differs from a TAP device, so the driver's own few methods still compile under the
- * first live traffic; the protocol code, which is most of the work, does not.
+ * <p>The two stacks are joined by the TAP driver itself over a socket pair
+ * ({@link TapDevice#socketPair}), with the transmit thread when serve will have one. HotSpot
+ * compiles a call site for the classes it has seen there: warmed up over an in-memory link, the
+ * code that calls the device was compiled for that link's class, and the first live frames
+ * through a TAP device threw it away (class-check traps on the device calls, then recompilation
+ * of the TCP paths that inline them, on the CPU the first clients needed).
  */
 public final class JitWarmUp {
     private static final Ipv4Address SERVER = Ipv4Address.parse("192.0.2.200");
@@ -68,15 +73,19 @@ public final class JitWarmUp {
      * @param bulkBytes    octets carried by the bulk transfers (both directions)
      * @param datagrams    UDP datagrams echoed
      * @param pings        ICMP echo replies received
+     * @param frames       frames written by the two devices
+     * @param framesLost   frames the socket pair did not take (its send buffer was full; TCP
+     *                     recovered them as it would a NIC's drops)
      * @param elapsed      wall time spent
      */
     public record Result(int rounds, int connections, int transactions, long bulkBytes, int datagrams, int pings,
-                         Duration elapsed) {
+                         long frames, long framesLost, Duration elapsed) {
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%d rounds in %.1f s: %d connections, %d transactions, "
-                            + "%d KiB bulk, %d datagrams, %d pings", rounds, elapsed.toMillis() / 1000.0, connections,
-                    transactions, bulkBytes / 1024, datagrams, pings);
+                            + "%d KiB bulk, %d datagrams, %d pings; %d frames, %d lost", rounds,
+                    elapsed.toMillis() / 1000.0, connections, transactions, bulkBytes / 1024, datagrams, pings,
+                    frames, framesLost);
         }
     }
 
@@ -86,12 +95,12 @@ public final class JitWarmUp {
      * no warm-up at all (measured: about 11,000 against 18,000 connections per second).
      */
     private final Clock clock = Clock.system();
-    private final EventLoop clientLoop = new EventLoop("warm-up-client", clock);
-    private final EventLoop serverLoop = new EventLoop("warm-up-server", clock);
+    private final TapDevice clientDevice;
+    private final TapDevice serverDevice;
+    private final EventLoop clientLoop;
+    private final EventLoop serverLoop;
     private final Stack client;
     private final Stack server;
-    private final ChannelDevice clientDevice;
-    private final ChannelDevice serverDevice;
     private int rounds;
     private int connections;
     private int transactions;
@@ -99,12 +108,19 @@ public final class JitWarmUp {
     private int datagrams;
     private int pings;
 
-    private JitWarmUp() {
-        clientDevice = new ChannelDevice("warm0", MacAddress.parse("02:00:00:00:77:01"), 1500, 4096,
-                PooledByteBufAllocator.DEFAULT);
-        serverDevice = new ChannelDevice("warm1", MacAddress.parse("02:00:00:00:77:02"), 1500, 4096,
-                PooledByteBufAllocator.DEFAULT);
-        ChannelDevice.pair(clientDevice, serverDevice);
+    private JitWarmUp(boolean transmitThread) {
+        TapDevice.Pair pair = TapDevice.socketPair("warm0", MacAddress.parse("02:00:00:00:77:01"),
+                "warm1", MacAddress.parse("02:00:00:00:77:02"), 1500, PooledByteBufAllocator.DEFAULT);
+        clientDevice = pair.a();
+        serverDevice = pair.b();
+        if (transmitThread) {
+            clientDevice.startTransmitThread();
+            serverDevice.startTransmitThread();
+        }
+        // The loops are driven from this thread (drive()), so the waiters never sleep; they are
+        // the live loop's kind all the same, as the calls into them are compiled for it.
+        clientLoop = new EventLoop("warm-up-client", clock, new FdPollWaiter(clientDevice.fd()));
+        serverLoop = new EventLoop("warm-up-server", clock, new FdPollWaiter(serverDevice.fd()));
         client = new Stack(clientLoop, StackConfig.defaults("warm-up-client").withSeed(1));
         server = new Stack(serverLoop, StackConfig.defaults("warm-up-server").withSeed(2));
         NetworkInterface c = client.addInterface(clientDevice);
@@ -118,9 +134,12 @@ public final class JitWarmUp {
      * Netty {@link FastThreadLocalThread} as the live event loop is, so buffer recycling takes the
      * same paths. Blocks until done.
      *
-     * @throws IllegalStateException if an exchange fails (a stack defect, not a load condition)
+     * @param transmitThread whether the devices write through the TAP driver's transmit thread,
+     *                       as the live device will or will not
+     * @throws IllegalStateException if an exchange fails (a stack defect, not a load condition),
+     *                               or the socket pair cannot be made
      */
-    public static Result run(int rounds) {
+    public static Result run(int rounds, boolean transmitThread) {
         if (rounds < 1 || rounds > ROUNDS) {
             throw new IllegalArgumentException("rounds: 1 to " + ROUNDS);
         }
@@ -128,7 +147,7 @@ public final class JitWarmUp {
         RuntimeException[] failure = new RuntimeException[1];
         Thread t = new FastThreadLocalThread(() -> {
             try {
-                result[0] = new JitWarmUp().runRounds(rounds);
+                result[0] = new JitWarmUp(transmitThread).runRounds(rounds);
             } catch (RuntimeException e) {
                 failure[0] = e;
             }
@@ -158,10 +177,15 @@ public final class JitWarmUp {
             tcp.close();
             udp.close();
             drive();
+            clientLoop.close();
+            serverLoop.close();
             clientDevice.close();
             serverDevice.close();
         }
         return new Result(rounds, connections, transactions, bulkBytes, datagrams, pings,
+                clientDevice.txFrames() + serverDevice.txFrames(),
+                clientDevice.txErrors() + serverDevice.txErrors() + clientDevice.txRingDrops()
+                        + serverDevice.txRingDrops(),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -296,11 +320,18 @@ public final class JitWarmUp {
         return s;
     }
 
-    /** Runs both stacks until neither has work (timers run on the JVM's clock). */
+    /**
+     * Runs both stacks until neither has work and no frame waits in a transmit thread (timers run
+     * on the JVM's clock). A frame written is in the peer's socket at once.
+     */
     private void drive() {
         int busy;
         do {
             busy = clientLoop.runUntilIdle() + serverLoop.runUntilIdle();
+            if (!clientDevice.transmitIdle() || !serverDevice.transmitIdle()) {
+                Thread.onSpinWait();
+                busy++;
+            }
         } while (busy > 0);
     }
 
