@@ -30,10 +30,10 @@ done
 [ "$(id -u)" = 0 ] || { echo "needs root (TAP devices and namespaces)" >&2; exit 2; }
 [ -f "$PEERS/bench-stack.sh" ] || { echo "peer harness not found at $PEERS" >&2; exit 2; }
 
-mkdir -p "$WORK"
-cp -r "$PEERS"/. "$WORK/"
-chmod -R u+w "$WORK"
+# The harness, writable; its results/ is left out so the files of an earlier bench-peers.sh run stay.
 mkdir -p "$WORK/results"
+(cd "$PEERS" && tar cf - --exclude=./results .) | (cd "$WORK" && tar xf -)
+chmod -R u+w "$WORK"
 if ! pkg-config --exists lwip 2>/dev/null; then
   apt-get update -qq && "$WORK/install-deps.sh" >/dev/null
 fi

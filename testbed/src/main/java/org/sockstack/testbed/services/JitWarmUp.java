@@ -32,7 +32,7 @@ import java.util.Locale;
  * to compile it, and the compilations themselves take CPU time. A stack that serves the moment it
  * starts therefore answers its first few thousand connections slowly: on the two-core benchmark
  * machine the first thousand TCP connect-echo-close exchanges run at a third of the later rate.
- * This class runs a fixed workload (about a second) before the device opens, through the same code
+ * This class runs a fixed workload (two to three seconds) before the device opens, through the same code
  * the live stack runs: a second, private pair of stacks in this JVM, timed by the JVM's clock, with
  * the very services of {@code serve} (TCP echo, discard and chargen, UDP echo) on one side and a
  * client on the other doing what real clients do: connect, exchange one octet and close,
@@ -59,8 +59,9 @@ public final class JitWarmUp {
     private static final int DATAGRAMS_PER_ROUND = 200;
     private static final int PINGS_PER_ROUND = 50;
     /**
-     * Rounds run: 100 take about a second on a fresh JVM and open 20,200 client connections, within
-     * the 28,232 ephemeral ports that stay taken while their TIME_WAITs (2*MSL, real time) last.
+     * Rounds run: 100 take two to three seconds on a fresh JVM and open 20,200 client connections,
+     * within the 28,232 ephemeral ports that stay taken while their TIME_WAITs (2*MSL, real time)
+     * last.
      */
     public static final int ROUNDS = 100;
 
@@ -113,14 +114,20 @@ public final class JitWarmUp {
                 "warm1", MacAddress.parse("02:00:00:00:77:02"), 1500, PooledByteBufAllocator.DEFAULT);
         clientDevice = pair.a();
         serverDevice = pair.b();
-        if (transmitThread) {
-            clientDevice.startTransmitThread();
-            serverDevice.startTransmitThread();
+        try {
+            if (transmitThread) {
+                clientDevice.startTransmitThread();
+                serverDevice.startTransmitThread();
+            }
+            // The loops are driven from this thread (drive()), so the waiters never sleep; they
+            // are the live loop's kind all the same, as the calls into them are compiled for it.
+            clientLoop = new EventLoop("warm-up-client", clock, new FdPollWaiter(clientDevice.fd()));
+            serverLoop = new EventLoop("warm-up-server", clock, new FdPollWaiter(serverDevice.fd()));
+        } catch (RuntimeException e) {
+            clientDevice.close();
+            serverDevice.close();
+            throw e;
         }
-        // The loops are driven from this thread (drive()), so the waiters never sleep; they are
-        // the live loop's kind all the same, as the calls into them are compiled for it.
-        clientLoop = new EventLoop("warm-up-client", clock, new FdPollWaiter(clientDevice.fd()));
-        serverLoop = new EventLoop("warm-up-server", clock, new FdPollWaiter(serverDevice.fd()));
         client = new Stack(clientLoop, StackConfig.defaults("warm-up-client").withSeed(1));
         server = new Stack(serverLoop, StackConfig.defaults("warm-up-server").withSeed(2));
         NetworkInterface c = client.addInterface(clientDevice);
