@@ -8,6 +8,12 @@ import org.sockstack.stack.socket.SocketEvents;
 /**
  * The simple TCP services (RFC 862 echo, RFC 863 discard, RFC 864 character generator), each a
  * {@link TcpServer.Session} driven by readiness events.
+ *
+ * <p>The sessions of one stack share a {@link #newScratch() scratch array} to copy through: they
+ * run on the stack's event loop one at a time and use it only within one event, so a session
+ * holds no buffer of its own while its data moves. A connect-echo-close client therefore costs
+ * the services no buffer allocation (each echo session used to take a 64 KiB buffer from the
+ * pool's arena, under its lock, and give it back at the close).
  */
 public final class StreamSessions {
     private static final int CHUNK = 64 * 1024;
@@ -15,14 +21,28 @@ public final class StreamSessions {
     private StreamSessions() {
     }
 
+    /** A scratch array for the sessions of one event loop. */
+    public static byte[] newScratch() {
+        return new byte[CHUNK];
+    }
+
     /**
-     * RFC 862: everything received is sent back. Reading stops while unsent data waits
-     * (back-pressure through the peer's window); at end of stream the rest is sent, then FIN.
+     * RFC 862: everything received is sent back. It reads no more than the send buffer has room
+     * for, so what it reads is normally queued at once and the session holds nothing. When the
+     * send buffer is full it still reads one octet: the send that fails on it arms the writable
+     * notification (which, as in Winsock, follows a send that could not complete), and that
+     * octet waits in a small buffer of the session's own. Reading stops while anything waits, so
+     * the peer is held back by our receive window. At end of stream the rest is sent, then FIN.
      */
     public static final class Echo extends TcpServer.Session {
-        private final ByteBuf pending = PooledByteBufAllocator.DEFAULT.directBuffer(CHUNK, CHUNK);
-        private boolean eof;
+        private final byte[] scratch;
+        /** Octets read but not yet taken by the send buffer; null while there are none. */
+        private ByteBuf unsent;
         private boolean done;
+
+        public Echo(byte[] scratch) {
+            this.scratch = scratch;
+        }
 
         @Override
         protected void onEvents(int events) {
@@ -33,42 +53,55 @@ public final class StreamSessions {
                 finish(true);
                 return;
             }
-            while (true) {
-                flush();
-                if (pending.isReadable() || eof) {
-                    break;
+            while (!done) {
+                if (unsent != null && !sendUnsent()) {
+                    return;   // the send buffer is full: on when it is writable again
                 }
-                pending.clear();
-                int n = socket.receive(pending, now());
+                int want = Math.max(1, Math.min(socket.writableBytes(), scratch.length));
+                int n = socket.receive(scratch, 0, want, now());
                 if (n == 0) {
-                    eof = true;
-                } else if (n < 0) {
+                    finish(false);   // end of stream, and all of it is queued
+                    return;
+                }
+                if (n < 0) {
                     if (socket.lastError() != SocketError.WOULD_BLOCK) {
                         finish(true);
-                        return;
                     }
-                    break;
+                    return;
                 }
-            }
-            if (eof && !pending.isReadable()) {
-                finish(false);
+                int sent = socket.send(scratch, 0, n, now());
+                if (sent < 0 && socket.lastError() != SocketError.WOULD_BLOCK) {
+                    finish(true);
+                    return;
+                }
+                if (sent < n) {
+                    int rest = n - Math.max(sent, 0);
+                    unsent = PooledByteBufAllocator.DEFAULT.heapBuffer(rest, rest);
+                    unsent.writeBytes(scratch, n - rest, rest);
+                }
             }
         }
 
-        private void flush() {
-            if (pending.isReadable()) {
-                int n = socket.send(pending, now());
-                if (n < 0 && socket.lastError() != SocketError.WOULD_BLOCK) {
-                    finish(true);
-                }
+        /** Queues what waits; true once nothing does. */
+        private boolean sendUnsent() {
+            if (socket.send(unsent, now()) < 0 && socket.lastError() != SocketError.WOULD_BLOCK) {
+                finish(true);
+                return false;
             }
+            if (unsent.isReadable()) {
+                return false;
+            }
+            unsent.release();
+            unsent = null;
+            return true;
         }
 
         @Override
         protected void released() {
             done = true;
-            if (pending.refCnt() > 0) {
-                pending.release();
+            if (unsent != null) {
+                unsent.release();
+                unsent = null;
             }
         }
 
@@ -84,8 +117,12 @@ public final class StreamSessions {
 
     /** RFC 863: read and throw away; close once the peer has finished sending. */
     public static final class Discard extends TcpServer.Session {
-        private final byte[] sink = new byte[CHUNK];
+        private final byte[] sink;
         private boolean done;
+
+        public Discard(byte[] scratch) {
+            this.sink = scratch;
+        }
 
         @Override
         protected void onEvents(int events) {
@@ -115,9 +152,13 @@ public final class StreamSessions {
      */
     public static final class Chargen extends TcpServer.Session {
         private static final byte[] PATTERN = pattern();
-        private final byte[] drain = new byte[4096];
+        private final byte[] drain;
         private int offset;
         private boolean done;
+
+        public Chargen(byte[] scratch) {
+            this.drain = scratch;
+        }
 
         /** 95 lines of 74 octets: line k starts at printable character k (RFC 864's example). */
         private static byte[] pattern() {
