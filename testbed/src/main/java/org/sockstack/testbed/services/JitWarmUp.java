@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Warms the JIT compiler up before a stack goes live ({@code sockstack serve --warm-up}).
@@ -150,26 +152,19 @@ public final class JitWarmUp {
         if (rounds < 1 || rounds > ROUNDS) {
             throw new IllegalArgumentException("rounds: 1 to " + ROUNDS);
         }
-        Result[] result = new Result[1];
-        RuntimeException[] failure = new RuntimeException[1];
-        Thread t = new FastThreadLocalThread(() -> {
-            try {
-                result[0] = new JitWarmUp(transmitThread).runRounds(rounds);
-            } catch (RuntimeException e) {
-                failure[0] = e;
-            }
-        }, "jit-warm-up");
-        t.start();
+        FutureTask<Result> warmUp = new FutureTask<>(() -> new JitWarmUp(transmitThread).runRounds(rounds));
+        new FastThreadLocalThread(warmUp, "jit-warm-up").start();
         try {
-            t.join();
+            return warmUp.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during the warm-up", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("JIT warm-up failed", e.getCause());
         }
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-        return result[0];
     }
 
     private Result runRounds(int count) {
